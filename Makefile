@@ -1,0 +1,61 @@
+# Le Fil Tech: build, preview, test and publish the multilingual site.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PELICAN := $(BIN)/pelican
+INPUTDIR := content
+OUTPUTDIR := output
+CONFFILE := pelicanconf.py
+PUBLISHCONF := publishconf.py
+CATALOGS := theme/translations
+POT := $(CATALOGS)/messages.pot
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PELICANOPTS ?=
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help venv html serve devserver publish clean test translations
+
+help: ## Show this help
+	@echo "Le Fil Tech — make targets:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@echo "Variables: VENV=$(VENV) PORT=$(PORT) SITEURL=… (publish)"
+
+# The virtualenv is (re)built when missing or older than the pinned requirements.
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+venv: $(STAMP) ## Create or update the virtualenv from the pinned requirements
+
+html: $(STAMP) ## Build the preview site into output/
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+
+serve: $(STAMP) ## Serve output/ on http://$(HOST):$(PORT)/
+	$(PELICAN) --listen --bind $(HOST) --port $(PORT) -o $(OUTPUTDIR) -s $(CONFFILE)
+
+devserver: $(STAMP) ## Rebuild on every change and serve on http://$(HOST):$(PORT)/
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) --autoreload --listen --bind $(HOST) --port $(PORT) $(PELICANOPTS)
+
+publish: $(STAMP) ## Strict build with publishconf.py (SITEURL=https://… to override)
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) --fatal warnings $(PELICANOPTS)
+
+translations: $(STAMP) ## Extract theme strings and update/compile every language's catalog
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o $(POT) theme/templates
+	@for lang in $$($(BIN)/python -c "import os, pelicanconf; print(' '.join(sorted(set(pelicanconf.LANGUAGES) | {d for d in os.listdir('$(CATALOGS)') if os.path.isdir('$(CATALOGS)/' + d)})))"); do \
+	  if [ -f $(CATALOGS)/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel -q update --no-fuzzy-matching --omit-header -i $(POT) -d $(CATALOGS) -l $$lang; \
+	  else \
+	    $(BIN)/pybabel -q init -i $(POT) -d $(CATALOGS) -l $$lang; \
+	  fi; \
+	done
+	$(BIN)/pybabel -q compile --statistics -d $(CATALOGS)
+
+test: $(STAMP) ## Run the test suite
+	$(BIN)/python -m pytest
+
+clean: ## Remove the built site and caches (never content/)
+	rm -rf $(OUTPUTDIR) cache .pytest_cache

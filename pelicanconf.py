@@ -1,0 +1,92 @@
+"""Preview settings of Le Fil Tech. `publishconf.py` adds the publish overrides."""
+
+AUTHOR = "Le Fil Tech"
+SITENAME = "Le Fil Tech"
+SITESUBTITLE = "L’actualité de la tech et des données, en clair"
+SITEURL = ""
+
+PATH = "content"
+ARTICLE_PATHS = ["2024", "2025", "2026"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+THEME = "theme"
+THEME_STATIC_DIR = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["multilingual"]
+
+TIMEZONE = "Europe/Paris"
+
+# Languages: one place. The first is the default (served at /), the others
+# at /<code>/. Add a code here and run `make translations` to add a language.
+DEFAULT_LANG = "fr"
+LANGUAGES = ["fr", "en"]
+I18N_OVERRIDES = {
+    "en": {
+        "SITESUBTITLE": "Tech and data news, made clear",
+    },
+}
+# Category and tag names across languages: {French name: {lang: name}}.
+I18N_TAXONOMY = {
+    "IA": {"en": "AI"},
+    "Sécurité": {"en": "Security"},
+    "Données": {"en": "Data"},
+    "Logiciel libre": {"en": "Open source"},
+}
+# "hide": an article is listed only in its own language; "notice": also in the
+# other languages' home pages, marked "available in …".
+I18N_UNTRANSLATED = "hide"
+
+# slug and language from the file name: content/2026/sora-fuite.fr.md
+FILENAME_METADATA = r"(?P<slug>[^.]+)(?:\.(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?))?$"
+
+# Clean URLs; the language prefix (en/) is added for non-default languages.
+ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+ARTICLE_LANG_URL = "{lang}/" + ARTICLE_URL
+ARTICLE_LANG_SAVE_AS = ARTICLE_LANG_URL + "index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+PAGE_LANG_URL = "{lang}/" + PAGE_URL
+PAGE_LANG_SAVE_AS = PAGE_LANG_URL + "index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = DRAFT_URL + "index.html"
+DRAFT_LANG_URL = "{lang}/" + DRAFT_URL
+DRAFT_LANG_SAVE_AS = DRAFT_LANG_URL + "index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
+
+# Written once per language by the multilingual plugin.
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors"]
+INDEX_URL = ""
+INDEX_SAVE_AS = "index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = "categories/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+AUTHORS_URL = "authors/"
+AUTHORS_SAVE_AS = "authors/index.html"
+
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Feeds are per language (en/feeds/all.atom.xml); off in preview.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"  # unused by the theme: dates go through Babel
+DISPLAY_PAGES_ON_MENU = True
+RELATIVE_URLS = False
+# Autoescape: metadata is text, never HTML (bodies and summaries are marked |safe).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

@@ -1,0 +1,97 @@
+"""Categories, tags and authors that belong to one language.
+
+Pelican's URLWrapper objects compare by slug, so "Python" in French and
+"Python" in English would be one category. Here each object also carries its
+language: it is equal only to objects of the same language, and its URL and
+output path get that language's prefix (``en/category/ai/``). The URL
+patterns are still Pelican's own settings (``CATEGORY_URL`` …).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import pathlib
+
+from pelican.urlwrappers import Author, Category, Tag
+
+
+class _InLanguage:
+    """Mixin: a URLWrapper bound to a language (code and URL prefix)."""
+
+    setting_prefix = ""
+
+    def __init__(self, name, settings, lang, prefix, key):
+        super().__init__(name, settings)
+        self.lang = lang
+        self.prefix = prefix
+        #: default-language name shared by the same category in every language
+        self.key = key
+
+    def __hash__(self):
+        return hash((self.lang, self.slug))
+
+    def __eq__(self, other):
+        if isinstance(other, _InLanguage):
+            return type(self) is type(other) and (self.lang, self.slug) == (other.lang, other.slug)
+        return super().__eq__(other)
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __lt__(self, other):
+        if isinstance(other, _InLanguage):
+            return (self.lang, self.slug) < (other.lang, other.slug)
+        return super().__lt__(other)
+
+    def _from_settings(self, key, get_page_name=False):
+        value = self.settings[f"{self.setting_prefix}_{key}"]
+        if isinstance(value, pathlib.Path):
+            value = str(value)
+        if not value:
+            return value  # an empty SAVE_AS means "do not write"
+        values = {k: v for k, v in self.__dict__.items() if isinstance(v, str)}
+        values.update(name=self.name, slug=self.slug, lang=self.lang)
+        if get_page_name:
+            value = os.path.splitext(value)[0]
+        return self.prefix + value.format(**values)
+
+    page_name = property(functools.partial(_from_settings, key="URL", get_page_name=True))
+    url = property(functools.partial(_from_settings, key="URL"))
+    save_as = property(functools.partial(_from_settings, key="SAVE_AS"))
+
+
+class LangCategory(_InLanguage, Category):
+    setting_prefix = "CATEGORY"
+
+
+class LangTag(_InLanguage, Tag):
+    setting_prefix = "TAG"
+
+
+class LangAuthor(_InLanguage, Author):
+    setting_prefix = "AUTHOR"
+
+
+class Taxonomies:
+    """Makes one shared object per (kind, language, name)."""
+
+    kinds = {"category": LangCategory, "tag": LangTag, "author": LangAuthor}
+
+    def __init__(self, settings, config):
+        self.settings = settings
+        self.config = config
+        self._objects = {}
+
+    def get(self, kind, lang, name):
+        name = str(name)
+        translated = kind != "author"
+        display = self.config.taxonomy_name(lang, name) if translated else name
+        key = self.config.taxonomy_key(lang, name) if translated else name
+        cache_key = (kind, lang, display)
+        if cache_key not in self._objects:
+            language = self.config.get(lang)
+            self._objects[cache_key] = self.kinds[kind](
+                display, self.settings, lang, language.prefix, key
+            )
+        return self._objects[cache_key]

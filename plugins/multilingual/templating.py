@@ -1,0 +1,84 @@
+"""Jinja helpers: gettext that follows the page's language, CLDR dates, language names."""
+
+from __future__ import annotations
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from jinja2 import pass_context
+
+from .state import STATE_KEY
+
+
+def _state(ctx):
+    return ctx.get(STATE_KEY)
+
+
+def page_code(ctx) -> str:
+    """Language code of the page being rendered."""
+    page = ctx.get("i18n")
+    if page is not None:
+        return page.code
+    return ctx.get("DEFAULT_LANG", "en")
+
+
+def _translations(ctx):
+    return _state(ctx).translations(page_code(ctx))
+
+
+@pass_context
+def gettext(ctx, message):
+    return _translations(ctx).ugettext(message)
+
+
+@pass_context
+def ngettext(ctx, singular, plural, n):
+    return _translations(ctx).ungettext(singular, plural, n)
+
+
+@pass_context
+def pgettext(ctx, context, message):
+    return _translations(ctx).upgettext(context, message)
+
+
+@pass_context
+def npgettext(ctx, context, singular, plural, n):
+    return _translations(ctx).unpgettext(context, singular, plural, n)
+
+
+def _locale(code):
+    return Locale.parse(code.replace("-", "_"))
+
+
+@pass_context
+def localdate(ctx, value, format="long", lang=None):
+    """A date in the page's language with CLDR patterns ("24 novembre 2026")."""
+    return format_date(value, format=format, locale=_locale(lang or page_code(ctx)))
+
+
+@pass_context
+def localdatetime(ctx, value, format="long", lang=None):
+    return format_datetime(value, format=format, locale=_locale(lang or page_code(ctx)),
+                           tzinfo=getattr(value, "tzinfo", None))
+
+
+def isodate(value):
+    """ISO 8601 with offset, for ``<time datetime>``."""
+    return value.isoformat(timespec="seconds")
+
+
+@pass_context
+def language_name(ctx, code):
+    """Name of a language in the page's language ("anglais" on a French page)."""
+    return _locale(page_code(ctx)).languages.get(code.replace("-", "_"), code)
+
+
+def install(env):
+    """Wire the helpers into a generator's Jinja environment."""
+    if "jinja2.ext.InternationalizationExtension" not in env.extensions:
+        env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext,
+                                  npgettext=npgettext)
+    env.filters.update(
+        localdate=localdate, localdatetime=localdatetime, isodate=isodate,
+        language_name=language_name,
+    )
