@@ -27,10 +27,22 @@ I18N_OVERRIDES = {
 }
 # Category and tag names across languages: {French name: {lang: name}}.
 I18N_TAXONOMY = {
+    # categories
     "IA": {"en": "AI"},
     "Sécurité": {"en": "Security"},
     "Données": {"en": "Data"},
     "Logiciel libre": {"en": "Open source"},
+    # tags
+    "vidéo générative": {"en": "generative video"},
+    "authentification": {"en": "authentication"},
+    "vie privée": {"en": "privacy"},
+    "réglementation": {"en": "regulation"},
+    "Union européenne": {"en": "European Union"},
+    "RGPD": {"en": "GDPR"},
+    "modèles de langage": {"en": "language models"},
+    "recherche sémantique": {"en": "semantic search"},
+    "sûreté mémoire": {"en": "memory safety"},
+    "droit d'auteur": {"en": "copyright"},
 }
 # "hide": an article is listed only in its own language; "notice": also in the
 # other languages' home pages, marked "available in …".

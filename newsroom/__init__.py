@@ -1,0 +1,1 @@
+"""Le Fil Tech newsroom tools: site checks and editor commands."""

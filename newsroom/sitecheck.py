@@ -1,0 +1,134 @@
+"""Checks on a built site, with no network: internal links and hreflang reciprocity.
+
+Each check returns a list of Problem(file, message, fix) so callers (tests,
+`make check`) can print a readable report.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
+
+LINK_ATTRS = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"),
+              ("source", "src"), ("img", "srcset"), ("source", "srcset"), ("form", "action"))
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+    fix: str
+
+    def __str__(self):
+        return f"{self.file}: {self.message} ({self.fix})"
+
+
+class BuiltSite:
+    """A built site folder, its pages parsed once."""
+
+    def __init__(self, root, siteurl: str = ""):
+        self.root = Path(root)
+        self.siteurl = siteurl.rstrip("/")
+        self._soups = {}
+
+    def pages(self):
+        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.html"))
+
+    def soup(self, rel):
+        if rel not in self._soups:
+            text = (self.root / rel).read_text(encoding="utf-8")
+            self._soups[rel] = BeautifulSoup(text, "html.parser")
+        return self._soups[rel]
+
+    def url_of(self, rel: str) -> str:
+        """Site-relative URL a page is served at (``en/2024/11/x/``)."""
+        return rel[: -len("index.html")] if rel.endswith("index.html") else rel
+
+    def resolve(self, page_rel: str, ref: str) -> str | None:
+        """Path (relative to root) a reference points to, or None if external."""
+        ref = ref.strip()
+        if not ref or ref.startswith(("mailto:", "tel:", "data:", "javascript:", "#")):
+            return None
+        if self.siteurl and ref.startswith(self.siteurl + "/"):
+            ref = ref[len(self.siteurl):]
+        elif self.siteurl and ref == self.siteurl:
+            ref = "/"
+        parts = urlsplit(ref)
+        if parts.scheme or parts.netloc:
+            return None
+        path = unquote(parts.path)
+        if not path:
+            return page_rel
+        if path.startswith("/"):
+            target = path.lstrip("/")
+        else:
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page_rel), path))
+        if target in ("", "."):
+            target = ""
+        if target == "" or path.endswith("/"):
+            target = posixpath.join(target, "index.html")
+        return target
+
+    def exists(self, target: str) -> bool:
+        path = self.root / target
+        return path.is_file() or (path.is_dir() and (path / "index.html").is_file())
+
+
+def check_links(site: BuiltSite) -> list[Problem]:
+    """Every href/src/srcset to our own site resolves to a file."""
+    problems = []
+    for rel in site.pages():
+        soup = site.soup(rel)
+        for tag, attr in LINK_ATTRS:
+            for el in soup.find_all(tag, attrs={attr: True}):
+                values = [el[attr]]
+                if attr == "srcset":
+                    values = [c.strip().split(" ")[0] for c in el[attr].split(",") if c.strip()]
+                for value in values:
+                    target = site.resolve(rel, value)
+                    if target is not None and not site.exists(target):
+                        problems.append(Problem(
+                            rel, f"<{tag} {attr}={value!r}> points to a missing file",
+                            "fix the link or add the target"))
+    return problems
+
+
+def hreflang_map(site: BuiltSite, rel: str) -> dict[str, str]:
+    """{hreflang: target path} of a page's alternate links."""
+    result = {}
+    for link in site.soup(rel).find_all("link", rel="alternate", hreflang=True):
+        result[link["hreflang"]] = site.resolve(rel, link["href"])
+    return result
+
+
+def check_hreflang(site: BuiltSite) -> list[Problem]:
+    """Each page lists itself; every alternate exists and lists the page back."""
+    problems = []
+    for rel in site.pages():
+        alternates = hreflang_map(site, rel)
+        if not alternates:
+            continue
+        lang = site.soup(rel).html.get("lang")
+        if alternates.get(lang) != rel:
+            problems.append(Problem(rel, f"no hreflang={lang!r} link to the page itself",
+                                    "every page lists itself among its alternates"))
+        for code, target in alternates.items():
+            if target is None or not site.exists(target):
+                problems.append(Problem(rel, f"hreflang={code!r} points to a missing page {target}",
+                                        "link only translations that exist"))
+                continue
+            if code == "x-default":
+                continue
+            back = hreflang_map(site, target)
+            if back.get(lang) != rel:
+                problems.append(Problem(rel, f"hreflang={code!r} → {target} does not link back "
+                                        f"with hreflang={lang!r}", "alternates must be reciprocal"))
+            if site.soup(target).html.get("lang") != code:
+                problems.append(Problem(rel, f"hreflang={code!r} → {target} whose <html lang> is "
+                                        f"{site.soup(target).html.get('lang')!r}",
+                                        "hreflang must match the target's language"))
+    return problems

@@ -1,0 +1,95 @@
+"""Build real sites with Pelican into temporary folders and parse them."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pelican import Pelican
+from pelican.settings import read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class Site:
+    """A built site: its output folder and the log records of the build."""
+
+    output: Path
+    records: list = field(default_factory=list)
+
+    def html_files(self):
+        return sorted(self.output.rglob("*.html"))
+
+    def soup(self, rel: str) -> BeautifulSoup:
+        path = self.output / rel
+        if path.is_dir() or rel.endswith("/") or rel == "":
+            path = path / "index.html"
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    def errors(self):
+        return [r.getMessage() for r in self.records if r.levelno >= logging.ERROR]
+
+    def warnings(self):
+        return [r.getMessage() for r in self.records if r.levelno == logging.WARNING]
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def build(output: Path, conf: str = "pelicanconf.py", **overrides) -> Site:
+    """Run a real Pelican build in this process (preview mode)."""
+    overrides.setdefault("OUTPUT_PATH", str(output))
+    overrides.setdefault("PATH", str(ROOT / "content"))
+    overrides.setdefault("CACHE_CONTENT", False)
+    overrides.setdefault("LOAD_CONTENT_CACHE", False)
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # pelicanconf imports and relative paths, as `make html` runs it
+    handler = _Collect()
+    root_logger = logging.getLogger()
+    root_logger.addHandler(handler)
+    try:
+        settings = read_settings(str(ROOT / conf), override=overrides)
+        Pelican(settings).run()
+    finally:
+        root_logger.removeHandler(handler)
+        os.chdir(cwd)
+    return Site(Path(output), handler.records)
+
+
+def run_pelican(*args, env=None):
+    """Run the pelican command line as make does; returns CompletedProcess."""
+    return subprocess.run(
+        [sys.executable, "-m", "pelican", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Site:
+    """The sample site, built once per test session as `make html` builds it."""
+    return build(tmp_path_factory.mktemp("sample") / "output")
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory) -> Site:
+    """The sample site built with publishconf.py (absolute URLs, feeds)."""
+    out = tmp_path_factory.mktemp("published") / "output"
+    return build(out, conf="publishconf.py", SITEURL="https://news.example.org")
