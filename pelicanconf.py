@@ -12,7 +12,7 @@ STATIC_PATHS = ["images"]
 THEME = "theme"
 THEME_STATIC_DIR = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["multilingual"]
+PLUGINS = ["strict", "multilingual"]
 
 TIMEZONE = "Europe/Paris"
 

@@ -11,3 +11,5 @@ RELATIVE_URLS = False
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 DELETE_OUTPUT_DIRECTORY = True
+# Any warning or content error fails the build (after reporting all of them).
+STRICT = True

@@ -28,5 +28,5 @@ class LanguageWriter(Writer):
         lang = context.get("I18N_FEED_LANG")
         if lang is not None:
             feed.feed["language"] = lang.code
-            feed.feed["link"] = f"{self.site_url}/{lang.prefix}"
+            feed.feed["link"] = feed.feed["id"] = f"{self.site_url}/{lang.prefix}"
         return feed

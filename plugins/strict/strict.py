@@ -1,0 +1,115 @@
+"""Readable content errors, and strict builds that fail at the end.
+
+Pelican 4.12 reports a source it cannot read as "Could not process <file>"
+and hides the reason unless DEBUG is on. We log the reason first, with the
+file and line, and what to do.
+
+Pelican's own ``--fatal warnings`` stops at the first problem with a
+traceback. With ``STRICT = True`` (publishconf.py) the build instead goes to
+the end, so every problem is reported, then fails with a non-zero exit and a
+one-line summary.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+
+from pelican import signals
+from pelican.utils import get_date
+
+logger = logging.getLogger(__name__)
+
+DATE_KEYS = ("date", "modified")
+
+
+class StrictBuildError(SystemExit):
+    """Ends a strict build that logged warnings or errors: exit status 1, no traceback.
+
+    A SystemExit, because Pelican's command line prints a traceback for any
+    Exception raised by a plugin; the problems themselves are already logged.
+    """
+
+
+class ProblemCounter(logging.Handler):
+    """Counts warnings and errors logged during one build."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def metadata_lines(path):
+    """(line number, key, value) of a source's ``Key: value`` header lines."""
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                return
+            match = re.match(r"^\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$", line)
+            if match:
+                yield number, match.group(1).lower(), match.group(2)
+
+
+def explain(path, exc):
+    """A ``path:line: message (what to do)`` line for a source that failed to read."""
+    rel = os.path.relpath(path)
+    try:
+        for number, key, value in metadata_lines(path):
+            if key in DATE_KEYS:
+                try:
+                    get_date(value)
+                except (ValueError, OverflowError):
+                    return (f"{rel}:{number}: invalid {key.capitalize()} {value!r}; write it as "
+                            "2026-11-24T09:30:00+01:00 (ISO 8601 with a UTC offset)")
+    except OSError:
+        pass
+    return f"{rel}: cannot be read: {exc} (fix the file or move it out of content/)"
+
+
+def _guarded_read(self, source_path):
+    try:
+        return super(type(self), self).read(source_path)
+    except Exception as exc:
+        logger.error("%s", explain(source_path, exc))
+        raise
+
+
+def guard_readers(readers):
+    """Use reader subclasses whose failures say which file, which line, and why."""
+    for ext, cls in list(readers.reader_classes.items()):
+        if cls and not getattr(cls, "strict_guarded", False):
+            readers.reader_classes[ext] = type(
+                cls.__name__, (cls,), {"read": _guarded_read, "strict_guarded": True}
+            )
+
+
+def start(pelican):
+    if pelican.settings.get("STRICT"):
+        counter = ProblemCounter()
+        logging.getLogger().addHandler(counter)
+        pelican.settings["STRICT_COUNTER"] = counter
+
+
+def finish(pelican):
+    counter = pelican.settings.pop("STRICT_COUNTER", None)
+    if counter is None:
+        return
+    logging.getLogger().removeHandler(counter)
+    if counter.records:
+        errors = sum(r.levelno >= logging.ERROR for r in counter.records)
+        warnings = len(counter.records) - errors
+        logger.critical(
+            "strict build failed: %d error(s) and %d warning(s) above; fix them "
+            "(or build a preview with `make html`)", errors, warnings,
+        )
+        raise StrictBuildError(1)
+
+
+def register():
+    signals.initialized.connect(start)
+    signals.readers_init.connect(guard_readers)
+    signals.finalized.connect(finish)
