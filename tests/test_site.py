@@ -168,3 +168,21 @@ def test_each_source_is_read_once(tmp_path, monkeypatch):
     build(tmp_path / "out")
     md_files = sorted(str(p) for p in CONTENT.rglob("*.md"))
     assert sorted(calls) == md_files
+
+
+def test_pagination_per_language(tmp_path):
+    site = build(tmp_path / "out", DEFAULT_PAGINATION=3)
+    out = site.output
+    fr_pages = sorted(p.parent.name for p in out.glob("page/*/index.html"))
+    en_pages = sorted(p.parent.name for p in out.glob("en/page/*/index.html"))
+    assert fr_pages == ["2", "3"] and en_pages == ["2", "3"]
+    second = site.soup("en/page/2/")
+    assert second.html["lang"] == "en"
+    assert second.select_one('a[rel="prev"]')["href"] == "/en/"
+    assert second.select_one('a[rel="next"]')["href"] == "/en/page/3/"
+    hreflangs = {link["hreflang"]: link["href"] for link in second.select('link[hreflang]')}
+    assert hreflangs == {"en": "/en/page/2/"}
+    fr = BuiltSite(out)
+    assert check_links(fr) == [] and check_hreflang(fr) == []
+    listed = [a["href"] for p in ("", "page/2/", "page/3/") for a in site.soup(p).select("article.summary h2 a")]
+    assert len(listed) == len(set(listed)) == len(sources("fr"))
