@@ -13,9 +13,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PELICANOPTS ?=
 STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html serve devserver publish clean test translations
+.PHONY: help venv html serve devserver publish clean test translations chromium
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -53,15 +54,27 @@ translations: $(STAMP) ## Extract theme strings and update/compile every languag
 	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o $(POT) theme/templates
 	@for lang in $$($(BIN)/python -c "import os, pelicanconf; print(' '.join(sorted(set(pelicanconf.LANGUAGES) | {d for d in os.listdir('$(CATALOGS)') if os.path.isdir('$(CATALOGS)/' + d)})))"); do \
 	  if [ -f $(CATALOGS)/$$lang/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel -q update --no-fuzzy-matching --omit-header -i $(POT) -d $(CATALOGS) -l $$lang; \
+	    $(BIN)/pybabel -q update --no-fuzzy-matching -i $(POT) -d $(CATALOGS) -l $$lang; \
 	  else \
 	    $(BIN)/pybabel -q init -i $(POT) -d $(CATALOGS) -l $$lang; \
 	  fi; \
 	done
 	$(BIN)/pybabel -q compile --statistics -d $(CATALOGS)
 
-test: $(STAMP) ## Run the test suite
-	$(BIN)/python -m pytest
+test: $(STAMP) chromium ## Run the test suite (installs Debian's chromium for browser tests when root)
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+
+# Browser tests drive Debian's chromium through Playwright (never `playwright install`).
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need chromium at $(CHROMIUM): run 'sudo apt-get install chromium'"; \
+	    echo "(Debian/Ubuntu) or set CHROMIUM=/path/to/chromium."; exit 1; \
+	  fi; \
+	fi
 
 clean: ## Remove the built site and caches (never content/)
 	rm -rf $(OUTPUTDIR) cache .pytest_cache

@@ -12,7 +12,16 @@ STATIC_PATHS = ["images"]
 THEME = "theme"
 THEME_STATIC_DIR = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["strict", "multilingual"]
+PLUGINS = [
+    "strict",
+    "multilingual",
+    "reading_time",
+    "typography",
+    "share",
+    "newsletter",
+    "seo",
+    "article_extras",
+]
 
 TIMEZONE = "Europe/Paris"
 
@@ -102,3 +111,10 @@ DISPLAY_PAGES_ON_MENU = True
 RELATIVE_URLS = False
 # Autoescape: metadata is text, never HTML (bodies and summaries are marked |safe).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# -- Article page plugins (defaults and validation live in each plugin) -------
+READING_TIME = {"wpm": {"fr": 230, "en": 240}}
+SHARE = ["facebook", "x", "linkedin", "mastodon", "bluesky", "hackernews", "reddit",
+         "whatsapp", "telegram", "email"]
+NEWSLETTER = {"provider": "buttondown", "username": "lefiltech", "privacy_page": "confidentialite"}
+SEO = {"default_image": "images/card.png", "publisher_logo": "images/logo.png"}

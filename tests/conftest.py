@@ -93,3 +93,41 @@ def published_site(tmp_path_factory) -> Site:
     """The sample site built with publishconf.py (absolute URLs, feeds)."""
     out = tmp_path_factory.mktemp("published") / "output"
     return build(out, conf="publishconf.py", SITEURL="https://news.example.org")
+
+
+# -- browser tests: Debian's chromium driven by Playwright -------------------
+CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch the system chromium; Playwright adds --headless and --no-sandbox."""
+    return {**browser_type_launch_args,
+            "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+            "args": CHROMIUM_ARGS}
+
+
+def serve(directory):
+    """Serve a folder on 127.0.0.1 (random port); returns (server, base URL)."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.fixture(scope="session")
+def sample_url(sample_site):
+    """Base URL of the sample site served on loopback."""
+    server, url = serve(sample_site.output)
+    yield url
+    server.shutdown()

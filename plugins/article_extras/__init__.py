@@ -1,0 +1,5 @@
+"""article_extras plugin (being written)."""
+
+
+def register():
+    pass

@@ -1,0 +1,5 @@
+"""newsletter plugin (being written)."""
+
+
+def register():
+    pass

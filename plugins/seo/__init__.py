@@ -1,0 +1,5 @@
+"""seo plugin (being written)."""
+
+
+def register():
+    pass

@@ -1,0 +1,5 @@
+"""typography plugin (being written)."""
+
+
+def register():
+    pass
