@@ -1,5 +1,5 @@
-"""article_extras plugin (being written)."""
+"""Around the article: previous/next and related articles, heading anchors, images, external links."""
 
+from .extras import register
 
-def register():
-    pass
+__all__ = ["register"]
