@@ -21,6 +21,7 @@ PLUGINS = [
     "newsletter",
     "seo",
     "article_extras",
+    "sitemap",  # last: lists every page the others wrote
 ]
 
 TIMEZONE = "Europe/Paris"
