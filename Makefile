@@ -12,6 +12,8 @@ POT := $(CATALOGS)/messages.pot
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PELICANOPTS ?=
+# Wide log lines, so a file path and its message are never wrapped apart.
+export COLUMNS ?= 200
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 

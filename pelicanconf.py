@@ -21,6 +21,7 @@ PLUGINS = [
     "newsletter",
     "seo",
     "article_extras",
+    "assets",  # after every page generator: writes the fingerprinted files they used
     "sitemap",  # last: lists every page the others wrote
 ]
 

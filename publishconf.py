@@ -13,3 +13,5 @@ CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 DELETE_OUTPUT_DIRECTORY = True
 # Any warning or content error fails the build (after reporting all of them).
 STRICT = True
+# .gz and .br copies of HTML, CSS, JS, XML for servers that serve them as is.
+PLUGINS = [*PLUGINS, "pelican.plugins.precompress"]  # noqa: F405

@@ -114,10 +114,12 @@ def test_every_internal_link_and_asset_resolves(sample_site):
 
 
 def test_static_files_are_written_once(sample_site):
-    css = [p.relative_to(sample_site.output).as_posix() for p in sample_site.output.rglob("*.css")]
-    assert css == ["theme/css/main.css"]
-    soup = sample_site.soup("en/2024/11/sora-fuite/")
-    assert soup.select_one('link[rel="stylesheet"]')["href"] == "/theme/css/main.css"
+    css = sorted(p.relative_to(sample_site.output).as_posix() for p in sample_site.output.rglob("*.css"))
+    assert all(path.startswith("theme/css/") for path in css), css
+    href = sample_site.soup("en/2024/11/sora-fuite/").select_one('link[rel="stylesheet"]')["href"]
+    assert href == sample_site.soup("").select_one('link[rel="stylesheet"]')["href"]
+    assert re.fullmatch(r"/theme/css/main\.[0-9a-f]{10}\.css", href)
+    assert (sample_site.output / href.lstrip("/")).read_bytes() == (ROOT / "theme/static/css/main.css").read_bytes()
 
 
 def test_dates_in_the_page_language(sample_site):

@@ -1,0 +1,5 @@
+"""Fingerprinted theme assets (main.<hash>.css) referenced by that name."""
+
+from .assets import register
+
+__all__ = ["register"]

@@ -1,0 +1,82 @@
+"""Fingerprinted theme assets.
+
+Templates write ``{{ asset('css/main.css') }}`` and get
+``theme/css/main.3f2a9c1b7e.css``: the name changes when the content does, so
+the file can be cached for a year. The hash is of the file's bytes, so two
+builds of the same commit give the same names (reproducible builds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import posixpath
+import shutil
+
+from jinja2 import pass_context
+from pelican import signals
+from pelican.generators import Generator
+
+logger = logging.getLogger(__name__)
+
+STATE_KEY = "ASSETS_STATE"
+FINGERPRINTED = (".css", ".js")
+
+
+class Assets:
+    """Per-build map of theme asset → fingerprinted output name."""
+
+    def __init__(self, settings):
+        self.static = os.path.join(settings["THEME"], "static")
+        self.prefix = settings["THEME_STATIC_DIR"]
+        self.names = {}
+
+    def name(self, path):
+        """Output path (site-relative) of a theme static file."""
+        if path not in self.names:
+            source = os.path.join(self.static, path)
+            if not os.path.isfile(source):
+                raise FileNotFoundError(f"assets: no theme file {source} (asset({path!r}))")
+            stem, ext = posixpath.splitext(path)
+            if ext in FINGERPRINTED:
+                with open(source, "rb") as fh:
+                    digest = hashlib.sha256(fh.read()).hexdigest()[:10]
+                self.names[path] = f"{self.prefix}/{stem}.{digest}{ext}"
+            else:
+                self.names[path] = f"{self.prefix}/{path}"
+        return self.names[path]
+
+
+@pass_context
+def asset(ctx, path):
+    return ctx[STATE_KEY].name(path)
+
+
+def attach(generator):
+    generator.context.setdefault(STATE_KEY, Assets(generator.settings))
+    generator.env.globals["asset"] = asset
+
+
+class AssetsGenerator(Generator):
+    """Writes the fingerprinted copies of the assets the templates asked for."""
+
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        state = self.context[STATE_KEY]
+        for path, name in sorted(state.names.items()):
+            target = os.path.join(self.output_path, name)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(os.path.join(state.static, path), target)
+            logger.info("assets: writing %s", target)
+
+
+def assets_generator(pelican):
+    return AssetsGenerator
+
+
+def register():
+    signals.generator_init.connect(attach)
+    signals.get_generators.connect(assets_generator)
