@@ -21,6 +21,7 @@ PLUGINS = [
     "newsletter",
     "seo",
     "article_extras",
+    "search",  # Pagefind index at the end of the build
     "assets",  # after every page generator: writes the fingerprinted files they used
     "sitemap",  # last: lists every page the others wrote
 ]
@@ -83,7 +84,7 @@ AUTHOR_URL = "author/{slug}/"
 AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
 
 # Written once per language by the multilingual plugin.
-DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors"]
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors", "search"]
 INDEX_URL = ""
 INDEX_SAVE_AS = "index.html"
 ARCHIVES_URL = "archives/"
@@ -94,6 +95,8 @@ TAGS_URL = "tags/"
 TAGS_SAVE_AS = "tags/index.html"
 AUTHORS_URL = "authors/"
 AUTHORS_SAVE_AS = "authors/index.html"
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 
 DEFAULT_PAGINATION = 10
 PAGINATION_PATTERNS = (

@@ -1,0 +1,45 @@
+"""Pagefind search per language, in the browser, with no server-side code."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+
+def search(page, url, query):
+    page.goto(url)
+    box = page.locator(".pagefind-ui__search-input")
+    box.fill(query)
+    results = page.locator(".pagefind-ui__result-link")
+    return results
+
+
+def test_search_pages_exist_per_language(sample_site):
+    fr, en = sample_site.soup("search/"), sample_site.soup("en/search/")
+    assert fr.html["lang"] == "fr" and en.html["lang"] == "en"
+    assert fr.h1.get_text() == "Rechercher" and en.h1.get_text() == "Search"
+    assert sample_site.soup("").select_one('.main-nav a[href="/search/"]').get_text() == "Rechercher"
+    # only article bodies are indexed
+    assert sample_site.soup("2024/11/sora-fuite/").select_one("[data-pagefind-body]") is not None
+    assert sample_site.soup("").select_one("[data-pagefind-body]") is None
+
+
+def test_french_search_finds_french_article_only(page, sample_url):
+    results = search(page, sample_url + "/search/", "quantification")
+    expect(results.first).to_be_visible(timeout=10000)
+    hrefs = results.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert "/2025/06/quantification-modeles-de-langage/" in hrefs
+    assert not any(h.startswith("/en/") for h in hrefs)
+
+
+def test_english_search_gets_english_results(page, sample_url):
+    results = search(page, sample_url + "/en/search/", "quantization")
+    expect(results.first).to_be_visible(timeout=10000)
+    hrefs = results.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert "/en/2025/06/quantification-modeles-de-langage/" in hrefs
+    assert all(h.startswith("/en/") for h in hrefs)
+    # the French word is not in the English index
+    page.locator(".pagefind-ui__search-input").fill("sécurité")
+    expect(page.locator(".pagefind-ui__message")).to_be_visible(timeout=10000)
+    hrefs = page.locator(".pagefind-ui__result-link").evaluate_all(
+        "els => els.map(e => e.getAttribute('href'))")
+    assert not any(not h.startswith("/en/") for h in hrefs)
