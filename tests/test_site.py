@@ -132,7 +132,7 @@ def test_dates_in_the_page_language(sample_site):
         assert time.get_text() == text
         assert time["datetime"] == "2024-11-27T09:30:00+01:00"
     # summer time offset comes from TIMEZONE/Date, shown in French on French listings
-    for time in sample_site.soup("").select("article.summary time"):
+    for time in sample_site.soup("").select("article.summary .meta time"):
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}", time["datetime"])
         from datetime import datetime
         when = datetime.fromisoformat(time["datetime"])
