@@ -12,13 +12,15 @@ POT := $(CATALOGS)/messages.pot
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PELICANOPTS ?=
+# 0 skips `make check` inside `make publish` (for tests that only need the build)
+PUBLISH_CHECK ?= 1
 # Wide log lines, so a file path and its message are never wrapped apart.
 export COLUMNS ?= 200
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html serve devserver publish clean test translations chromium
+.PHONY: help venv html serve devserver publish check clean test translations chromium
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -43,14 +45,19 @@ serve: $(STAMP) ## Serve output/ on http://$(HOST):$(PORT)/
 devserver: $(STAMP) ## Rebuild on every change and serve on http://$(HOST):$(PORT)/
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) --autoreload --listen --bind $(HOST) --port $(PORT) $(PELICANOPTS)
 
-# Built beside output/ and swapped in only on success: a failed publish leaves output/ as it was.
-publish: $(STAMP) ## Strict build with publishconf.py (SITEURL=https://… to override)
+# Built beside output/, checked, and swapped in only on success: a failed
+# publish leaves output/ exactly as it was.
+publish: $(STAMP) ## Strict build with publishconf.py, checked (SITEURL=https://… to override)
 	rm -rf $(OUTPUTDIR).new
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR).new -s $(PUBLISHCONF) $(PELICANOPTS)
+	@if [ "$(PUBLISH_CHECK)" = 1 ]; then $(MAKE) --no-print-directory check CHECKDIR=$(OUTPUTDIR).new || { rm -rf $(OUTPUTDIR).new; exit 1; }; fi
 	rm -rf $(OUTPUTDIR).old
 	if [ -d $(OUTPUTDIR) ]; then mv $(OUTPUTDIR) $(OUTPUTDIR).old; fi
 	mv $(OUTPUTDIR).new $(OUTPUTDIR)
 	rm -rf $(OUTPUTDIR).old
+
+check: $(STAMP) chromium ## Quality gate on the built site: links, hreflang, v.Nu, axe-core
+	$(BIN)/python -m newsroom.check $(or $(CHECKDIR),$(OUTPUTDIR))
 
 translations: $(STAMP) ## Extract theme strings and update/compile every language's catalog
 	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o $(POT) theme/templates

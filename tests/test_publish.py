@@ -14,6 +14,9 @@ from .conftest import FIXTURES, ROOT
 
 
 def make(*args, env=None):
+    """Run make; the publish gate (`make check`) has tests of its own."""
+    if args and args[0] == "publish":
+        args = (*args, "PUBLISH_CHECK=0")
     return subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=600, env={**os.environ, **(env or {})})
 
