@@ -17,10 +17,13 @@ PUBLISH_CHECK ?= 1
 # Wide log lines, so a file path and its message are never wrapped apart.
 export COLUMNS ?= 200
 STAMP := $(VENV)/.installed
+# deploy-rsync: RSYNC_DEST=user@host:/var/www/lefiltech/
+RSYNC_DEST ?=
+GHPAGES_BRANCH ?= gh-pages
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html serve devserver publish check clean test translations chromium
+.PHONY: help venv html serve devserver publish check deploy-rsync deploy-ghpages clean test translations chromium
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -58,6 +61,16 @@ publish: $(STAMP) ## Strict build with publishconf.py, checked (SITEURL=https://
 
 check: $(STAMP) chromium ## Quality gate on the built site: links, hreflang, v.Nu, axe-core
 	$(BIN)/python -m newsroom.check $(or $(CHECKDIR),$(OUTPUTDIR))
+
+# Both deploy targets deploy output/ only after it passes `make check`.
+deploy-rsync: ## Check output/ then rsync it to RSYNC_DEST=user@host:/path/
+	@test -n "$(RSYNC_DEST)" || { echo "deploy-rsync: set RSYNC_DEST=user@host:/path/"; exit 2; }
+	$(MAKE) --no-print-directory check
+	rsync -avz --delete --checksum $(OUTPUTDIR)/ $(RSYNC_DEST)
+
+deploy-ghpages: ## Check output/ then push it to the gh-pages branch (ghp-import)
+	$(MAKE) --no-print-directory check
+	$(BIN)/ghp-import --no-jekyll --push --force --branch $(GHPAGES_BRANCH) $(OUTPUTDIR)
 
 translations: $(STAMP) ## Extract theme strings and update/compile every language's catalog
 	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o $(POT) theme/templates
