@@ -23,7 +23,7 @@ GHPAGES_BRANCH ?= gh-pages
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html serve devserver publish check deploy-rsync deploy-ghpages clean test translations chromium
+.PHONY: help venv html serve devserver publish check bench deploy-rsync deploy-ghpages clean test translations chromium
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -71,6 +71,11 @@ deploy-rsync: ## Check output/ then rsync it to RSYNC_DEST=user@host:/path/
 deploy-ghpages: ## Check output/ then push it to the gh-pages branch (ghp-import)
 	$(MAKE) --no-print-directory check
 	$(BIN)/ghp-import --no-jekyll --push --force --branch $(GHPAGES_BRANCH) $(OUTPUTDIR)
+
+N ?= 1000
+LANGS ?= fr,en,de
+bench: $(STAMP) ## Benchmark vs Pelican+i18n_subsites, monolingual Pelican, Hugo (N=1000 LANGS=fr,en,de)
+	$(BIN)/python bench/run.py -n $(N) --langs $(LANGS)
 
 translations: $(STAMP) ## Extract theme strings and update/compile every language's catalog
 	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o $(POT) theme/templates

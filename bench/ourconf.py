@@ -1,0 +1,21 @@
+"""This project's settings for the benchmark corpus: full theme and plugins."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from pelicanconf import *  # noqa: E402,F401,F403
+
+LANGUAGES = os.environ.get("BENCH_LANGS", "fr,en,de").split(",")
+DEFAULT_LANG = LANGUAGES[0]
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+I18N_OVERRIDES = {}
+I18N_TAXONOMY = {"IA": {"en": "AI", "de": "KI"}, "Sécurité": {"en": "Security", "de": "Sicherheit"},
+                 "Données": {"en": "Data", "de": "Daten"},
+                 "Logiciel libre": {"en": "Open source", "de": "Open Source"}}
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PLUGIN_PATHS = [os.path.join(_ROOT, "plugins")]
+THEME = os.path.join(_ROOT, "theme")

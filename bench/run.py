@@ -1,0 +1,263 @@
+"""`make bench`: build one synthetic corpus with four tools, alternating, and compare.
+
+(a) this project, full theme and plugins; (b) Pelican + pelican-i18n-subsites,
+default theme; (c) monolingual Pelican, default theme, same number of pages;
+(d) Hugo with a minimal theme, when installed. Runs A B C D, A B C D … for
+ROUNDS rounds after one warm-up round, then a warm rebuild of (a) after
+editing one article. Reports median wall time (min–max), peak RSS of the
+whole process tree, pages written, pages/s, and per-round ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+import corpus  # noqa: E402
+
+REF_VENV = HERE / ".venv-ref"
+REF_REQUIREMENTS = ["pelican==4.12.0", "markdown==3.11.3", "pelican-i18n-subsites==1.0.0"]
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def ensure_reference_venv():
+    """Pelican + i18n_subsites in their own virtualenv (they must not see our plugins)."""
+    stamp = REF_VENV / ".installed"
+    if stamp.exists() and stamp.read_text() == "\n".join(REF_REQUIREMENTS):
+        return REF_VENV / "bin/python"
+    log("bench: creating the reference virtualenv (pelican + pelican-i18n-subsites)…")
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(REF_VENV)], check=True)
+    subprocess.run([str(REF_VENV / "bin/python"), "-m", "pip", "install", "--quiet",
+                    "--disable-pip-version-check", *REF_REQUIREMENTS], check=True)
+    stamp.write_text("\n".join(REF_REQUIREMENTS))
+    return REF_VENV / "bin/python"
+
+
+def tree_rss_kb(pid):
+    """Resident memory of a process and all its descendants (kB), from /proc."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        stack.extend(children.get(p, []))
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def measure(cmd, env, cwd=ROOT):
+    """Run a build; returns (seconds, peak tree RSS in MiB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=cwd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample():
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench: {' '.join(map(str, cmd))} failed:\n{err[-3000:]}")
+    return elapsed, peak[0] / 1024
+
+
+def count_pages(folder):
+    return sum(1 for _ in Path(folder).rglob("*.html"))
+
+
+def hugo_site(work, n, langs):
+    """A minimal multilingual Hugo site over the same corpus (front matter in YAML)."""
+    site = work / "hugo"
+    if site.exists():
+        shutil.rmtree(site)
+    corpus.generate(site / "content", n, langs, hugo=True)
+    (site / "content/articles").rename(site / "content/posts")
+    static = site / "static/images"
+    static.mkdir(parents=True)
+    shutil.move(str(site / "content/images/pixel.png"), static / "pixel.png")
+    shutil.rmtree(site / "content/images")
+    languages = "\n".join(f"  {lang}:\n    weight: {i + 1}\n    languageName: {lang}"
+                          for i, lang in enumerate(langs))
+    (site / "hugo.yaml").write_text(
+        f"baseURL: /\ntitle: Bench\ndefaultContentLanguage: {langs[0]}\n"
+        f"languages:\n{languages}\npagination:\n  pagerSize: 10\n"
+        "markup:\n  goldmark:\n    renderer:\n      unsafe: true\n")
+    layouts = site / "layouts/_default"
+    layouts.mkdir(parents=True)
+    (layouts / "baseof.html").write_text(
+        '<!DOCTYPE html><html lang="{{ .Site.Language.Lang }}"><head><meta charset="utf-8">'
+        "<title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>")
+    (layouts / "single.html").write_text(
+        '{{ define "main" }}<h1>{{ .Title }}</h1><time>{{ .Date.Format "2006-01-02" }}</time>'
+        "{{ .Content }}{{ range .Translations }}<a href=\"{{ .RelPermalink }}\">{{ .Lang }}</a>"
+        "{{ end }}{{ end }}")
+    (layouts / "list.html").write_text(
+        '{{ define "main" }}{{ range .Paginator.Pages }}<h2><a href="{{ .RelPermalink }}">'
+        "{{ .Title }}</a></h2>{{ .Summary }}{{ end }}{{ end }}")
+    # Hugo reads the content's "{static}" links literally; harmless for timing.
+    return site
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=int(os.environ.get("N", 1000)),
+                        help="articles per language")
+    parser.add_argument("--langs", default=os.environ.get("LANGS", "fr,en,de"))
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", 3)))
+    parser.add_argument("--work", default=str(HERE / "work"))
+    parser.add_argument("--out", default=str(HERE))
+    args = parser.parse_args(argv)
+    langs = args.langs.split(",")
+    work = Path(args.work)
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+
+    log(f"bench: corpus of {args.n} articles × {len(langs)} languages ({','.join(langs)})")
+    multi = work / "multi"
+    files = corpus.generate(multi, args.n, langs)
+    mono = work / "mono"
+    corpus.generate(mono, args.n, langs, monolingual=True)
+    ref_python = ensure_reference_venv()
+    our_python = Path(sys.executable)
+    hugo = shutil.which("hugo")
+
+    tools = {
+        "this project": ([str(our_python), "-m", "pelican", str(multi), "-o", str(work / "out-a"),
+                          "-s", str(HERE / "ourconf.py"), "--delete-output-directory"],
+                         {"BENCH_LANGS": args.langs}, work / "out-a"),
+        "Pelican + i18n_subsites": ([str(ref_python), "-m", "pelican", str(multi), "-o",
+                                     str(work / "out-b"), "-s", str(HERE / "subsitesconf.py"),
+                                     "--delete-output-directory"],
+                                    {"BENCH_LANGS": args.langs, "BENCH_CORPUS": str(multi)},
+                                    work / "out-b"),
+        "monolingual Pelican": ([str(ref_python), "-m", "pelican", str(mono), "-o",
+                                 str(work / "out-c"), "-s", str(HERE / "monoconf.py"),
+                                 "--delete-output-directory"],
+                                {"BENCH_CORPUS": str(mono)}, work / "out-c"),
+    }
+    if hugo:
+        site = hugo_site(work, args.n, langs)
+        tools["Hugo"] = ([hugo, "--quiet", "-s", str(site), "-d", str(work / "out-d")], {},
+                         work / "out-d")
+    else:
+        log("bench: Hugo is not installed (apt-get install hugo): its column is skipped")
+
+    results = {name: [] for name in tools}
+    for rnd in range(args.rounds + 1):
+        label = "warm-up" if rnd == 0 else f"round {rnd}/{args.rounds}"
+        for name, (cmd, env, out) in tools.items():
+            if name == "this project":
+                shutil.rmtree(ROOT / "cache", ignore_errors=True)
+            log(f"bench: {label}: {name}…")
+            seconds, rss = measure(cmd, env)
+            log(f"bench: {label}: {name}: {seconds:.1f} s, {rss:.0f} MiB, {count_pages(out)} pages")
+            if rnd:
+                results[name].append((seconds, rss))
+    pages = {name: count_pages(out) for name, (_, _, out) in tools.items()}
+
+    # Warm rebuild of this project after editing one article (content cache on).
+    warm = None
+    cmd, env, out = tools["this project"]
+    cache_cmd = [c for c in cmd if c != "--delete-output-directory"] + [
+        "-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true"]
+    measure(cache_cmd, env)  # fills the cache
+    victim = next((multi / "articles").glob("*.fr.md"))
+    victim.write_text(victim.read_text(encoding="utf-8") + "\nUne phrase ajoutée.\n", encoding="utf-8")
+    warm, _ = measure(cache_cmd, env)
+    log(f"bench: warm rebuild after one edit: {warm:.1f} s")
+
+    write_report(results, pages, warm, args, files, Path(args.out))
+
+
+def ratio_rows(results, a, b):
+    return [x[0] / y[0] for x, y in zip(results[a], results[b])]
+
+
+def write_report(results, pages, warm, args, files, out):
+    med = {n: statistics.median(s for s, _ in r) for n, r in results.items()}
+    lines = [f"# Benchmark: {args.n} articles × {len(args.langs.split(','))} languages "
+             f"({files} source files), {args.rounds} rounds", "",
+             f"Command: `make bench N={args.n} LANGS={args.langs}` on {os.cpu_count()} cores.", "",
+             "| build | median wall time (min–max) | peak RSS (max) | pages | pages/s |",
+             "|---|---|---|---|---|"]
+    for name, runs in results.items():
+        times = [s for s, _ in runs]
+        rss = max(r for _, r in runs)
+        lines.append(f"| {name} | {med[name]:.1f} s ({min(times):.1f}–{max(times):.1f}) | "
+                     f"{rss:.0f} MiB | {pages[name]} | {pages[name] / med[name]:.0f} |")
+    lines += ["", "| ratio (per round; median) | value |", "|---|---|"]
+    ours = "this project"
+    for other in [n for n in results if n != ours]:
+        per_round = ratio_rows(results, other, ours) if other == "Pelican + i18n_subsites" else \
+            ratio_rows(results, ours, other)
+        label = (f"{other} / this project (speed-up)" if other == "Pelican + i18n_subsites"
+                 else f"this project / {other}")
+        lines.append(f"| {label} | {', '.join(f'{r:.2f}' for r in per_round)}; "
+                     f"median **{statistics.median(per_round):.2f}** |")
+    mem = [a[1] / b[1] for a, b in zip(results[ours], results["monolingual Pelican"])]
+    lines.append(f"| peak RSS this project / monolingual Pelican | "
+                 f"{', '.join(f'{r:.2f}' for r in mem)}; median **{statistics.median(mem):.2f}** |")
+    if warm is not None:
+        lines.append(f"| warm rebuild (one article edited) / cold build | "
+                     f"**{warm / med[ours]:.2f}** ({warm:.1f} s) |")
+    text = "\n".join(lines) + "\n"
+    (out / "results.md").write_text(text, encoding="utf-8")
+    print(text)
+    chart(med, out / "results.png")
+
+
+def chart(medians, path):
+    """Bar chart of the median build times (Pillow, no plotting library needed)."""
+    from PIL import Image, ImageDraw
+
+    width, bar_h, gap, left = 900, 44, 18, 260
+    height = gap + len(medians) * (bar_h + gap) + 30
+    img = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(img)
+    top = max(medians.values()) or 1
+    for i, (name, seconds) in enumerate(medians.items()):
+        y = gap + i * (bar_h + gap)
+        length = int((width - left - 90) * seconds / top)
+        draw.text((10, y + bar_h / 3), name, fill="black")
+        draw.rectangle([left, y, left + max(length, 1), y + bar_h],
+                       fill="#0b5cad" if name == "this project" else "#9aa5b1")
+        draw.text((left + length + 8, y + bar_h / 3), f"{seconds:.1f} s", fill="black")
+    draw.text((10, height - 22), "median cold build time (lower is better)", fill="#333333")
+    img.save(path)
+
+
+if __name__ == "__main__":
+    main()
