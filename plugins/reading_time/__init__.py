@@ -1,5 +1,5 @@
-"""reading_time plugin (being written)."""
+"""Reading time of articles, shown near the title and in listings (setting: READING_TIME)."""
 
+from .reading_time import register
 
-def register():
-    pass
+__all__ = ["register"]

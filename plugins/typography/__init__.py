@@ -1,5 +1,5 @@
-"""typography plugin (being written)."""
+"""French typography: no-break spaces before high punctuation and inside « »."""
 
+from .typography import register
 
-def register():
-    pass
+__all__ = ["register"]
