@@ -1,5 +1,5 @@
-"""seo plugin (being written)."""
+"""Search-engine and social metadata of articles and pages (Open Graph, Twitter, JSON-LD)."""
 
+from .seo import register
 
-def register():
-    pass
+__all__ = ["register"]

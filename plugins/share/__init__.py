@@ -1,5 +1,5 @@
-"""share plugin (being written)."""
+"""Share links of the article page: plain links, no third-party script."""
 
+from .share import register
 
-def register():
-    pass
+__all__ = ["register"]

@@ -1,0 +1,89 @@
+"""Plain text from HTML, cutting on a word boundary, and JSON safe inside <script>."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from bs4 import BeautifulSoup, Comment
+
+#: Elements whose text does not run on into their neighbours' text.
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div",
+    "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hr", "li", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+})
+HIDDEN_TAGS = frozenset({"script", "style", "template", "noscript"})
+#: A paragraph in one of these is not the article's opening paragraph.
+NOT_LEAD = frozenset({"nav", "aside", "figure", "figcaption", "table", "details", "blockquote",
+                      "header", "footer"})
+#: No-break spaces are typography (French "OpenAI :"), kept when they stand alone.
+KEPT_SPACES = frozenset("\u00a0\u202f")
+WHITESPACE = re.compile(r"\s+")
+#: Trailing characters that look wrong before an ellipsis.
+DANGLING = " \u00a0\u202f,;:.–—-"
+
+# json.dumps leaves these as they are; inside <script> they could end the
+# element (</script>, <!--) or, for U+2028/U+2029, break older JS parsers.
+# They only occur inside JSON strings, where \uXXXX means the same character.
+SCRIPT_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def collapse(text: str) -> str:
+    """Runs of whitespace become one space; a lone no-break space stays."""
+    return WHITESPACE.sub(lambda m: m.group() if m.group() in KEPT_SPACES else " ", text).strip()
+
+
+def _text_of(node) -> str:
+    for tag in node.find_all(HIDDEN_TAGS):
+        tag.decompose()
+    for comment in node.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for tag in node.find_all(BLOCK_TAGS):
+        tag.insert_before(" ")
+        tag.insert_after(" ")
+    return collapse(node.get_text())
+
+
+def plain_text(html: str) -> str:
+    """The text of an HTML fragment: tags stripped, entities decoded, whitespace collapsed."""
+    return _text_of(BeautifulSoup(html or "", "html.parser"))
+
+
+def first_paragraph(html: str) -> str:
+    """Plain text of the first non-empty ``<p>`` of a body, outside figures, asides, tables."""
+    soup = BeautifulSoup(html or "", "html.parser")
+    for p in soup.find_all("p"):
+        if any(parent.name in NOT_LEAD for parent in p.parents):
+            continue
+        text = _text_of(p)
+        if text:
+            return text
+    return ""
+
+
+def shorten(text: str, limit: int, ellipsis: str = "…") -> str:
+    """``text`` if it fits in ``limit`` characters, else cut at a space and ended by ``ellipsis``.
+
+    Only a plain space is a break: a no-break space joins what it separates.
+    """
+    if len(text) <= limit:
+        return text
+    room = limit - len(ellipsis)
+    cut = text[:room]
+    if text[room] != " ":
+        space = cut.rfind(" ")
+        if space > room // 2:  # else one very long "word": cut inside it
+            cut = cut[:space]
+    return cut.rstrip(DANGLING) + ellipsis
+
+
+def script_json(data) -> str:
+    """``data`` as JSON that cannot end or break the ``<script>`` element it is put in."""
+    return json.dumps(data, ensure_ascii=False).translate(SCRIPT_ESCAPES)
