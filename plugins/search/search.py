@@ -9,7 +9,9 @@ working search with no server and no third-party request.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import subprocess
 import sys
 
@@ -46,8 +48,20 @@ def index_site(pelican):
         logger.error("search: Pagefind failed (exit %s): %s", result.returncode,
                      (result.stderr or result.stdout).strip()[-2000:])
     else:
+        normalise_entry(os.path.join(pelican.output_path, config["output_subdir"]))
         logger.info("search: Pagefind index written to %s/%s", pelican.output_path,
                     config["output_subdir"])
+
+
+def normalise_entry(folder):
+    """Sort pagefind-entry.json's keys: Pagefind writes its languages in hash-map
+    order, which changes from run to run and breaks byte-identical builds."""
+    path = os.path.join(folder, "pagefind-entry.json")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as fh:
+            entry = json.load(fh)
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(entry, fh, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def register():
