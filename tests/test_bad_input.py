@@ -57,3 +57,10 @@ def test_strict_build_of_the_sample_site_passes(tmp_path):
     result = run_pelican("content", "-o", str(tmp_path / "out"), "-s", "publishconf.py")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_a_second_build_in_the_same_process_reports_the_errors_again(tmp_path):
+    # autoreload rebuilds in one process: each build must report its own problems
+    first = build(tmp_path / "one", PATH=str(BROKEN), ARTICLE_PATHS=["articles"])
+    second = build(tmp_path / "two", PATH=str(BROKEN), ARTICLE_PATHS=["articles"])
+    assert sorted(first.errors()) == sorted(second.errors()) and len(second.errors()) >= 6

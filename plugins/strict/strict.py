@@ -17,6 +17,7 @@ import os
 import re
 
 from pelican import signals
+from pelican.log import LimitFilter
 from pelican.utils import get_date
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,12 @@ def guard_readers(readers):
 
 
 def start(pelican):
+    # Pelican's LimitFilter drops a message it has already logged in this
+    # process, so with autoreload (or several builds in one process) a content
+    # error would be reported by the first build only. Every build reports its
+    # own problems: forget the previous build's. (No public API for this.)
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
     if pelican.settings.get("STRICT"):
         counter = ProblemCounter()
         logging.getLogger().addHandler(counter)
