@@ -1,5 +1,5 @@
-"""newsletter plugin (being written)."""
+"""Newsletter sign-up form and "check your inbox" page (setting: NEWSLETTER)."""
 
+from .plugin import register
 
-def register():
-    pass
+__all__ = ["register"]
