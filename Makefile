@@ -21,9 +21,16 @@ STAMP := $(VENV)/.installed
 RSYNC_DEST ?=
 GHPAGES_BRANCH ?= gh-pages
 CHROMIUM ?= /usr/bin/chromium
+# Editors' command (newsroom/cli.py). LANG=… given on the make command line is
+# the language of a new article or translation; LANG from the environment (the
+# locale) is not.
+NEWSROOM := PYTHONUTF8=1 $(BIN)/newsroom
+NEWSROOMOPTS := -s $(CONFFILE) --content $(INPUTDIR)
+EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 
 .DEFAULT_GOAL := help
 .PHONY: help venv html serve devserver publish check bench deploy-rsync deploy-ghpages clean test translations chromium
+.PHONY: article translation translation-done lint status
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -45,8 +52,33 @@ html: $(STAMP) ## Build the preview site into output/
 serve: $(STAMP) ## Serve output/ on http://$(HOST):$(PORT)/
 	$(PELICAN) --listen --bind $(HOST) --port $(PORT) -o $(OUTPUTDIR) -s $(CONFFILE)
 
-devserver: $(STAMP) ## Rebuild on every change and serve on http://$(HOST):$(PORT)/
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) --autoreload --listen --bind $(HOST) --port $(PORT) $(PELICANOPTS)
+# Watches content/, theme/, plugins/, newsroom/ and the settings; open pages reload themselves.
+devserver: $(STAMP) ## Live preview on http://$(HOST):$(PORT)/: rebuild on change, reload the browser
+	$(NEWSROOM) serve $(NEWSROOMOPTS) --host $(HOST) --port $(PORT) --output $(OUTPUTDIR) -- $(PELICANOPTS)
+
+# Editors. Values go through the environment so quotes and $ in a title are kept as typed.
+article: export NEWSROOM_TITLE := $(value TITLE)
+article: export NEWSROOM_CATEGORY := $(value CATEGORY)
+article: export NEWSROOM_TAGS := $(value TAGS)
+article: $(STAMP) ## New draft article: TITLE="…" [LANG=fr] [CATEGORY=…] [TAGS=…] [DATE=…]
+	@test -n "$$NEWSROOM_TITLE" || { echo 'usage: make article TITLE="Mon titre" [LANG=fr] [CATEGORY=…]'; exit 2; }
+	@$(NEWSROOM) article $(NEWSROOMOPTS) "$$NEWSROOM_TITLE" $(if $(EDITOR_LANG),--lang '$(EDITOR_LANG)') \
+	  $(if $(CATEGORY),--category "$$NEWSROOM_CATEGORY") $(if $(TAGS),--tags "$$NEWSROOM_TAGS") \
+	  $(if $(DATE),--date '$(DATE)') $(if $(SLUG),--slug '$(SLUG)')
+
+translation: $(STAMP) ## New translation next to its original: SLUG=… LANG=en
+	@test -n "$(SLUG)" -a -n "$(EDITOR_LANG)" || { echo 'usage: make translation SLUG=<slug> LANG=<lang>'; exit 2; }
+	@$(NEWSROOM) translation $(NEWSROOMOPTS) '$(SLUG)' --lang '$(EDITOR_LANG)'
+
+translation-done: $(STAMP) ## Record that a translation matches its original again: SLUG=… LANG=…
+	@test -n "$(SLUG)" -a -n "$(EDITOR_LANG)" || { echo 'usage: make translation-done SLUG=<slug> LANG=<lang>'; exit 2; }
+	@$(NEWSROOM) translation-done $(NEWSROOMOPTS) '$(SLUG)' --lang '$(EDITOR_LANG)'
+
+lint: $(STAMP) ## Check every file in content/ without building (path:line: problem (fix))
+	@$(NEWSROOM) lint $(NEWSROOMOPTS)
+
+status: $(STAMP) ## Translation status per article: missing and outdated translations
+	@$(NEWSROOM) status $(NEWSROOMOPTS)
 
 # Built beside output/, checked, and swapped in only on success: a failed
 # publish leaves output/ exactly as it was.

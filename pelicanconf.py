@@ -6,13 +6,16 @@ SITESUBTITLE = "L’actualité de la tech et des données, en clair"
 SITEURL = ""
 
 PATH = "content"
-ARTICLE_PATHS = ["2024", "2025", "2026"]
+# Articles anywhere in content/ (content/<year>/<slug>.<lang>.md), except pages and images.
+ARTICLE_PATHS = [""]
+ARTICLE_EXCLUDES = ["pages", "images"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 THEME = "theme"
 THEME_STATIC_DIR = "theme"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
+    "pipeline",  # first: reads sources in parallel, one HTML parse for the steps below
     "strict",
     "multilingual",
     "reading_time",
@@ -21,6 +24,7 @@ PLUGINS = [
     "newsletter",
     "seo",
     "article_extras",
+    "editorial",  # drafts/scheduled, content rules, translation status, live reload
     "search",  # Pagefind index at the end of the build
     "assets",  # after every page generator: writes the fingerprinted files they used
     "sitemap",  # last: lists every page the others wrote
@@ -115,7 +119,10 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"  # unused by the theme: dates go through Babel
 DISPLAY_PAGES_ON_MENU = True
 RELATIVE_URLS = False
 # Autoescape: metadata is text, never HTML (bodies and summaries are marked |safe).
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# auto_reload off: a build never sees a template change mid-way (the devserver
+# starts a new environment for every rebuild), and it saves a stat per include.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
+                     "auto_reload": False}
 
 # -- Article page plugins (defaults and validation live in each plugin) -------
 READING_TIME = {"wpm": {"fr": 230, "en": 240}}
@@ -123,3 +130,14 @@ SHARE = ["facebook", "x", "linkedin", "mastodon", "bluesky", "hackernews", "redd
          "whatsapp", "telegram", "email"]
 NEWSLETTER = {"provider": "buttondown", "username": "lefiltech", "privacy_page": "confidentialite"}
 SEO = {"default_image": "images/card.png", "publisher_logo": "images/logo.png"}
+
+# -- Editors (plugins/editorial, `newsroom` command; defaults in newsroom/config.py)
+# Preview builds show drafts and scheduled articles (with a banner) and write
+# /translation-status/; publishconf.py turns "preview" off.
+EDITORIAL = {
+    "preview": True,
+    "categories": ["IA", "Sécurité", "Données", "Logiciel libre"],  # closed list (lint + build)
+    "summary_max": 200,  # characters
+}
+# Never in sitemaps: drafts, the newsletter confirmation, search, the status page.
+SITEMAP = {"exclude": ["404.html", "drafts/*", "newsletter/*", "search/*", "translation-status/*"]}

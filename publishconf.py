@@ -15,3 +15,5 @@ DELETE_OUTPUT_DIRECTORY = True
 STRICT = True
 # .gz and .br copies of HTML, CSS, JS, XML for servers that serve them as is.
 PLUGINS = [*PLUGINS, "pelican.plugins.precompress"]  # noqa: F405
+# Drafts and future-dated articles are left out; no status page, no reload script.
+EDITORIAL = {**EDITORIAL, "preview": False}  # noqa: F405

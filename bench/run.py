@@ -47,7 +47,12 @@ def ensure_reference_venv():
 
 
 def tree_rss_kb(pid):
-    """Resident memory of a process and all its descendants (kB), from /proc."""
+    """Memory of a process and all its descendants (kB), from /proc.
+
+    PSS (proportional set size): pages shared between a process and its
+    forked workers are counted once, split between them, so a parallel build
+    is not charged twice for the same memory. Falls back to RSS.
+    """
     children = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -62,17 +67,19 @@ def tree_rss_kb(pid):
         p = stack.pop()
         stack.extend(children.get(p, []))
         try:
-            with open(f"/proc/{p}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-        except OSError:
-            pass
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            try:
+                with open(f"/proc/{p}/status") as fh:
+                    total += next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+            except (OSError, StopIteration):
+                pass
     return total
 
 
 def measure(cmd, env, cwd=ROOT):
-    """Run a build; returns (seconds, peak tree RSS in MiB)."""
+    """Run a build; returns (seconds, peak memory of the process tree in MiB)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=cwd,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -211,7 +218,7 @@ def write_report(results, pages, warm, args, files, out):
     lines = [f"# Benchmark: {args.n} articles × {len(args.langs.split(','))} languages "
              f"({files} source files), {args.rounds} rounds", "",
              f"Command: `make bench N={args.n} LANGS={args.langs}` on {os.cpu_count()} cores.", "",
-             "| build | median wall time (min–max) | peak RSS (max) | pages | pages/s |",
+             "| build | median wall time (min–max) | peak memory (PSS, max) | pages | pages/s |",
              "|---|---|---|---|---|"]
     for name, runs in results.items():
         times = [s for s, _ in runs]
@@ -228,7 +235,7 @@ def write_report(results, pages, warm, args, files, out):
         lines.append(f"| {label} | {', '.join(f'{r:.2f}' for r in per_round)}; "
                      f"median **{statistics.median(per_round):.2f}** |")
     mem = [a[1] / b[1] for a, b in zip(results[ours], results["monolingual Pelican"])]
-    lines.append(f"| peak RSS this project / monolingual Pelican | "
+    lines.append(f"| peak memory this project / monolingual Pelican | "
                  f"{', '.join(f'{r:.2f}' for r in mem)}; median **{statistics.median(mem):.2f}** |")
     if warm is not None:
         lines.append(f"| warm rebuild (one article edited) / cold build | "

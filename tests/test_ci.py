@@ -20,7 +20,7 @@ def test_workflow_triggers_and_jobs():
     assert triggers["push"]["branches"] == ["main"] and "pull_request" in triggers
     build = wf["jobs"]["build"]
     runs = [step.get("run") for step in build["steps"] if "run" in step]
-    assert runs == ["make test", "make publish", "make check"]
+    assert runs == ["make lint", "make test", "make publish", "make check"]
     uses = [step.get("uses", "") for step in build["steps"]]
     assert any(u.startswith("actions/checkout@") for u in uses)
     assert any(u.startswith("actions/setup-python@") for u in uses)

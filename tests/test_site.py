@@ -162,15 +162,19 @@ def test_pages_menu_in_each_language(sample_site):
 
 
 def test_each_source_is_read_once(tmp_path, monkeypatch):
-    calls = []
+    # Sources are read in worker processes (forked, so they inherit this patch):
+    # every read, in any process, appends its path to one log file.
+    log = tmp_path / "reads.log"
     original = MarkdownReader.read
 
     def counting_read(self, source_path):
-        calls.append(source_path)
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(source_path + "\n")
         return original(self, source_path)
 
     monkeypatch.setattr(MarkdownReader, "read", counting_read)
     build(tmp_path / "out")
+    calls = log.read_text(encoding="utf-8").split()
     md_files = sorted(str(p) for p in CONTENT.rglob("*.md"))
     assert sorted(calls) == md_files
 

@@ -6,10 +6,9 @@ import logging
 from urllib.parse import urlsplit
 
 from pelican import signals
-from pelican.contents import Article
 
 from .config import validate
-from .html import enhance
+from .html import enhance_soup
 from .neighbours import link_neighbours
 
 logger = logging.getLogger(__name__)
@@ -17,23 +16,22 @@ logger = logging.getLogger(__name__)
 
 def configure(pelican):
     pelican.settings["ARTICLE_EXTRAS"] = validate(pelican.settings)
+    pelican.settings.setdefault("PIPELINE_STEPS", []).append(enhance_document)
 
 
-def enhance_content(instance):
-    """Post-process an article's HTML once, when Pelican creates it."""
-    if not isinstance(instance, Article) or not instance._content:
-        return
-    settings = instance.settings
-    # Pelican offers no public setter for rendered content; plugins write
-    # Content._content, which `content`/`summary` are derived from.
-    instance._content = enhance(
-        instance._content,
+def enhance_document(doc):
+    """Pipeline step: anchors, sized lazy images and external links (articles and pages)."""
+    settings = doc.settings
+    if enhance_soup(
+        doc.soup,
         config=settings["ARTICLE_EXTRAS"],
         content_path=settings["PATH"],
         site_host=urlsplit(settings.get("SITEURL") or "").netloc,
-        source=instance.source_path,
+        source=doc.path,
         regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", ()),
-    )
+        report=doc.error,
+    ):
+        doc.changed = True
 
 
 def link_articles(generator):
@@ -42,5 +40,4 @@ def link_articles(generator):
 
 def register():
     signals.initialized.connect(configure)
-    signals.content_object_init.connect(enhance_content)
     signals.article_generator_finalized.connect(link_articles)

@@ -55,9 +55,20 @@ def unique_id(text, taken, regex_subs):
     return candidate
 
 
-def enhance(html, *, config, content_path, site_host, source, regex_subs=()):
+def enhance(html, *, config, content_path, site_host, source, regex_subs=(), report=None):
     """Return the article HTML with anchors, sized lazy images and marked external links."""
     soup = BeautifulSoup(html, "html.parser")
+    changed = enhance_soup(soup, config=config, content_path=content_path, site_host=site_host,
+                           source=source, regex_subs=regex_subs, report=report)
+    return str(soup) if changed else html
+
+
+def enhance_soup(soup, *, config, content_path, site_host, source, regex_subs=(), report=None):
+    """``enhance`` in place on a parsed body; True if anything changed.
+
+    ``report(message)`` receives problems (default: logged as errors).
+    """
+    report = report or (lambda message: logger.error("%s", message))
     changed = False
     taken = {el["id"] for el in soup.find_all(id=True)}
 
@@ -82,9 +93,9 @@ def enhance(html, *, config, content_path, site_host, source, regex_subs=()):
             if path is not None:
                 size = image_size(path)
                 if size is None:
-                    logger.error("article_extras: %s: image %r not found or unreadable "
-                                 "(put it in content/images/ and write {static}/images/…)",
-                                 os.path.relpath(source), img.get("src"))
+                    report(f"article_extras: {os.path.relpath(source)}: image {img.get('src')!r} "
+                           "not found or unreadable (put it in content/images/ and write "
+                           "{static}/images/…)")
                 elif not (img.get("width") and img.get("height")):
                     img["width"], img["height"] = str(size[0]), str(size[1])
             changed = True
@@ -99,4 +110,4 @@ def enhance(html, *, config, content_path, site_host, source, regex_subs=()):
                     a["class"] = classes + ["external"]
                 changed = True
 
-    return str(soup) if changed else html
+    return changed

@@ -11,55 +11,39 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections import defaultdict
 
 from pelican.utils import order_content
 
+from newsroom import rules, sources
+
 logger = logging.getLogger(__name__)
 
 
-def source_line(path: str, key: str) -> int | None:
-    """Line number of the ``Key:`` metadata line in a source file, if any."""
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:", re.IGNORECASE)
+def record(item):
+    """The item's source as the shared rules read it (metadata with line numbers)."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            for number, line in enumerate(fh, 1):
-                if not line.strip():
-                    return None  # metadata ends at the first blank line
-                if pattern.match(line):
-                    return number
+        return sources.read_source(item.source_path)
     except OSError:
-        return None
-    return None
-
-
-def where(item, key: str | None = None) -> str:
-    """``path:line`` of an item, relative to the working directory."""
-    path = os.path.relpath(item.source_path)
-    line = source_line(item.source_path, key) if key else None
-    return f"{path}:{line}" if line else path
+        return sources.Source(os.path.abspath(item.source_path), {}, "", 1)
 
 
 def is_translation(item) -> bool:
     return str(item.metadata.get("translation", "false")).lower() not in ("false", "no", "0")
 
 
-def check_and_link(items, config):
-    """Return the publishable items of one bucket, translations linked."""
+def check_and_link(items, config, elsewhere=(), drafts=False):
+    """Return the publishable items of one bucket, translations linked.
+
+    ``elsewhere`` holds the other buckets' items: a draft translation whose
+    original is published is built (linked to the other drafts only, so hreflang
+    stays reciprocal); a published translation whose original is a draft is not.
+    Messages come from ``newsroom.rules``, as `make lint` prints them.
+    """
     kept = []
     for item in items:
         if item.lang not in config.codes:
-            key = "lang" if source_line(item.source_path, "lang") else None
-            logger.error(
-                "%s: language %r is not in LANGUAGES %s. Rename the file to "
-                "<slug>.<lang>.md with one of them, fix its 'Lang:' line, or add %r to "
-                "LANGUAGES in pelicanconf.py (and run `make translations`).",
-                where(item, key),
-                item.lang,
-                list(config.codes),
-                item.lang,
-            )
+            logger.error("%s", rules.unknown_language(record(item), item.lang, config.codes))
             continue
         kept.append(item)
 
@@ -73,29 +57,21 @@ def check_and_link(items, config):
         for item in group:
             first = by_lang.get(item.lang)
             if first is not None:
-                logger.error(
-                    "%s: slug %r in language %r is already used by %s; this file is "
-                    "skipped. Give one of them another slug (file name or 'Slug:').",
-                    where(item, "slug"),
-                    slug,
-                    item.lang,
-                    os.path.relpath(first.source_path),
-                )
+                logger.error("%s", rules.duplicate_slug(
+                    record(item), slug, item.lang, os.path.relpath(first.source_path)))
                 continue
             by_lang[item.lang] = item
         members = list(by_lang.values())
         if members and all(is_translation(i) for i in members):
-            for item in members:
-                logger.error(
-                    "%s: marked 'Translation: true' but no original with slug %r "
-                    "exists; add the original (e.g. %s.%s.md) or remove the "
-                    "'Translation' line to publish it as an original.",
-                    where(item, "translation"),
-                    slug,
-                    slug,
-                    config.default.code,
-                )
-            continue
+            original = next((o for o in elsewhere if o.slug == slug and o.lang in config.codes
+                             and not is_translation(o)), None)
+            if original is None or not drafts:
+                for item in members:
+                    logger.error("%s", rules.orphan_translation(
+                        record(item), slug, config.default.code,
+                        os.path.relpath(original.source_path) if original else None,
+                        original.status if original else None))
+                continue
         order = {code: n for n, code in enumerate(config.codes)}
         members.sort(key=lambda i: order[i.lang])
         for item in members:
@@ -124,8 +100,10 @@ def process_articles(generator, state):
     config = state.config
     order_by = generator.settings["ARTICLE_ORDER_BY"]
     buckets = {}
-    for name in ("articles", "hidden_articles", "drafts"):
-        items = check_and_link(getattr(generator, name), config)
+    names = ("articles", "hidden_articles", "drafts")
+    for name in names:
+        elsewhere = [i for other in names if other != name for i in getattr(generator, other)]
+        items = check_and_link(getattr(generator, name), config, elsewhere, name == "drafts")
         for item in items:
             localise_taxonomies(item, state.taxonomies)
         buckets[name] = order_content(items, order_by)
@@ -143,8 +121,12 @@ def process_pages(generator, state):
     """Finalized step of the pages generator."""
     config = state.config
     order_by = generator.settings["PAGE_ORDER_BY"]
-    for name in ("pages", "hidden_pages", "draft_pages"):
-        setattr(generator, name, order_content(check_and_link(getattr(generator, name), config), order_by))
+    names = ("pages", "hidden_pages", "draft_pages")
+    read = {name: getattr(generator, name) for name in names}
+    for name in names:
+        elsewhere = [i for other in names if other != name for i in read[other]]
+        items = check_and_link(read[name], config, elsewhere, name == "draft_pages")
+        setattr(generator, name, order_content(items, order_by))
     generator.translations = []
     generator.hidden_translations = []
     generator.draft_translations = []

@@ -122,7 +122,11 @@ def validate(settings) -> dict:
 
 def visible_text(html: str, count_code: bool = False) -> str:
     """The text a reader reads: no scripts or styles, no code unless ``count_code``."""
-    soup = BeautifulSoup(html or "", "html.parser")
+    return visible_text_of(BeautifulSoup(html or "", "html.parser"), count_code)
+
+
+def visible_text_of(soup, count_code: bool = False) -> str:
+    """``visible_text`` of an already parsed fragment (left unchanged)."""
     dropped = HIDDEN_TAGS if count_code else HIDDEN_TAGS | CODE_TAGS
     parts = []
 
@@ -201,10 +205,20 @@ def _override(item, computed):
     return None
 
 
+def count(doc):
+    """Pipeline step: count the words of a source on the pipeline's single parse."""
+    config = doc.settings[SETTING]
+    words = count_words(visible_text_of(doc.soup, config["count_code"]),
+                        config["cjk_chars_per_word"])
+    doc.metadata["word_count_exact"] = words
+
+
 def measure(item, config):
     """Set ``item.word_count`` and ``item.reading_time``."""
-    words = count_words(visible_text(item.content, config["count_code"]),
-                        config["cjk_chars_per_word"])
+    words = item.metadata.get("word_count_exact")
+    if words is None:  # not read through the pipeline (e.g. a plugin-made page)
+        words = count_words(visible_text(item.content, config["count_code"]),
+                            config["cjk_chars_per_word"])
     computed = minutes(words, words_per_minute(config, getattr(item, "lang", None)))
     item.word_count = round(words)
     override = _override(item, computed)
@@ -213,6 +227,7 @@ def measure(item, config):
 
 def configure(pelican):
     pelican.settings[SETTING] = validate(pelican.settings)
+    pelican.settings.setdefault("PIPELINE_STEPS", []).append(count)
 
 
 def measure_all(generators):

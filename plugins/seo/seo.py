@@ -29,7 +29,9 @@ from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from .config import SETTING, is_url, validate
-from .text import first_paragraph, plain_text, script_json, shorten
+from markupsafe import Markup
+
+from .text import first_paragraph, first_paragraph_of, plain_text, script_json, shorten
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +78,7 @@ class Seo:
 
 def configure(pelican):
     pelican.settings[SETTING] = validate(pelican.settings)
+    pelican.settings.setdefault("PIPELINE_STEPS", []).append(lead_summary)
 
 
 # -- once per build -------------------------------------------------------------
@@ -174,6 +177,16 @@ def _item_image(item, images, default):
         return default
     alt = item.metadata.get("imagealt")
     return replace(ref, alt=str(alt).strip() if alt else None)
+
+
+def lead_summary(doc):
+    """Pipeline step: a source with no ``Summary:`` gets its first paragraph, at read time."""
+    if "summary" in doc.metadata:
+        return
+    text = shorten(first_paragraph_of(doc.soup), SUMMARY_LENGTH)
+    if text:
+        doc.metadata["summary"] = Markup(f"<p>{html.escape(text, quote=False)}</p>")
+        doc.metadata["summary_from_body"] = True
 
 
 def _lead_summary(item):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 
@@ -58,11 +59,15 @@ def plain_text(html: str) -> str:
 
 def first_paragraph(html: str) -> str:
     """Plain text of the first non-empty ``<p>`` of a body, outside figures, asides, tables."""
-    soup = BeautifulSoup(html or "", "html.parser")
+    return first_paragraph_of(BeautifulSoup(html or "", "html.parser"))
+
+
+def first_paragraph_of(soup) -> str:
+    """``first_paragraph`` of an already parsed body (left unchanged)."""
     for p in soup.find_all("p"):
         if any(parent.name in NOT_LEAD for parent in p.parents):
             continue
-        text = _text_of(p)
+        text = _text_of(copy.copy(p))
         if text:
             return text
     return ""

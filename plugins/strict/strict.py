@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 
 from pelican import signals
 from pelican.log import LimitFilter
-from pelican.utils import get_date
+
+from newsroom import rules, sources
 
 logger = logging.getLogger(__name__)
-
-DATE_KEYS = ("date", "modified")
 
 
 class StrictBuildError(SystemExit):
@@ -44,48 +42,39 @@ class ProblemCounter(logging.Handler):
         self.records.append(record)
 
 
-def metadata_lines(path):
-    """(line number, key, value) of a source's ``Key: value`` header lines."""
-    with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                return
-            match = re.match(r"^\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$", line)
-            if match:
-                yield number, match.group(1).lower(), match.group(2)
-
-
 def explain(path, exc):
-    """A ``path:line: message (what to do)`` line for a source that failed to read."""
+    """A ``path:line: message (what to do)`` line for a source that failed to read.
+
+    The date message is ``newsroom.rules.invalid_date``'s, as `make lint` prints it.
+    """
     rel = os.path.relpath(path)
     try:
-        for number, key, value in metadata_lines(path):
-            if key in DATE_KEYS:
-                try:
-                    get_date(value)
-                except (ValueError, OverflowError):
-                    return (f"{rel}:{number}: invalid {key.capitalize()} {value!r}; write it as "
-                            "2026-11-24T09:30:00+01:00 (ISO 8601 with a UTC offset)")
+        problems = rules.invalid_date(sources.read_source(path))
     except OSError:
-        pass
+        problems = []
+    if problems:
+        return str(problems[0])
     return f"{rel}: cannot be read: {exc} (fix the file or move it out of content/)"
 
 
-def _guarded_read(self, source_path):
-    try:
-        return super(type(self), self).read(source_path)
-    except Exception as exc:
-        logger.error("%s", explain(source_path, exc))
-        raise
+def _guarded(base):
+    """A subclass of reader class ``base`` whose failures say which file, which line, and why."""
+
+    def read(self, source_path):
+        try:
+            return base.read(self, source_path)
+        except Exception as exc:
+            logger.error("%s", explain(source_path, exc))
+            raise
+
+    return type(base.__name__, (base,), {"read": read, "strict_guarded": True})
 
 
 def guard_readers(readers):
     """Use reader subclasses whose failures say which file, which line, and why."""
     for ext, cls in list(readers.reader_classes.items()):
-        if cls and not getattr(cls, "strict_guarded", False):
-            readers.reader_classes[ext] = type(
-                cls.__name__, (cls,), {"read": _guarded_read, "strict_guarded": True}
-            )
+        if cls and "strict_guarded" not in cls.__dict__:
+            readers.reader_classes[ext] = _guarded(cls)
 
 
 def start(pelican):

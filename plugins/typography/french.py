@@ -79,6 +79,12 @@ def french_text(text: str) -> str:
 def french_html(html: str, languages=("fr",)) -> str:
     """The rules applied to the text of an HTML fragment; markup is kept as it is."""
     soup = BeautifulSoup(html, "html.parser")
+    # Serialise only when something changed, so untouched HTML stays byte-identical.
+    return str(soup) if french_soup(soup, languages) else html
+
+
+def french_soup(soup, languages=("fr",)) -> bool:
+    """The rules applied in place to a parsed fragment; True if a text changed."""
     nodes, segments = [], []
 
     def walk(parent, french):
@@ -106,8 +112,7 @@ def french_html(html: str, languages=("fr",)) -> str:
         if node is not None and text != segment[0]:
             node.replace_with(NavigableString(text))
             changed = True
-    # Serialise only when something changed, so untouched HTML stays byte-identical.
-    return str(soup) if changed else html
+    return changed
 
 
 def primary(code) -> str:

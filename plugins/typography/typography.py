@@ -16,9 +16,8 @@ import logging
 
 from markupsafe import Markup
 from pelican import signals
-from pelican.contents import Static
 
-from .french import french_html, french_text, primary
+from .french import french_html, french_soup, french_text, primary
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +58,7 @@ def validate(settings) -> dict:
 
 def configure(pelican):
     pelican.settings[SETTING] = validate(pelican.settings)
+    pelican.settings.setdefault("PIPELINE_STEPS", []).append(typeset)
 
 
 def _languages(settings):
@@ -68,36 +68,25 @@ def _languages(settings):
     return tuple(config["languages"])
 
 
-def retype_content(instance):
-    """Typeset a French article or page: title, summary and body, once, as it is created.
+def typeset(doc):
+    """Pipeline step: typeset a French source's title, summary and body, once, as it is read.
 
-    Pelican has no public setter for a content object's body: ``content`` and
-    ``summary`` are read-only properties computed (and memoised) from
-    ``_content`` and ``_summary``/``metadata["summary"]``, and documents no
-    other way. So, like typogrify-style plugins, we change those here, in
-    ``content_object_init``, before anything has read (and memoised) the
-    properties; Pelican's own ``refresh_metadata_intersite_links`` reads
-    ``_summary`` back because plugins write to it.
+    Done at read time (on the pipeline's single parse of the body), so every
+    later reader of ``title``, ``summary`` and ``content`` — pages, listings,
+    feeds, JSON-LD — sees the same typographed text.
     """
-    if isinstance(instance, Static) or not hasattr(instance, "_content"):
+    languages = _languages(doc.settings)
+    if primary(doc.lang) not in languages:
         return
-    settings = instance.settings
-    languages = _languages(settings)
-    lang = getattr(instance, "lang", None) or settings.get("DEFAULT_LANG", "")
-    if primary(lang) not in languages:
-        return
-    title = instance.metadata.get("title")
+    title = doc.metadata.get("title")
     if isinstance(title, str):
-        title = french_text(title)
-        instance.metadata["title"] = title
-        instance.title = title
-    summary = instance.metadata.get("summary")
+        doc.metadata["title"] = type(title)(french_text(str(title))) if isinstance(title, Markup) \
+            else french_text(title)
+    summary = doc.metadata.get("summary")
     if isinstance(summary, str):
-        summary = french_html(summary, languages)
-        instance.metadata["summary"] = summary
-        instance._summary = summary
-    if isinstance(instance._content, str):
-        instance._content = french_html(instance._content, languages)
+        doc.metadata["summary"] = Markup(french_html(str(summary), languages))
+    if french_soup(doc.soup, languages):
+        doc.changed = True
 
 
 def retype_feed(context, feed):
@@ -124,5 +113,4 @@ def retype_feed(context, feed):
 
 def register():
     signals.initialized.connect(configure)
-    signals.content_object_init.connect(retype_content)
     signals.feed_generated.connect(retype_feed)

@@ -1,0 +1,490 @@
+"""Content rules: one implementation for `make lint` and for the build.
+
+Each rule is a pure function of a parsed source (``newsroom.sources.Source``:
+path, metadata with line numbers, body) and returns Problems that print as
+``path:line: message (how to fix)``. `newsroom lint` runs them all. The build
+runs the same functions: the multilingual plugin logs ``unknown_language``,
+``duplicate_slug`` and ``orphan_translation``, the strict plugin
+``invalid_date`` (when Pelican cannot read a file), and the editorial plugin
+the rules in ``BUILD_RULES``. So a message reads the same in both.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+from zoneinfo import ZoneInfo
+
+from . import sources as src_mod
+
+ERROR = "error"
+WARNING = "warning"
+
+DATE_KEYS = ("date", "modified")
+STATUSES = ("published", "draft", "hidden", "skip")
+ISO_EXAMPLE = "2026-11-24T09:30:00+01:00"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str  # as shown: relative to the working directory
+    line: int | None
+    message: str
+    fix: str
+    severity: str = ERROR
+    rule: str = ""
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message} ({self.fix})"
+
+
+@dataclass
+class RuleContext:
+    """What the rules need to know about the site (from the Pelican settings)."""
+
+    languages: tuple
+    default_lang: str
+    taxonomy: dict  # I18N_TAXONOMY: {default-language name: {lang: name}}
+    categories: tuple | None
+    summary_max: int | None
+    root: str
+    now: datetime.datetime
+    tz: ZoneInfo
+    article_paths: tuple = ()
+    page_paths: tuple = ()
+
+    @classmethod
+    def from_settings(cls, settings, editorial, root=None):
+        from .config import now, timezone
+
+        return cls(
+            languages=tuple(settings.get("LANGUAGES") or [settings.get("DEFAULT_LANG", "en")]),
+            default_lang=settings.get("DEFAULT_LANG", "en"),
+            taxonomy=dict(settings.get("I18N_TAXONOMY") or {}),
+            categories=editorial.get("categories"),
+            summary_max=editorial.get("summary_max"),
+            root=os.path.abspath(root or settings["PATH"]),
+            now=now(editorial),
+            tz=timezone(settings),
+            article_paths=tuple(settings.get("ARTICLE_PATHS") or ()),
+            page_paths=tuple(settings.get("PAGE_PATHS") or ()),
+        )
+
+    def taxonomy_key(self, lang: str, name: str) -> str:
+        """Default-language name of a category or tag written in ``lang``."""
+        folded = name.casefold()
+        for canonical, names in self.taxonomy.items():
+            if canonical.casefold() == folded:
+                return canonical
+            if any(n.casefold() == folded for code, n in names.items() if code == lang):
+                return canonical
+        return name
+
+    def taxonomy_name(self, lang: str, name: str) -> str:
+        """The name a (default-language) category or tag has in ``lang``."""
+        key = self.taxonomy_key(self.default_lang, name)
+        if lang == self.default_lang:
+            return key
+        return self.taxonomy.get(key, {}).get(lang, name)
+
+
+def _problem(source, line, message, fix, severity=ERROR, rule=""):
+    return Problem(source.display, line, message, fix, severity, rule)
+
+
+# -- per-file rules -----------------------------------------------------------
+
+def missing_metadata(source, ctx):
+    """Title (everything), Date and Category (articles); drafts only get warnings."""
+    required = ["title"] if source.kind == "page" else ["title", "date", "category"]
+    draft = source.status == "draft"
+    problems = []
+    for key in required:
+        if source.has(key):
+            continue
+        label = key.capitalize()
+        empty = source.line(key)
+        what = f"{label} is empty" if empty else f"no {label}"
+        if key == "title":
+            fix = "add a 'Title: …' line at the top of the file"
+        elif key == "date":
+            fix = f"add 'Date: {ISO_EXAMPLE}'"
+        else:
+            fix = ("add 'Category: …' with one of " + ", ".join(ctx.categories)
+                   if ctx.categories else "add a 'Category: …' line")
+            fix += "; without it the folder name becomes the category"
+        if draft and key != "title":
+            problems.append(_problem(source, empty or 1, f"{what} (needed before publishing)",
+                                     fix, WARNING, "missing_metadata"))
+        else:
+            problems.append(_problem(source, empty or 1, what, fix, ERROR, "missing_metadata"))
+    if source.line("summary") and not source.has("summary"):
+        problems.append(_problem(
+            source, source.line("summary"), "Summary is empty",
+            "write one or two sentences, or delete the line to use the start of the text",
+            WARNING, "missing_metadata"))
+    return problems
+
+
+def invalid_date(source, ctx=None):
+    """A Date or Modified Pelican cannot read (the build skips the file)."""
+    tz = ctx.tz if ctx else ZoneInfo("UTC")
+    problems = []
+    for key in DATE_KEYS:
+        if not source.has(key):
+            continue
+        value = source.get(key)
+        try:
+            src_mod.parse_date(value, tz)
+        except ValueError:
+            problems.append(_problem(
+                source, source.line(key), f"invalid {key.capitalize()} {value!r}",
+                f"write it as {ISO_EXAMPLE}, ISO 8601 with a UTC offset", ERROR, "invalid_date"))
+    return problems
+
+
+def date_without_offset(source, ctx):
+    """A Date without UTC offset is read in TIMEZONE: say so, it is easy to get wrong."""
+    problems = []
+    for key in DATE_KEYS:
+        if not source.has(key):
+            continue
+        value = source.get(key)
+        try:
+            date, had_offset = src_mod.parse_date(value, ctx.tz)
+        except ValueError:
+            continue  # invalid_date reports it
+        if not had_offset:
+            problems.append(_problem(
+                source, source.line(key),
+                f"{key.capitalize()} {value!r} has no UTC offset and is read as {ctx.tz.key} time",
+                f"write it with its offset: {date.isoformat(timespec='seconds')}",
+                WARNING, "date_without_offset"))
+    return problems
+
+
+def unknown_language(source, lang, languages):
+    """The file's language (name or 'Lang:') is not one the site publishes."""
+    if lang in languages:
+        return None
+    return _problem(
+        source, source.line("lang"),
+        f"language {lang!r} is not in LANGUAGES {list(languages)}",
+        f"rename the file to <slug>.<lang>.md with one of them, fix its 'Lang:' line, or add "
+        f"{lang!r} to LANGUAGES in pelicanconf.py and run `make translations`",
+        ERROR, "unknown_language")
+
+
+def language_mismatch(source, ctx):
+    """File name says one language, 'Lang:' another ('Lang:' wins)."""
+    named, written = source.filename.get("lang"), (source.get("lang") or "").strip()
+    if not named or not written or named == written:
+        return []
+    return [_problem(
+        source, source.line("lang"),
+        f"the file name says language {named!r} but its 'Lang:' line says {written!r}, "
+        "which the build uses",
+        f"rename the file to {source.slug}.{written}{os.path.splitext(source.path)[1]} "
+        "or remove the 'Lang:' line", WARNING, "language_mismatch")]
+
+
+def _body_lines(source):
+    """(line number, text) of body lines outside fenced code, inline code removed.
+
+    Stops at the translator's marker: what is below it is not published.
+    """
+    text, _ = src_mod.split_marker(source.body)
+    fence = None
+    for offset, line in enumerate(text.split("\n")):
+        stripped = line.lstrip()
+        opener = re.match(r"(`{3,}|~{3,})", stripped)
+        if fence:
+            if opener and stripped.startswith(fence):
+                fence = None
+            continue
+        if opener:
+            fence = opener.group(1)
+            continue
+        yield source.body_line + offset, re.sub(r"`+[^`]*`+", "", line)
+
+
+IMAGE_MD_RE = re.compile(r"!\[(?P<alt>[^\]]*)\]\s*[\[(]")
+IMAGE_HTML_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+ALT_RE = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def images_without_alt(source, ctx):
+    """Every image needs a text alternative (screen readers, broken images)."""
+    problems = []
+    for number, line in _body_lines(source):
+        for match in IMAGE_MD_RE.finditer(line):
+            if not match.group("alt").strip():
+                problems.append(_problem(
+                    source, number, "image without alt text",
+                    "describe the image between the brackets: ![What the image shows](…)",
+                    ERROR, "images_without_alt"))
+        for match in IMAGE_HTML_RE.finditer(line):
+            alt = ALT_RE.search(match.group(0))
+            if alt is None or not "".join(g or "" for g in alt.groups()).strip():
+                problems.append(_problem(
+                    source, number, "<img> without alt text",
+                    'add alt="what the image shows" to the <img> tag',
+                    ERROR, "images_without_alt"))
+    return problems
+
+
+LINK_RE = re.compile(r"""[{|](?P<kind>filename|static|attach)[}|](?P<target>[^\s)"'>\]]+)""")
+
+
+def link_target(source, target):
+    """Absolute path a ``{filename}``/``{static}`` target points to (Pelican's rule)."""
+    target = unquote(re.split(r"[#?]", target, maxsplit=1)[0])
+    if target.startswith("/"):
+        base, target = source.root or os.path.dirname(source.path), target.lstrip("/")
+    else:
+        base = os.path.dirname(source.path)
+    return os.path.normpath(os.path.join(base, target))
+
+
+def missing_link_targets(source, ctx):
+    """``{filename}``, ``{static}`` and ``{attach}`` links to files that do not exist."""
+    problems = []
+    for number, line in _body_lines(source):
+        for match in LINK_RE.finditer(line):
+            kind, target = match.group("kind"), match.group("target")
+            if not os.path.exists(link_target(source, target)):
+                root = source.root or os.path.dirname(source.path)
+                hint = ("a path from the content folder starts with '/', e.g. {filename}/2024/x.fr.md"
+                        if kind == "filename" else
+                        "put the file in content/images/ and write {static}/images/<name>")
+                problems.append(_problem(
+                    source, number, f"{{{kind}}}{target} points to a file that does not exist "
+                    f"in {os.path.relpath(root)}", f"fix the path; {hint}",
+                    ERROR, "missing_link_targets"))
+    return problems
+
+
+def summary_text(value: str) -> str:
+    """The text of a Markdown summary: links, emphasis and tags reduced to words."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", value)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"[*_`]+", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def summary_too_long(source, ctx):
+    if not ctx.summary_max or not source.has("summary"):
+        return []
+    length = len(summary_text(source.get("summary")))
+    if length <= ctx.summary_max:
+        return []
+    return [_problem(
+        source, source.line("summary"),
+        f"Summary is {length} characters long, more than {ctx.summary_max}",
+        f"shorten it to one or two sentences; the limit is EDITORIAL['summary_max']",
+        WARNING, "summary_too_long")]
+
+
+def unknown_category(source, ctx):
+    """With a closed list of categories, only those (or their translations) are allowed."""
+    if not ctx.categories or source.kind == "page" or not source.has("category"):
+        return []
+    name = source.get("category").strip()
+    key = ctx.taxonomy_key(source.lang, name)
+    allowed = {c.casefold() for c in ctx.categories}
+    if key.casefold() in allowed:
+        return []
+    names = [ctx.taxonomy_name(source.lang, c) for c in ctx.categories]
+    fix = f"use one of: {', '.join(names)}"
+    if source.lang != ctx.default_lang:
+        fix += f", or map {name!r} to one of them in I18N_TAXONOMY"
+    fix += ", or add it to EDITORIAL['categories'] in pelicanconf.py"
+    return [_problem(source, source.line("category"), f"unknown category {name!r}", fix,
+                     ERROR, "unknown_category")]
+
+
+def invalid_status(source, ctx):
+    value = (source.get("status") or "").strip().lower()
+    if not source.line("status") or value in STATUSES:
+        return []
+    return [_problem(source, source.line("status"), f"unknown Status {source.get('status')!r}",
+                     "write 'Status: draft', 'Status: hidden' or remove the line to publish",
+                     ERROR, "invalid_status")]
+
+
+def leftover_original(source, ctx):
+    """A translation scaffold still holds the original text below the marker."""
+    _, offset = src_mod.split_marker(source.body)
+    if offset is None:
+        return []
+    return [_problem(
+        source, source.body_line + offset,
+        "the original text is still below the translator's marker, and is not published",
+        "translate it above the marker, then delete the marker line and everything below it",
+        WARNING, "leftover_original")]
+
+
+def outside_paths(source, ctx):
+    """A Markdown file the build never reads (not under ARTICLE_PATHS or PAGE_PATHS)."""
+    top = source.rel.split("/", 1)[0]
+    if "" in ctx.article_paths:
+        fix = f"move it out of {top}/, which the build skips (ARTICLE_EXCLUDES)"
+    elif re.fullmatch(r"\d{4}", top):
+        fix = f"add {top!r} to ARTICLE_PATHS in pelicanconf.py"
+    else:
+        fix = f"move it under one of {list(ctx.article_paths) + list(ctx.page_paths)}"
+    return [_problem(source, None, "this file is outside ARTICLE_PATHS and PAGE_PATHS: the build "
+                     "never reads it", fix, ERROR, "outside_paths")]
+
+
+def duplicate_fields(source, ctx):
+    return [_problem(source, f.line, f"{f.key} is given twice (line {source.line(f.key)} is used)",
+                     "keep one of the two lines", WARNING, "duplicate_fields")
+            for f in source.duplicates]
+
+
+# -- rules across files --------------------------------------------------------
+
+def duplicate_slug(source, slug, lang, first):
+    """A second file with the same slug in the same language (``first`` is the first)."""
+    return _problem(
+        source, source.line("slug"),
+        f"slug {slug!r} in language {lang!r} is already used by {first}",
+        "give one of them another slug: rename the file or add a 'Slug:' line; "
+        "the build skips this file", ERROR, "duplicate_slug")
+
+
+def orphan_translation(source, slug, default_lang, original=None, state=None):
+    """A translation whose original is missing (or, with ``original``, not published)."""
+    if original is None:
+        return _problem(
+            source, source.line("translation"),
+            f"marked 'Translation: true' but no original with slug {slug!r} exists",
+            f"add the original, e.g. {slug}.{default_lang}.md, or remove the 'Translation' "
+            "line to publish it as an original", ERROR, "orphan_translation")
+    return _problem(
+        source, source.line("translation"),
+        f"marked 'Translation: true' but its original {original} is not published "
+        f"({state or 'draft'})",
+        "publish the original first, or give this translation 'Status: draft' (or the same Date)",
+        ERROR, "orphan_translation")
+
+
+def links_to_unpublished(source, by_path, ctx):
+    """A published source linking with {filename} to a draft or scheduled one."""
+    problems = []
+    if src_mod.state_of(source, ctx.tz, ctx.now) not in ("published", "hidden"):
+        return problems
+    for number, line in _body_lines(source):
+        for match in LINK_RE.finditer(line):
+            if match.group("kind") != "filename":
+                continue
+            target = by_path.get(link_target(source, match.group("target")))
+            if target is None:
+                continue
+            state = src_mod.state_of(target, ctx.tz, ctx.now)
+            if state in ("draft", "scheduled"):
+                problems.append(_problem(
+                    source, number, f"links to {target.display}, which is {state}",
+                    "publish the target first, or remove the link until it is; a publish "
+                    "build cannot resolve it", WARNING, "links_to_unpublished"))
+    return problems
+
+
+#: Per-file rules `newsroom lint` runs on every source the build reads.
+FILE_RULES = {
+    "missing_metadata": missing_metadata,
+    "invalid_date": invalid_date,
+    "date_without_offset": date_without_offset,
+    "language_mismatch": language_mismatch,
+    "images_without_alt": images_without_alt,
+    "missing_link_targets": missing_link_targets,
+    "summary_too_long": summary_too_long,
+    "unknown_category": unknown_category,
+    "invalid_status": invalid_status,
+    "leftover_original": leftover_original,
+    "duplicate_fields": duplicate_fields,
+}
+
+#: The per-file rules the editorial plugin runs during a build. The others are
+#: logged elsewhere in the build: invalid_date by the strict plugin (Pelican
+#: cannot read such a file), unknown_language / duplicate_slug /
+#: orphan_translation by the multilingual plugin, invalid_status and
+#: duplicate_fields by Pelican itself.
+BUILD_RULES = (
+    "missing_metadata",
+    "date_without_offset",
+    "language_mismatch",
+    "images_without_alt",
+    "missing_link_targets",
+    "summary_too_long",
+    "unknown_category",
+    "leftover_original",
+)
+
+
+def check_file(source, ctx, only=None) -> list[Problem]:
+    names = only or FILE_RULES
+    problems = []
+    for name in names:
+        problems.extend(FILE_RULES[name](source, ctx))
+    return problems
+
+
+def check_collection(sources, ctx) -> list[Problem]:
+    """Rules about the whole content: languages, duplicate slugs, orphans, links."""
+    problems = []
+    known = []
+    for source in sources:
+        problem = unknown_language(source, source.lang, ctx.languages)
+        if problem:
+            problems.append(problem)
+        else:
+            known.append(source)
+    groups = {}
+    for source in known:
+        groups.setdefault((source.kind, source.slug), []).append(source)
+    for (kind, slug), group in groups.items():
+        first = {}
+        for source in group:  # sorted by path, as the build sees them
+            if source.lang in first:
+                problems.append(duplicate_slug(source, slug, source.lang, first[source.lang].display))
+            else:
+                first[source.lang] = source
+        originals = [s for s in first.values() if not s.is_translation]
+        translations = [s for s in first.values() if s.is_translation]
+        if not originals:
+            for source in translations:
+                problems.append(orphan_translation(source, slug, ctx.default_lang))
+            continue
+        published = [o for o in originals
+                     if src_mod.state_of(o, ctx.tz, ctx.now) in ("published", "hidden")]
+        for source in translations:
+            if published or src_mod.state_of(source, ctx.tz, ctx.now) in ("draft", "scheduled"):
+                continue
+            original = originals[0]
+            problems.append(orphan_translation(
+                source, slug, ctx.default_lang, original.display,
+                src_mod.state_of(original, ctx.tz, ctx.now)))
+    by_path = {s.path: s for s in sources}
+    for source in sources:
+        problems.extend(links_to_unpublished(source, by_path, ctx))
+    return problems
+
+
+def lint(scan, ctx) -> list[Problem]:
+    """Every problem in a scanned content folder, in file then line order."""
+    problems = []
+    for source in scan.sources:
+        problems.extend(check_file(source, ctx))
+    problems.extend(check_collection(scan.sources, ctx))
+    for source in scan.strays:
+        problems.extend(outside_paths(source, ctx))
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))

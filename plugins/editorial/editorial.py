@@ -1,0 +1,250 @@
+"""editorial: what editors need from the build.
+
+* Drafts (``Status: draft``) and scheduled articles (dated after "now") are
+  left out of publish builds entirely (so of feeds, sitemaps and search);
+  preview builds write them under drafts/ with a "Draft" / "Scheduled for …"
+  banner.
+* The content rules the other plugins do not check (``newsroom.rules.BUILD_RULES``:
+  missing metadata, images without alt text, broken ``{filename}`` links, summary
+  length, closed categories …) are logged with the same text as `make lint`:
+  errors fail a strict build, a preview goes on.
+* A translation whose original changed since (``newsroom.status``) shows
+  readers a notice linking to the original.
+* Preview builds write the translation status page (``EDITORIAL['status_url']``).
+* Under `newsroom serve` (``EDITORIAL['live']``) pages get the reload script and
+  the build's problems are reported to the server.
+
+Settings: ``EDITORIAL`` (defaults and validation: ``newsroom.config``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from jinja2 import pass_context
+from pelican import signals
+from pelican.contents import Article, Page
+from pelican.generators import Generator
+
+from newsroom import config as config_mod
+from newsroom import rules, sources, status
+
+logger = logging.getLogger(__name__)
+
+STATE_KEY = "EDITORIAL_STATE"
+RECORDER_KEY = "EDITORIAL_RECORDER"
+LIVE_SCRIPT = "livereload.js"  # theme/static/js/, injected by partials/editorial.html
+
+
+@dataclass
+class Notes:
+    """What templates show about an article or page (``item.editorial``)."""
+
+    state: str | None = None  # "draft" or "scheduled" (preview builds only)
+    outdated: bool = False  # a translation whose original changed since
+    original: object = None  # the original's article/page, for translations
+
+
+@dataclass
+class BuildState:
+    """Per-build state, kept in the Pelican context."""
+
+    ctx: rules.RuleContext
+    left_out: list = field(default_factory=list)  # (state, source path) in publish builds
+    rows: list = field(default_factory=list)  # newsroom.status rows
+
+
+class Recorder(logging.Handler):
+    """Collects a live build's warnings and errors for `newsroom serve`."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.errors, self.warnings = [], []
+
+    def emit(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken log call must not break the build
+            message = str(record.msg)
+        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(message)
+
+
+def configure(pelican):
+    """Validate EDITORIAL once; in live mode, start recording problems."""
+    settings = pelican.settings
+    settings["EDITORIAL"] = config = config_mod.validate(settings)
+    if not config["live"]:
+        # Pelican copies every theme static file; the reload script only belongs
+        # in `newsroom serve` builds (where asset() writes it), never elsewhere.
+        settings["IGNORE_FILES"] = [*settings.get("IGNORE_FILES", []), LIVE_SCRIPT]
+    else:
+        recorder = Recorder()
+        logging.getLogger().addHandler(recorder)
+        settings[RECORDER_KEY] = recorder
+
+
+@pass_context
+def editorial_datetime(ctx, value):
+    """Date and time in the page's language ("24 novembre 2026 à 09:30")."""
+    page = ctx.get("i18n")
+    code = page.code if page is not None else ctx.get("DEFAULT_LANG", "en")
+    locale = Locale.parse(code.replace("-", "_"))
+    date = format_date(value, "long", locale=locale)
+    time = format_time(value, "short", tzinfo=value.tzinfo, locale=locale)
+    # CLDR's way of joining them ("{1} 'à' {0}"); quotes mark literal text.
+    return str(locale.datetime_formats["long"]).replace("'", "").format(time, date)
+
+
+def attach(generator):
+    context = generator.context
+    if STATE_KEY not in context:
+        settings = generator.settings
+        context[STATE_KEY] = BuildState(
+            rules.RuleContext.from_settings(settings, settings["EDITORIAL"]))
+    generator.env.filters["editorial_datetime"] = editorial_datetime
+
+
+def classify(generator, metadata):
+    """Before Pelican makes the article or page: drafts and scheduled posts.
+
+    Publish builds skip them (status "skip": never read further, never written);
+    preview builds make them drafts, so they go to drafts/ and no listing.
+    """
+    settings = generator.settings
+    config = settings["EDITORIAL"]
+    date = metadata.get("date")
+    if date is not None and getattr(date, "tzinfo", True) is None:
+        date = date.replace(tzinfo=ZoneInfo(metadata.get("timezone") or settings["TIMEZONE"]))
+    state = sources.publication_state(str(metadata.get("status") or ""), date,
+                                      config_mod.now(config))
+    if state not in ("draft", "scheduled"):
+        return
+    if not config["preview"]:
+        metadata["status"] = "skip"
+        generator.context[STATE_KEY].left_out.append(state)
+        return
+    metadata["status"] = "draft"
+    metadata["editorial_state"] = state
+
+
+def check_content(instance):
+    """Run the build's share of the content rules on each article and page read."""
+    if not isinstance(instance, (Article, Page)):
+        return
+    instance.editorial = Notes(state=getattr(instance, "editorial_state", None))
+    path = instance.source_path
+    if not path or not path.lower().endswith(sources.MARKDOWN_EXTENSIONS) or not os.path.isfile(path):
+        return
+    # A translation scaffold: what is below the translator's marker is the
+    # original, kept for reference, never published.
+    match = sources.MARKER_HTML_RE.search(instance._content or "")
+    if match:
+        instance._content = instance._content[: match.start()]
+    settings = instance.settings
+    state = (instance._context or {}).get(STATE_KEY)
+    ctx = state.ctx if state else rules.RuleContext.from_settings(settings, settings["EDITORIAL"])
+    kind = "article" if isinstance(instance, Article) else "page"
+    source = sources.read_source(path, settings, settings["PATH"], kind)
+    for problem in rules.check_file(source, ctx, only=rules.BUILD_RULES):
+        if problem.severity == rules.ERROR:
+            logger.error("%s", problem)
+        else:
+            logger.warning("%s", problem)
+
+
+def _items(context):
+    for key in ("articles", "hidden_articles", "drafts", "pages", "hidden_pages", "draft_pages"):
+        yield from context.get(key) or []
+
+
+class EditorialGenerator(Generator):
+    """Runs after articles and pages: translation freshness, status page."""
+
+    def generate_context(self):
+        state = self.context[STATE_KEY]
+        config = self.settings["EDITORIAL"]
+        scan = sources.scan(self.settings)
+        state.rows = status.translation_status(scan.sources, state.ctx)
+        by_path = {os.path.abspath(item.source_path): item for item in _items(self.context)}
+        for row in state.rows:
+            original = by_path.get(row.original.path) if row.original else None
+            for cell in row.cells.values():
+                item = by_path.get(cell.source.path) if cell.source is not None else None
+                if item is None or cell.source is row.original:
+                    continue
+                notes = getattr(item, "editorial", None) or Notes()
+                notes.original = original
+                notes.outdated = cell.state == status.OUTDATED
+                item.editorial = notes
+        if state.left_out:
+            logger.info("editorial: %d draft(s) and %d scheduled item(s) left out of this "
+                        "publish build", state.left_out.count("draft"),
+                        state.left_out.count("scheduled"))
+
+    def status_rows(self):
+        """The status table with the URLs of this build."""
+        state = self.context[STATE_KEY]
+        by_path = {os.path.abspath(item.source_path): item for item in _items(self.context)}
+        rows = []
+        for row in state.rows:
+            cells = []
+            for lang, cell in row.cells.items():
+                item = by_path.get(cell.source.path) if cell.source is not None else None
+                cells.append({"lang": lang, "state": cell.state,
+                              "publication": cell.publication if cell.source else None,
+                              "url": item.url if item is not None else None,
+                              "path": cell.source.rel if cell.source else None})
+            rows.append({"kind": row.kind, "slug": row.slug, "title": row.title, "cells": cells})
+        return rows
+
+    def generate_output(self, writer):
+        config = self.settings["EDITORIAL"]
+        url = config["status_url"]
+        if not config["preview"] or not url:
+            return  # never in publish builds
+        default = self.settings["DEFAULT_LANG"]
+        rows = self.status_rows()
+        pending = [item for item in _items(self.context)
+                   if getattr(getattr(item, "editorial", None), "state", None)]
+        pending.sort(key=lambda i: (getattr(i, "date", None) is None, str(getattr(i, "date", "")), i.url))
+        totals = status.counts(self.context[STATE_KEY].rows)
+        writer.write_file(
+            url + "index.html", self.get_template("translation_status"), self.context,
+            self.settings["RELATIVE_URLS"], url=url, template_name="translation_status",
+            page_name=url + "index", i18n_lang=default, i18n_group={default: url},
+            editorial_rows=rows, editorial_pending=pending, editorial_totals=totals,
+        )
+
+
+def editorial_generator(pelican):
+    return EditorialGenerator
+
+
+def report(pelican):
+    """Live builds: hand this build's warnings and errors to `newsroom serve`."""
+    settings = pelican.settings
+    recorder = settings.pop(RECORDER_KEY, None)
+    if recorder is None:
+        return
+    logging.getLogger().removeHandler(recorder)
+    path = settings["EDITORIAL"].get("live_report")
+    if path:
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump({"errors": recorder.errors, "warnings": recorder.warnings}, fh,
+                      ensure_ascii=False)
+
+
+def register():
+    signals.initialized.connect(configure)
+    signals.generator_init.connect(attach)
+    signals.article_generator_context.connect(classify)
+    signals.page_generator_context.connect(classify)
+    signals.content_object_init.connect(check_content)
+    signals.get_generators.connect(editorial_generator)
+    signals.finalized.connect(report)

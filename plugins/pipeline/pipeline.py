@@ -1,0 +1,273 @@
+"""Read every source once, in parallel processes, and post-process its HTML in one parse.
+
+Pelican reads sources one after the other; on a 2-core machine half the CPU
+waits. This plugin starts a process pool when the article and page
+generators are created, reads every source there (Markdown → HTML, metadata)
+and runs the registered HTML steps on one BeautifulSoup parse per source.
+Pelican's reader then gets the prepared result instead of reading the file
+again, so each source is still read and converted exactly once.
+
+Steps are module-level functions ``step(doc)`` (see ``document.Document``);
+plugins register theirs at ``initialized`` with::
+
+    settings.setdefault("PIPELINE_STEPS", []).append(my_step)
+
+``PIPELINE = {"workers": 0}`` reads in the main process (no pool);
+the default uses every core.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from pelican import signals
+from pelican.readers import _DISCARD  # Pelican's marker for empty fields; no public name
+from pelican.urlwrappers import URLWrapper
+
+from .document import Document
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {"workers": None}  # None: os.cpu_count()
+MIN_POOL_FILES = 60
+STATE_KEY = "PIPELINE_STATE"
+
+
+class PipelineError(ValueError):
+    pass
+
+
+def configure(pelican):
+    value = pelican.settings.get("PIPELINE") or {}
+    if not isinstance(value, dict) or set(value) - set(DEFAULTS):
+        raise PipelineError(f"PIPELINE must be a dict with keys among {sorted(DEFAULTS)}")
+    config = {**DEFAULTS, **value}
+    workers = config["workers"]
+    if workers is not None and (not isinstance(workers, int) or workers < 0):
+        raise PipelineError("PIPELINE['workers'] must be a whole number ≥ 0 (0: no pool)")
+    pelican.settings["PIPELINE"] = config
+    pelican.settings.setdefault("PIPELINE_STEPS", [])
+
+
+def source_lang(path, metadata, settings):
+    """A source's language as Pelican will see it: Lang: line, file name, default."""
+    lang = metadata.get("lang")
+    if not lang and settings.get("FILENAME_METADATA"):
+        base = os.path.splitext(os.path.basename(path))[0]
+        match = re.match(settings["FILENAME_METADATA"], base)
+        if match:
+            lang = match.groupdict().get("lang")
+    return str(lang or settings.get("DEFAULT_LANG", "en"))
+
+
+def run_steps(path, content, metadata, settings):
+    """Apply the registered steps to one source; returns (content, notes)."""
+    steps = settings.get("PIPELINE_STEPS") or []
+    if not steps or not isinstance(content, str):
+        return content, []
+    doc = Document(path, content, metadata, source_lang(path, metadata, settings), settings)
+    for step in steps:
+        step(doc)
+    return doc.result(), doc.notes
+
+
+def _log_notes(notes):
+    for level, message in notes:
+        logger.log(level, "%s", message)
+
+
+def _with_steps(base):
+    """A subclass of reader class ``base`` that runs the steps, or takes a prepared result."""
+
+    def read(self, source_path):
+        state = self.settings.get(STATE_KEY)
+        prepared = state.take(source_path) if state is not None else None
+        if prepared is not None:
+            content, packed, notes = prepared
+            metadata = {key: _unpack(value, self.settings) for key, value in packed.items()}
+        else:
+            content, metadata = base.read(self, source_path)
+            content, notes = run_steps(source_path, content, metadata, self.settings)
+        _log_notes(notes)
+        return content, metadata
+
+    return type(base.__name__, (base,), {"read": read, "pipeline_wrapped": True})
+
+
+def wrap_readers(readers):
+    """Readers whose ``read`` runs the pipeline steps (or takes a prepared result)."""
+    for ext, cls in list(readers.reader_classes.items()):
+        if cls and "pipeline_wrapped" not in cls.__dict__:
+            readers.reader_classes[ext] = _with_steps(cls)
+
+
+# -- worker processes ----------------------------------------------------------
+
+_WORKER = {}  # per worker process: its readers (never used in the main process)
+
+
+def _picklable(value):
+    """Plain data only: a worker's results carry these settings back (in URL wrappers)."""
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return True
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(_picklable(v) for v in value)
+    if isinstance(value, dict):
+        return all(_picklable(k) and _picklable(v) for k, v in value.items())
+    return False
+
+
+def _worker_init(settings, steps):
+    from pelican.readers import Readers
+
+    settings["PIPELINE_STEPS"] = steps
+    _WORKER["settings"] = settings
+    # Plugins are imported here (to unpickle the steps) but never registered, so
+    # these are Pelican's plain reader classes.
+    _WORKER["readers"] = Readers(settings)
+
+
+def _base_read(reader):
+    """The plain reader's ``read``, under the subclasses plugins wrapped it in."""
+    cls = type(reader)
+    while "pipeline_wrapped" in cls.__dict__ or "strict_guarded" in cls.__dict__:
+        cls = cls.__mro__[1]
+    return cls.read
+
+
+def _pack(value):
+    """Categories, tags and authors travel as (class, name): each carries the whole
+    settings dict, which would make every result hundreds of kB to pickle."""
+    if isinstance(value, URLWrapper):
+        return _Wrapped(type(value), value.name)
+    if isinstance(value, list) and value and all(isinstance(v, URLWrapper) for v in value):
+        return [_Wrapped(type(v), v.name) for v in value]
+    return value
+
+
+def _unpack(value, settings):
+    if isinstance(value, _Wrapped):
+        return value.cls(value.name, settings)
+    if isinstance(value, list) and value and all(isinstance(v, _Wrapped) for v in value):
+        return [v.cls(v.name, settings) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class _Wrapped:
+    cls: type
+    name: str
+
+
+def _worker_read(path):
+    reader = _WORKER["readers"].readers[os.path.splitext(path)[1][1:]]
+    content, metadata = _base_read(reader)(reader, path)
+    content, notes = run_steps(path, content, metadata, _WORKER["settings"])
+    # Pelican marks empty fields ("Tags:" with nothing after it) with a sentinel
+    # object that Readers.read_file drops by identity; a pickled copy would not
+    # be that object any more, so drop them here, as read_file would.
+    packed = {key: _pack(value) for key, value in metadata.items() if value is not _DISCARD}
+    return content, packed, notes
+
+
+class Prefetch:
+    """Futures of the sources being read by the pool, taken once each.
+
+    Workers come from a fork server, not from forking this process: Pelican
+    may run inside a threaded process (the dev server, a test runner), and a
+    fork taken while another thread holds a lock (logging, imports) can hang
+    the child forever. The fork server is a clean single-threaded process; it
+    preloads the heavy modules once, and must not import ``__main__`` (with
+    ``python -m pelican`` that would start a second build).
+    """
+
+    def __init__(self, settings, workers):
+        # Pelican imports plugins from PLUGIN_PATHS without putting them on
+        # sys.path; the workers unpickle the steps by module name, so they need it.
+        for folder in settings.get("PLUGIN_PATHS", []):
+            folder = os.path.abspath(folder)
+            if folder not in sys.path:
+                sys.path.append(folder)
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["markdown", "bs4", "pelican.readers"])
+        plain = {k: v for k, v in settings.items() if _picklable(v)}
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_worker_init,
+            initargs=(plain, list(settings.get("PIPELINE_STEPS", []))),
+        )
+        self.futures = {}
+
+    def submit(self, paths):
+        for path in paths:
+            if path not in self.futures:
+                self.futures[path] = self.pool.submit(_worker_read, path)
+
+    def take(self, path):
+        future = self.futures.pop(path, None)
+        if future is None:
+            return None
+        return future.result()  # re-raises the worker's exception, if any
+
+    def close(self):
+        for future in self.futures.values():
+            future.cancel()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _sources(generator, paths_key, excludes_key):
+    readers = generator.readers
+    extensions = tuple(readers.extensions)
+    files = generator.get_files(generator.settings[paths_key],
+                                exclude=generator.settings[excludes_key], extensions=extensions)
+    result = []
+    for rel in files:
+        path = os.path.abspath(os.path.join(generator.path, rel))
+        # Sources the content cache still holds are not read at all.
+        if readers.get_cached_data(path, None) is None:
+            result.append(path)
+    return result
+
+
+def prefetch(generator, paths_key, excludes_key):
+    settings = generator.settings
+    workers = settings["PIPELINE"]["workers"]
+    workers = os.cpu_count() if workers is None else workers
+    if not workers:
+        return
+    paths = _sources(generator, paths_key, excludes_key)
+    if len(paths) < MIN_POOL_FILES:
+        return  # starting workers costs more than it saves on a small site
+    state = settings.get(STATE_KEY)
+    if state is None:
+        state = settings[STATE_KEY] = Prefetch(settings, workers)
+    state.submit(paths)
+
+
+def articles_init(generator):
+    prefetch(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+
+
+def pages_init(generator):
+    prefetch(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
+
+
+def finish(generators):
+    """Stop the pool once every generator has read its sources."""
+    for generator in generators:
+        state = generator.settings.pop(STATE_KEY, None)
+        if state is not None:
+            state.close()
+
+
+def register():
+    signals.initialized.connect(configure)
+    signals.readers_init.connect(wrap_readers)
+    signals.article_generator_init.connect(articles_init)
+    signals.page_generator_init.connect(pages_init)
+    signals.all_generators_finalized.connect(finish)
