@@ -34,7 +34,7 @@ EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 	@echo "Variables: VENV=$(VENV) PORT=$(PORT) SITEURL=… (publish)"
 
 # The virtualenv is (re)built when missing or older than the pinned requirements.
@@ -49,11 +49,11 @@ venv: $(STAMP) ## Create or update the virtualenv from the pinned requirements
 html: $(STAMP) ## Build the preview site into output/
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
 
-serve: $(STAMP) ## Serve output/ on http://$(HOST):$(PORT)/
+serve: $(STAMP) ## Serve output/ on http://HOST:PORT/ (127.0.0.1:8000)
 	$(PELICAN) --listen --bind $(HOST) --port $(PORT) -o $(OUTPUTDIR) -s $(CONFFILE)
 
 # Watches content/, theme/, plugins/, newsroom/ and the settings; open pages reload themselves.
-devserver: $(STAMP) ## Live preview on http://$(HOST):$(PORT)/: rebuild on change, reload the browser
+devserver: $(STAMP) ## Live preview on http://HOST:PORT/: rebuild on change, reload the browser
 	$(NEWSROOM) serve $(NEWSROOMOPTS) --host $(HOST) --port $(PORT) --output $(OUTPUTDIR) -- $(PELICANOPTS)
 
 # Editors. Values go through the environment so quotes and $ in a title are kept as typed.
