@@ -29,7 +29,7 @@ NEWSROOMOPTS := -s $(CONFFILE) --content $(INPUTDIR)
 EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html serve devserver publish check bench deploy-rsync deploy-ghpages clean test translations chromium
+.PHONY: help venv html serve devserver publish check bench weight deploy-rsync deploy-ghpages clean test translations chromium
 .PHONY: article translation translation-done lint status
 
 help: ## Show this help
@@ -108,6 +108,12 @@ N ?= 1000
 LANGS ?= fr,en,de
 bench: $(STAMP) ## Benchmark vs Pelican+i18n_subsites, monolingual Pelican, Hugo (N=1000 LANGS=fr,en,de)
 	$(BIN)/python bench/run.py -n $(N) --langs $(LANGS)
+
+weight: $(STAMP) chromium ## Page weight, requests and Lighthouse scores of the sample site
+	@if [ ! -x bench/node_modules/.bin/lighthouse ] && command -v npm >/dev/null; then \
+	  echo "Installing Lighthouse (npm) into bench/node_modules…"; \
+	  npm install --prefix bench --no-save --no-audit --no-fund lighthouse@12.8.2 >/dev/null; fi
+	CHROMIUM=$(CHROMIUM) $(BIN)/python bench/weight.py
 
 translations: $(STAMP) ## Extract theme strings and update/compile every language's catalog
 	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o $(POT) theme/templates

@@ -176,6 +176,10 @@ def _worker_read(path):
     return content, packed, notes
 
 
+def _nothing():
+    return None
+
+
 class Prefetch:
     """Futures of the sources being read by the pool, taken once each.
 
@@ -202,6 +206,11 @@ class Prefetch:
             initargs=(plain, list(settings.get("PIPELINE_STEPS", []))),
         )
         self.futures = {}
+
+    def __reduce__(self):
+        # Lives in the settings dict while sources are read, and Pelican's content
+        # cache pickles objects that hold the settings: it is saved as nothing.
+        return (_nothing, ())
 
     def submit(self, paths):
         for path in paths:
