@@ -162,8 +162,8 @@ def test_pages_menu_in_each_language(sample_site):
 
 
 def test_each_source_is_read_once(tmp_path, monkeypatch):
-    # Sources are read in worker processes (forked, so they inherit this patch):
-    # every read, in any process, appends its path to one log file.
+    # Every read appends its path to one log file. (Reading in worker processes is
+    # checked in test_pipeline.py: the main process then reads nothing itself.)
     log = tmp_path / "reads.log"
     original = MarkdownReader.read
 
@@ -173,7 +173,7 @@ def test_each_source_is_read_once(tmp_path, monkeypatch):
         return original(self, source_path)
 
     monkeypatch.setattr(MarkdownReader, "read", counting_read)
-    build(tmp_path / "out")
+    build(tmp_path / "out", PIPELINE={"workers": 0})  # in this process, where the patch is
     calls = log.read_text(encoding="utf-8").split()
     md_files = sorted(str(p) for p in CONTENT.rglob("*.md"))
     assert sorted(calls) == md_files

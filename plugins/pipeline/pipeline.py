@@ -12,8 +12,8 @@ plugins register theirs at ``initialized`` with::
 
     settings.setdefault("PIPELINE_STEPS", []).append(my_step)
 
-``PIPELINE = {"workers": 0}`` reads in the main process (no pool);
-the default uses every core.
+``PIPELINE = {"workers": 0}`` reads in the main process (no pool); the
+default uses every core once there are at least ``min_files`` (60) sources.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ from .document import Document
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {"workers": None}  # None: os.cpu_count()
-MIN_POOL_FILES = 60
+# workers: None = os.cpu_count(), 0 = read in this process.
+# min_files: below this many sources, starting workers costs more than it saves.
+DEFAULTS = {"workers": None, "min_files": 60}
 STATE_KEY = "PIPELINE_STATE"
 
 
@@ -250,7 +251,7 @@ def prefetch(generator, paths_key, excludes_key):
     if not workers:
         return
     paths = _sources(generator, paths_key, excludes_key)
-    if len(paths) < MIN_POOL_FILES:
+    if len(paths) < max(settings["PIPELINE"]["min_files"], 1):
         return  # starting workers costs more than it saves on a small site
     state = settings.get(STATE_KEY)
     if state is None:
