@@ -18,6 +18,7 @@ default uses every core once there are at least ``min_files`` (60) sources.
 
 from __future__ import annotations
 
+import collections
 import logging
 import multiprocessing
 import os
@@ -207,6 +208,10 @@ class Prefetch:
             initargs=(plain, list(settings.get("PIPELINE_STEPS", []))),
         )
         self.futures = {}
+        self.queued = collections.deque()  # paths not submitted yet
+        # Only a window of results waits in memory: the workers stay ahead of
+        # Pelican without holding every page of a large site at once.
+        self.window = 16 * workers
 
     def __reduce__(self):
         # Lives in the settings dict while sources are read, and Pelican's content
@@ -214,17 +219,27 @@ class Prefetch:
         return (_nothing, ())
 
     def submit(self, paths):
-        for path in paths:
-            if path not in self.futures:
-                self.futures[path] = self.pool.submit(_worker_read, path)
+        known = set(self.futures) | set(self.queued)
+        self.queued.extend(p for p in paths if p not in known)
+        self._refill()
+
+    def _refill(self):
+        while self.queued and len(self.futures) < self.window:
+            path = self.queued.popleft()
+            self.futures[path] = self.pool.submit(_worker_read, path)
 
     def take(self, path):
         future = self.futures.pop(path, None)
         if future is None:
-            return None
+            if path not in self.queued:
+                return None
+            self.queued.remove(path)  # asked out of order: read it now
+            future = self.pool.submit(_worker_read, path)
+        self._refill()
         return future.result()  # re-raises the worker's exception, if any
 
     def close(self):
+        self.queued.clear()
         for future in self.futures.values():
             future.cancel()
         self.pool.shutdown(wait=True, cancel_futures=True)
