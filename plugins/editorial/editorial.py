@@ -79,6 +79,7 @@ def configure(pelican):
     """Validate EDITORIAL once; in live mode, start recording problems."""
     settings = pelican.settings
     settings["EDITORIAL"] = config = config_mod.validate(settings)
+    settings.setdefault("PIPELINE_STEPS", []).append(check_source)
     if not config["live"]:
         # Pelican copies every theme static file; the reload script only belongs
         # in `newsroom serve` builds (where asset() writes it), never elsewhere.
@@ -133,8 +134,33 @@ def classify(generator, metadata):
     metadata["editorial_state"] = state
 
 
+def _kind(path, settings):
+    """"page" for a source under PAGE_PATHS, else "article"."""
+    rel = os.path.relpath(path, settings["PATH"]).replace(os.sep, "/")
+    pages = [p.strip("/") for p in settings.get("PAGE_PATHS") or []]
+    return "page" if any(p and (rel == p or rel.startswith(p + "/")) for p in pages) else "article"
+
+
+def check_source(doc):
+    """Pipeline step: the build's share of the content rules, where the source is read.
+
+    Runs in the pipeline's worker processes, in parallel; the problems travel
+    back as notes and are logged (and counted by strict builds) in the build.
+    """
+    path = doc.path
+    if not path.lower().endswith(sources.MARKDOWN_EXTENSIONS) or not os.path.isfile(path):
+        return
+    settings = doc.settings
+    ctx = rules.RuleContext.from_settings(settings, settings["EDITORIAL"])
+    source = sources.read_source(path, settings, settings["PATH"], _kind(path, settings))
+    for problem in rules.check_file(source, ctx, only=rules.BUILD_RULES):
+        (doc.error if problem.severity == rules.ERROR else doc.warning)(str(problem))
+    doc.metadata["editorial_checked"] = True
+
+
 def check_content(instance):
-    """Run the build's share of the content rules on each article and page read."""
+    """Run the build's share of the content rules on each article and page read
+    (unless the pipeline step already did, where the source was read)."""
     if not isinstance(instance, (Article, Page)):
         return
     instance.editorial = Notes(state=getattr(instance, "editorial_state", None))
@@ -150,6 +176,8 @@ def check_content(instance):
     state = (instance._context or {}).get(STATE_KEY)
     ctx = state.ctx if state else rules.RuleContext.from_settings(settings, settings["EDITORIAL"])
     kind = "article" if isinstance(instance, Article) else "page"
+    if instance.metadata.get("editorial_checked"):
+        return
     source = sources.read_source(path, settings, settings["PATH"], kind)
     for problem in rules.check_file(source, ctx, only=rules.BUILD_RULES):
         if problem.severity == rules.ERROR:

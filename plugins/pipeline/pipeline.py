@@ -19,6 +19,7 @@ default uses every core once there are at least ``min_files`` (60) sources.
 from __future__ import annotations
 
 import collections
+import datetime
 import logging
 import multiprocessing
 import os
@@ -115,8 +116,9 @@ _WORKER = {}  # per worker process: its readers (never used in the main process)
 
 
 def _picklable(value):
-    """Plain data only: a worker's results carry these settings back (in URL wrappers)."""
-    if isinstance(value, (str, int, float, bool, type(None))):
+    """Plain data only go to the workers (no handlers, pools or plugin state objects)."""
+    if isinstance(value, (str, int, float, bool, type(None), datetime.date, datetime.timedelta,
+                          datetime.tzinfo)):
         return True
     if isinstance(value, (list, tuple, set, frozenset)):
         return all(_picklable(v) for v in value)
