@@ -30,7 +30,7 @@ EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 
 .DEFAULT_GOAL := help
 .PHONY: help venv html serve devserver publish check bench weight deploy-rsync deploy-ghpages clean test translations chromium
-.PHONY: article translation translation-done lint status
+.PHONY: article translation translation-done lint status guard-outputdir
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -80,9 +80,22 @@ lint: $(STAMP) ## Check every file in content/ without building (path:line: prob
 status: $(STAMP) ## Translation status per article: missing and outdated translations
 	@$(NEWSROOM) status $(NEWSROOMOPTS)
 
+# `make clean` and `make publish` delete OUTPUTDIR: refuse one that is, holds or is
+# inside the content folder (OUTPUTDIR=content, OUTPUTDIR=. …).
+# (A prerequisite, so it runs before anything else of theirs.)
+guard-outputdir:
+	@$(PYTHON) -c 'import os, sys; o, i = map(os.path.realpath, sys.argv[1:3]); \
+	  sys.exit(os.path.commonpath([o, i]) in (o, i) and " ".join(sys.argv[3:]) % tuple(sys.argv[1:3]))' \
+	  '$(OUTPUTDIR)' '$(INPUTDIR)' 'OUTPUTDIR=%s would delete the content in %s/:' \
+	  'choose another folder, e.g. OUTPUTDIR=output'
+
 # Built beside output/, checked, and swapped in only on success: a failed
-# publish leaves output/ exactly as it was.
-publish: $(STAMP) ## Strict build with publishconf.py, checked (SITEURL=https://… to override)
+# publish leaves output/ exactly as it was (and one killed between the two
+# renames is put back by the next publish).
+publish: guard-outputdir $(STAMP) ## Strict build with publishconf.py, checked (SITEURL=https://… to override)
+	@if [ ! -d $(OUTPUTDIR) ] && [ -d $(OUTPUTDIR).old ]; then \
+	  echo "publish: restoring $(OUTPUTDIR)/ from $(OUTPUTDIR).old/ (a publish was interrupted while swapping)"; \
+	  mv $(OUTPUTDIR).old $(OUTPUTDIR); fi
 	rm -rf $(OUTPUTDIR).new
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR).new -s $(PUBLISHCONF) $(PELICANOPTS)
 	@if [ "$(PUBLISH_CHECK)" = 1 ]; then $(MAKE) --no-print-directory check CHECKDIR=$(OUTPUTDIR).new || { rm -rf $(OUTPUTDIR).new; exit 1; }; fi
@@ -141,5 +154,5 @@ chromium:
 	  fi; \
 	fi
 
-clean: ## Remove the built site and caches (never content/)
+clean: guard-outputdir ## Remove the built site and caches (never content/)
 	rm -rf $(OUTPUTDIR) cache .pytest_cache

@@ -25,6 +25,7 @@ PLUGINS = [
     "seo",
     "article_extras",
     "editorial",  # drafts/scheduled, content rules, translation status, live reload
+    "security",  # metadata as text, safe slugs; CSP and _headers in publish builds
     "search",  # Pagefind index at the end of the build
     "assets",  # after every page generator: writes the fingerprinted files they used
     "sitemap",  # last: lists every page the others wrote
@@ -141,3 +142,6 @@ EDITORIAL = {
 }
 # Never in sitemaps: drafts, the newsletter confirmation, search, the status page.
 SITEMAP = {"exclude": ["404.html", "drafts/*", "newsletter/*", "search/*", "translation-status/*"]}
+# Content-Security-Policy and Referrer-Policy <meta>, _headers and nginx snippet:
+# publish builds only (publishconf.py); defaults and checks in plugins/security/config.py.
+SECURITY = {"headers": False}

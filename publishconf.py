@@ -17,3 +17,5 @@ STRICT = True
 PLUGINS = [*PLUGINS, "pelican.plugins.precompress"]  # noqa: F405
 # Drafts and future-dated articles are left out; no status page, no reload script.
 EDITORIAL = {**EDITORIAL, "preview": False}  # noqa: F405
+# CSP and Referrer-Policy in every page; _headers and nginx-headers.conf in the output.
+SECURITY = {**SECURITY, "headers": True}  # noqa: F405

@@ -84,6 +84,11 @@ def sample_pages(site: BuiltSite) -> list[str]:
     return chosen
 
 
+# v.Nu's CSP parser predates the CSP Level 3 keyword Pagefind's search page needs
+# (security plugin); browsers know it. Nothing else in the policy is skipped.
+V_NU_FALSE_POSITIVE = re.compile(r"""Expecting source-expression but found "'wasm-unsafe-eval'"\.""")
+
+
 def check_html(root: Path) -> list[Problem]:
     """Validate every HTML file with v.Nu (errors only)."""
     java = shutil.which("java")
@@ -104,7 +109,7 @@ def check_html(root: Path) -> list[Problem]:
         return [Problem(str(root), f"v.Nu gave no report: {result.stderr[-500:]}", "run it by hand")]
     problems = []
     for msg in messages:
-        if msg.get("type") != "error":
+        if msg.get("type") != "error" or V_NU_FALSE_POSITIVE.search(msg.get("message", "")):
             continue
         url = msg.get("url", "")
         path = url.removeprefix("file:")

@@ -101,8 +101,151 @@ def _problem(source, line, message, fix, severity=ERROR, rule=""):
 
 # -- per-file rules -----------------------------------------------------------
 
+#: Larger sources slow every build down and are not articles (a pasted book,
+#: inline data: images): warned about.
+MAX_SOURCE_BYTES = 1_000_000
+
+
+def not_text(source, ctx=None):
+    """A file that is not UTF-8 text: binary, or saved in another encoding."""
+    if source.unreadable is None:
+        return []
+    line, byte = source.unreadable
+    if byte == 0 or source.body.count("\ufffd") > 8:
+        return [_problem(
+            source, line, "this is a binary file, not Markdown text",
+            "move it out of content/; images go in content/images/ and are shown with "
+            "![description]({static}/images/<name>)", ERROR, "not_text")]
+    return [_problem(
+        source, line, f"not UTF-8 text: byte 0x{byte:02x} on this line cannot be read",
+        "save the file as UTF-8 in your editor, e.g. Save with Encoding → UTF-8; "
+        "it was probably saved as Latin-1 or Windows-1252", ERROR, "not_text")]
+
+
+def empty_file(source, ctx=None):
+    if not source.empty or source.unreadable is not None:
+        return []
+    return [_problem(
+        source, None, "the file is empty",
+        "write the metadata lines Title:, Date: and Category:, a blank line and the text, "
+        "or delete the file; `make article TITLE=\"…\"` creates a filled-in one", ERROR,
+        "empty_file")]
+
+
+def no_text(source, ctx=None):
+    """Metadata and nothing else: an empty page would be published."""
+    if source.empty or source.status == "draft" or source.unreadable is not None:
+        return []
+    text, _ = src_mod.split_marker(source.body)
+    if text.strip():
+        return []
+    last = max((f.line for f in [*source.fields.values(), *source.duplicates]), default=1)
+    return [_problem(
+        source, last, "no text after the metadata",
+        "write the article below the metadata, after one blank line, or mark it "
+        "'Status: draft' until it is written", WARNING, "no_text")]
+
+
+def too_large(source, ctx=None):
+    if source.size <= MAX_SOURCE_BYTES:
+        return []
+    return [_problem(
+        source, None, f"the file is {source.size / 1_000_000:.1f} MB, more than "
+        f"{MAX_SOURCE_BYTES / 1_000_000:g} MB", "split it into several articles; put images "
+        "and data in content/images/ rather than inside the text", WARNING, "too_large")]
+
+
+def control_characters(source, ctx=None):
+    """Invisible characters HTML and XML forbid (pasted from a PDF or a word processor)."""
+    if source.unreadable is not None:
+        return []  # not_text says what is wrong with the whole file
+    problems = []
+    lines = [(f.line + n, raw) for f in [*source.fields.values(), *source.duplicates]
+             for n, raw in enumerate(f.lines)]
+    lines += [(source.body_line + n, line) for n, line in enumerate(source.body.split("\n"))]
+    for number, line in sorted(lines):
+        match = src_mod.FORBIDDEN_CHARS_RE.search(line)
+        if match:
+            problems.append(_problem(
+                source, number, f"invisible control character U+{ord(match.group()):04X}, "
+                "which the build removes", "delete it: retype the text around it; such "
+                "characters come from copying out of a PDF or a word processor", WARNING,
+                "control_characters"))
+    return problems
+
+
+def invalid_slug(source, ctx=None):
+    """A slug ('Slug:' line or file name) that cannot be one part of a URL."""
+    written = source.written_slug
+    if not written or src_mod.is_safe_slug(written, source.unicode_slugs):
+        return []
+    used = source.slug
+    if source.line("slug"):
+        return [_problem(
+            source, source.line("slug"), f"Slug {written!r} cannot be used in a URL",
+            f"write it with letters, digits and hyphens only, e.g. 'Slug: {used}'; "
+            f"the build uses {used!r}", ERROR, "invalid_slug")]
+    ext = os.path.splitext(source.path)[1]
+    lang = source.filename.get("lang")
+    name = f"{used}.{lang}{ext}" if lang else f"{used}{ext}"
+    return [_problem(
+        source, None, f"the file name gives the slug {written!r}, which cannot be used in a URL",
+        f"rename the file to {name}: letters, digits and hyphens only; "
+        f"the build uses {used!r}", ERROR, "invalid_slug")]
+
+
+THIRD_PARTY_MD_RE = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<url>(?:https?:)?//[^\s)>]+)")
+THIRD_PARTY_HTML_RE = re.compile(
+    r"<(?:img|iframe|script|video|audio|source|embed|object|link|track)\b[^>]*?\b"
+    r"(?:src|href|data|poster)\s*=\s*[\"']?(?P<url>(?:https?:)?//[^\s\"'>]+)", re.IGNORECASE)
+
+
+def third_party_resources(source, ctx=None):
+    """Images, frames or scripts loaded from another site: blocked by the published
+    site's Content-Security-Policy, and each would tell that site who reads us."""
+    problems = []
+    for number, line in _body_lines(source):
+        for regex in (THIRD_PARTY_MD_RE, THIRD_PARTY_HTML_RE):
+            for match in regex.finditer(line):
+                problems.append(_problem(
+                    source, number, f"loads {match.group('url')} from another site, which "
+                    "the published site's Content-Security-Policy blocks",
+                    "download the file into content/images/ and write {static}/images/<name>; "
+                    "for a video, link to it instead of embedding it", ERROR,
+                    "third_party_resources"))
+    return problems
+
+
+INLINE_CODE_RE = re.compile(
+    r"<script\b(?![^>]*\bsrc\s*=)(?![^>]*\btype\s*=\s*[\"']?application/(?:ld\+)?json)"
+    r"|<[a-zA-Z][^>]*?\s(?P<handler>on[a-z]+)\s*=|<style\b|<[a-zA-Z][^>]*?\sstyle\s*=",
+    re.IGNORECASE)
+
+
+def inline_code(source, ctx=None):
+    """Raw HTML with inline script or style: kept, but the published site's
+    Content-Security-Policy does not run or apply it."""
+    problems = []
+    for number, line in _body_lines(source):
+        match = INLINE_CODE_RE.search(line)
+        if match:
+            script = match.group("handler") or match.group().lower().startswith("<script")
+            what = (f"the {match.group('handler')}= attribute" if match.group("handler")
+                    else "inline <script>" if script else "inline style")
+            fix = ("remove it: the published site runs only the theme's scripts "
+                   "(theme/static/js/)" if script else
+                   "remove it, or use a class styled in theme/static/css/main.css")
+            problems.append(_problem(
+                source, number, f"{what} in the raw HTML does not work on the published site, "
+                "whose Content-Security-Policy allows only the theme's scripts and styles",
+                fix, WARNING, "inline_code"))
+    return problems
+
+
 def missing_metadata(source, ctx):
     """Title (everything), Date and Category (articles); drafts only get warnings."""
+    if source.empty or source.unreadable is not None:
+        return []  # empty_file / not_text say it better
     required = ["title"] if source.kind == "page" else ["title", "date", "category"]
     draft = source.status == "draft"
     problems = []
@@ -400,6 +543,14 @@ def links_to_unpublished(source, by_path, ctx):
 
 #: Per-file rules `newsroom lint` runs on every source the build reads.
 FILE_RULES = {
+    "not_text": not_text,
+    "empty_file": empty_file,
+    "no_text": no_text,
+    "too_large": too_large,
+    "control_characters": control_characters,
+    "invalid_slug": invalid_slug,
+    "third_party_resources": third_party_resources,
+    "inline_code": inline_code,
     "missing_metadata": missing_metadata,
     "invalid_date": invalid_date,
     "date_without_offset": date_without_offset,
@@ -414,11 +565,19 @@ FILE_RULES = {
 }
 
 #: The per-file rules the editorial plugin runs during a build. The others are
-#: logged elsewhere in the build: invalid_date by the strict plugin (Pelican
-#: cannot read such a file), unknown_language / duplicate_slug /
+#: logged elsewhere in the build: invalid_date (and not_text, for a file
+#: Pelican cannot decode) by the strict plugin, unknown_language / duplicate_slug /
 #: orphan_translation by the multilingual plugin, invalid_status and
 #: duplicate_fields by Pelican itself.
 BUILD_RULES = (
+    "not_text",
+    "empty_file",
+    "no_text",
+    "too_large",
+    "control_characters",
+    "invalid_slug",
+    "third_party_resources",
+    "inline_code",
     "missing_metadata",
     "date_without_offset",
     "language_mismatch",
@@ -428,6 +587,11 @@ BUILD_RULES = (
     "unknown_category",
     "leftover_original",
 )
+
+
+def unreadable(source, ctx=None) -> list[Problem]:
+    """Why Pelican could not read a source (the strict plugin logs it): encoding, date."""
+    return not_text(source, ctx) or invalid_date(source, ctx)
 
 
 def check_file(source, ctx, only=None) -> list[Problem]:

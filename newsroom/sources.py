@@ -54,6 +54,11 @@ class Source:
     kind: str | None = None  # "article" or "page" (None: not read by the build)
     filename: dict = field(default_factory=dict)  # {"slug", "lang"} from the file name
     default_lang: str = "en"
+    size: int = 0  # bytes on disk
+    #: (line, byte) of the first byte that is not UTF-8 text, or (line, 0) for a NUL
+    #: byte (a binary file); None for a readable text file.
+    unreadable: tuple | None = None
+    unicode_slugs: bool = False  # SLUGIFY_USE_UNICODE
 
     @property
     def display(self) -> str:
@@ -87,8 +92,21 @@ class Source:
         return (self.get("lang") or "").strip() or self.filename.get("lang") or self.default_lang
 
     @property
+    def written_slug(self) -> str:
+        """The slug as written: the 'Slug:' line, else the file name (without the
+        forbidden characters the build drops)."""
+        written = (self.get("slug") or "").strip() or self.filename.get("slug") or ""
+        return FORBIDDEN_CHARS_RE.sub("", written).strip()
+
+    @property
     def slug(self) -> str:
-        return (self.get("slug") or "").strip() or self.filename.get("slug") or ""
+        """The slug the build uses: ``written_slug`` made safe for a URL (see ``safe_slug``)."""
+        written = self.written_slug
+        return safe_slug(written, self.filename.get("slug") or "", self.unicode_slugs) if written else ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.fields and not self.body.strip()
 
     @property
     def is_translation(self) -> bool:
@@ -131,18 +149,75 @@ def parse(text: str):
     return fields, duplicates, body, index + 1, index
 
 
+def decode(raw: bytes):
+    """(text, problem) of a file's bytes: UTF-8 (a BOM is dropped), line ends made ``\n``.
+
+    ``problem`` is None, ``(line, byte)`` for the first byte that is not UTF-8,
+    or ``(line, 0)`` for a NUL byte (a binary file); the text then has U+FFFD
+    in place of what could not be read.
+    """
+    problem = None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = (raw.count(b"\n", 0, exc.start) + 1, raw[exc.start])
+        text = raw.decode("utf-8-sig", errors="replace")
+    nul = raw.find(b"\x00")
+    if nul >= 0:  # text files never hold one; binary ones (images, PDF) always do
+        problem = (raw.count(b"\n", 0, nul) + 1, 0)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), problem
+
+
 def read_text(path: str) -> str:
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-        return fh.read().replace("\r\n", "\n").replace("\r", "\n")
+    with open(path, "rb") as fh:
+        return decode(fh.read())[0]
+
+
+#: Characters HTML and XML forbid (C0 and C1 controls but tab and line ends,
+#: noncharacters): invisible, they break feeds and sitemaps. The build drops
+#: them from titles, summaries and texts; lint points at them.
+FORBIDDEN_CHARS_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    + "".join(f"{chr(p * 0x10000 + 0xfffe)}{chr(p * 0x10000 + 0xffff)}" for p in range(17))
+    + "]")
+
+
+def safe_slug(slug: str, fallback: str = "", use_unicode: bool = False) -> str:
+    """``slug`` if it is usable as one URL segment (letters, digits, ``-``, ``_``), else
+    Pelican's slugify of it, else of ``fallback`` (the file name), else a hash.
+
+    Never contains ``/``, ``.``, markup or spaces, so it cannot leave the output
+    folder or break a URL.
+    """
+    if is_safe_slug(slug, use_unicode):
+        return slug
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.utils import slugify
+
+    subs = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
+    for candidate in (slug, fallback):
+        made = slugify(candidate, regex_subs=subs, use_unicode=use_unicode) if candidate else ""
+        if is_safe_slug(made, use_unicode):
+            return made
+    return "article-" + hashlib.sha256(slug.encode("utf-8")).hexdigest()[:8]
+
+
+def is_safe_slug(slug: str, use_unicode: bool = False) -> bool:
+    pattern = r"[\w-]*[^\W_][\w-]*" if use_unicode else r"[A-Za-z0-9_-]*[A-Za-z0-9][A-Za-z0-9_-]*"
+    return bool(slug) and re.fullmatch(pattern, slug, 0 if use_unicode else re.ASCII) is not None
 
 
 def read_source(path, settings=None, root=None, kind=None) -> Source:
     """Parse one source. With Pelican ``settings`` the file-name slug and language
     are read with Pelican's FILENAME_METADATA."""
     path = os.path.abspath(path)
-    fields, duplicates, body, body_line, header_end = parse(read_text(path))
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    text, unreadable = decode(raw)
+    fields, duplicates, body, body_line, header_end = parse(text)
     source = Source(path, fields, body, body_line, duplicates, header_end,
-                    root=os.path.abspath(root) if root else None, kind=kind)
+                    root=os.path.abspath(root) if root else None, kind=kind,
+                    size=len(raw), unreadable=unreadable)
     if settings is not None:
         from pelican.readers import parse_path_metadata
 
@@ -151,6 +226,7 @@ def read_source(path, settings=None, root=None, kind=None) -> Source:
         meta = parse_path_metadata(source_path=rel, settings=settings, process=None)
         source.filename = {k: meta[k] for k in ("slug", "lang") if meta.get(k)}
         source.default_lang = settings.get("DEFAULT_LANG", "en")
+        source.unicode_slugs = bool(settings.get("SLUGIFY_USE_UNICODE"))
     return source
 
 

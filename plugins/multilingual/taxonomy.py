@@ -10,10 +10,28 @@ patterns are still Pelican's own settings (``CATEGORY_URL`` …).
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import pathlib
+import re
+import unicodedata
 
 from pelican.urlwrappers import Author, Category, Tag
+from pelican.utils import slugify
+
+
+def fallback_slug(name: str, settings) -> str:
+    """A slug for a name Pelican's slugify empties ("🚀", "]]>", "</script>"): its
+    text without markup, else its characters' Unicode names ("rocket"), always
+    URL-safe and never empty (an empty slug would write every such name to
+    ``tag/index.html``)."""
+    subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", ())
+    for text in (re.sub(r"[<>/]", " ", name),
+                 " ".join(unicodedata.name(c, "") for c in name if not c.isspace())):
+        slug = slugify(text, regex_subs=subs)
+        if re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug or ""):
+            return slug[:60].rstrip("-")
+    return "x-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
 
 
 class _InLanguage:
@@ -27,6 +45,16 @@ class _InLanguage:
         self.prefix = prefix
         #: default-language name shared by the same category in every language
         self.key = key
+        if not self._name_slug():
+            self.slug = fallback_slug(name, settings)
+
+    def _name_slug(self):
+        """Pelican's slug, computed without its "Unable to generate valid slug" warning."""
+        subs = self.settings.get(f"{self.setting_prefix}_REGEX_SUBSTITUTIONS",
+                                 self.settings.get("SLUG_REGEX_SUBSTITUTIONS", ()))
+        return slugify(self.name, regex_subs=subs,
+                       preserve_case=self.settings.get("SLUGIFY_PRESERVE_CASE", False),
+                       use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False))
 
     def __hash__(self):
         return hash((self.lang, self.slug))

@@ -25,8 +25,15 @@ class LanguageWriter(Writer):
     # so we extend its feed factory (Writer._create_new_feed).
     def _create_new_feed(self, feed_type, feed_title, context):
         feed = super()._create_new_feed(feed_type, feed_title, context)
+        # Titles are text: Pelican strips what looks like tags from them
+        # ("C<T> in Rust" would lose "<T>"); feedgenerator escapes them itself.
+        feed.feed["title"] = context["SITENAME"] + (f" - {feed_title}" if feed_title else "")
         lang = context.get("I18N_FEED_LANG")
         if lang is not None:
             feed.feed["language"] = lang.code
             feed.feed["link"] = feed.feed["id"] = f"{self.site_url}/{lang.prefix}"
         return feed
+
+    def _add_item_to_the_feed(self, feed, item):
+        super()._add_item_to_the_feed(feed, item)
+        feed.items[-1]["title"] = str(item.title)  # as is: text, not HTML (see above)

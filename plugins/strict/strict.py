@@ -45,11 +45,12 @@ class ProblemCounter(logging.Handler):
 def explain(path, exc):
     """A ``path:line: message (what to do)`` line for a source that failed to read.
 
-    The date message is ``newsroom.rules.invalid_date``'s, as `make lint` prints it.
+    The messages are ``newsroom.rules.unreadable``'s (encoding, date), as `make lint`
+    prints them.
     """
     rel = os.path.relpath(path)
     try:
-        problems = rules.invalid_date(sources.read_source(path))
+        problems = rules.unreadable(sources.read_source(path))
     except OSError:
         problems = []
     if problems:

@@ -1,0 +1,3 @@
+from .security import register
+
+__all__ = ["register"]

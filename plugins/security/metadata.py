@@ -1,0 +1,86 @@
+"""Metadata is text, never HTML: the first pipeline step, on every source as it is read.
+
+* ``Summary:`` is plain text (``FORMATTED_FIELDS`` is emptied at build start, so
+  Pelican no longer runs it through Markdown): it becomes ``<p>…</p>`` with
+  ``< > &`` escaped, the HTML every later reader (listings, feeds, the seo and
+  typography plugins) expects. A summary taken from the first paragraph (seo
+  plugin) is made the same way.
+* Characters HTML and XML forbid (controls, noncharacters) are dropped from the
+  metadata and the text: they would make feeds and sitemaps unreadable.
+  ``newsroom.rules.control_characters`` tells the editor where they were.
+* A slug that cannot be one part of a URL (``/``, ``..``, markup, spaces) is
+  replaced by ``newsroom.sources.safe_slug``'s: nothing is written outside the
+  output folder, no URL is broken. ``newsroom.rules.invalid_slug`` reports it.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+
+from markupsafe import Markup
+from pelican.urlwrappers import URLWrapper
+
+from newsroom.sources import FORBIDDEN_CHARS_RE, is_safe_slug, safe_slug
+
+#: Metadata shown as text; a value continued on indented lines comes as a list.
+TEXT_KEYS = ("title", "summary", "imagealt", "description", "subtitle")
+
+
+def clean(text: str) -> str:
+    """``text`` without forbidden characters (and the spaces they leave at its ends)."""
+    cleaned = FORBIDDEN_CHARS_RE.sub("", text)
+    return cleaned.strip() if cleaned != text else text
+
+
+def _clean_wrapper(value, settings):
+    """A category, tag or author without forbidden characters; None if nothing is left."""
+    name = clean(value.name)
+    if name == value.name:
+        return value
+    return type(value)(name, settings) if name else None
+
+
+def file_slug(path, settings):
+    """The slug Pelican takes from the file name (FILENAME_METADATA), or ''."""
+    pattern = settings.get("FILENAME_METADATA")
+    base = os.path.splitext(os.path.basename(path))[0]
+    match = re.match(pattern, base) if pattern else None
+    return (match.groupdict().get("slug") or "") if match else ""
+
+
+def text_metadata(doc):
+    """Pipeline step (the first): plain-text metadata, safe slugs, no forbidden characters."""
+    metadata, settings = doc.metadata, doc.settings
+    if FORBIDDEN_CHARS_RE.search(doc.html):
+        doc.html = FORBIDDEN_CHARS_RE.sub("", doc.html)  # before any step parses it
+    for key, value in list(metadata.items()):
+        if key in TEXT_KEYS and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = " ".join(v.strip() for v in value)
+        if isinstance(value, str):
+            metadata[key] = clean(value)
+        elif isinstance(value, URLWrapper):
+            wrapper = _clean_wrapper(value, settings)
+            if wrapper is None:
+                del metadata[key]
+            else:
+                metadata[key] = wrapper
+        elif isinstance(value, list) and value and all(isinstance(v, URLWrapper) for v in value):
+            wrappers = {}  # by name: two tags may only differ by what was dropped
+            for wrapper in (_clean_wrapper(v, settings) for v in value):
+                if wrapper is not None:
+                    wrappers.setdefault(wrapper.name, wrapper)
+            wrappers = list(wrappers.values())
+            if wrappers:
+                metadata[key] = wrappers
+            else:
+                del metadata[key]
+    summary = metadata.get("summary")
+    if isinstance(summary, str) and summary.strip() and not isinstance(summary, Markup):
+        metadata["summary"] = Markup(f"<p>{html.escape(summary.strip(), quote=False)}</p>")
+    unicode_slugs = bool(settings.get("SLUGIFY_USE_UNICODE"))
+    from_name = file_slug(doc.path, settings)
+    written = str(metadata.get("slug") or "").strip() or from_name
+    if written and not is_safe_slug(written, unicode_slugs):
+        metadata["slug"] = safe_slug(written, from_name, unicode_slugs)

@@ -1,0 +1,154 @@
+"""security: metadata as text, a Content-Security-Policy, and the published headers.
+
+* Every source (``metadata.text_metadata``, the first pipeline step): plain-text
+  summaries, no forbidden characters, URL-safe slugs.
+* Publish builds (``SECURITY['headers']``): each page starts its ``<head>`` with
+  a Content-Security-Policy ``<meta>`` (our own scripts, styles and images only,
+  Pagefind's WebAssembly, forms posting to us or to the newsletter provider)
+  and a Referrer-Policy; ``_headers`` (Netlify, Cloudflare Pages) and an nginx
+  snippet carry the same headers, ``frame-ancestors``, and caching: a year for
+  fingerprinted CSS/JS, minutes for pages. A page with inline script or style
+  the policy would block is reported (strict builds fail).
+
+Setting: ``SECURITY`` (defaults and checks: ``config.py``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import re
+
+from pelican import signals
+from pelican.generators import Generator
+
+from .config import SETTING, ConfigurationError, validate
+from .metadata import text_metadata
+from .policy import html_rules, headers_file, make_policy, nginx_snippet
+
+logger = logging.getLogger(__name__)
+
+STATE_KEY = "SECURITY_STATE"
+META_KEY = "SECURITY_META"  # what partials/security.html renders (None: nothing)
+
+# What a CSP without 'unsafe-inline' blocks: inline scripts (JSON data blocks are
+# not scripts), event-handler attributes, <style> elements and style attributes.
+INLINE_RE = re.compile(
+    r"<script\b(?![^>]*\bsrc\s*=)(?![^>]*\btype\s*=\s*[\"']?application/(?:ld\+)?json)[^>]*>"
+    r"|<[a-zA-Z][^>]*?\son[a-z]+\s*=|<style\b|<[a-zA-Z][^>]*?\sstyle\s*=", re.IGNORECASE)
+
+
+class State:
+    """Per-build: the policy and the pages written."""
+
+    def __init__(self, policy):
+        self.policy = policy
+        self.pages = []  # output paths of HTML pages, relative to the output folder
+
+
+def configure(pelican):
+    settings = pelican.settings
+    settings[SETTING] = validate(settings)
+    if "PIPELINE" not in settings:
+        raise ConfigurationError("security: the pipeline plugin must come before security in "
+                                 "PLUGINS (it reads the sources security cleans)")
+    # Metadata is text: Pelican would run Summary: through Markdown (raw HTML kept).
+    settings["FORMATTED_FIELDS"] = []
+    # First step: the later ones (typography, seo …) get clean, escaped metadata.
+    steps = settings.setdefault("PIPELINE_STEPS", [])
+    if text_metadata not in steps:
+        steps.insert(0, text_metadata)
+
+
+def form_actions(settings):
+    """Every URL the newsletter form posts to (one per language), as the newsletter plugin
+    resolves them."""
+    spec = settings.get("NEWSLETTER_SPEC")
+    if spec is None:
+        return []
+    form_for = importlib.import_module(type(spec).__module__).form_for
+    codes = settings.get("LANGUAGES") or [settings.get("DEFAULT_LANG", "en")]
+    return [form_for(spec, code, "").action for code in codes]
+
+
+def attach(generator):
+    context = generator.context
+    if STATE_KEY in context:
+        return
+    settings = generator.settings
+    config = settings[SETTING]
+    if not config["headers"]:
+        context[STATE_KEY] = None
+        context[META_KEY] = None
+        return
+    policy = make_policy(settings.get("SITEURL") or "", form_actions(settings), config)
+    context[STATE_KEY] = State(policy)
+    # Only the search page runs WebAssembly: the others' policy does not allow it.
+    context[META_KEY] = {"csp": policy.csp(meta=True, wasm=False),
+                         "csp_search": policy.csp(meta=True, wasm=True),
+                         "referrer": config["referrer_policy"]}
+
+
+def _item_html(context):
+    item = context.get("article") or context.get("page")
+    return (getattr(item, "content", "") or "") if item is not None else ""
+
+
+def record(path, context):
+    """Remember each page written; report inline code the policy would block."""
+    state = context.get(STATE_KEY) if context else None
+    if state is None or not path.endswith(".html"):
+        return
+    rel = os.path.relpath(path, context["OUTPUT_PATH"]).replace(os.sep, "/")
+    state.pages.append(rel)
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    body = _item_html(context)
+    for match in INLINE_RE.finditer(text):
+        snippet = match.group(0)
+        if body and snippet in body:
+            continue  # the editor's raw HTML: newsroom.rules.inline_code reports it
+        logger.warning("security: %s: %r is inline code the Content-Security-Policy blocks; "
+                       "move it to a file in theme/static/ and load it with src/href", rel,
+                       snippet[:80])
+        break
+
+
+class HeadersGenerator(Generator):
+    """Writes ``_headers`` and the nginx snippet, after every page is written."""
+
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        state = self.context.get(STATE_KEY)
+        if state is None:
+            return
+        config = self.settings[SETTING]
+        assets = self.context.get("ASSETS_STATE")
+        fingerprinted = [name for name in (assets.names.values() if assets else [])
+                         if re.search(r"\.[0-9a-f]{10}\.(?:css|js)$", name)]
+        files = {}
+        if config["headers_file"]:
+            files[config["headers_file"]] = headers_file(
+                state.policy, fingerprinted, html_rules(state.pages), config)
+        if config["nginx_file"]:
+            files[config["nginx_file"]] = nginx_snippet(
+                state.policy, config, self.settings.get("THEME_STATIC_DIR", "theme"))
+        for name, text in files.items():
+            target = os.path.join(self.output_path, name)
+            with open(target, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            logger.info("security: writing %s", target)
+
+
+def headers_generator(pelican):
+    return HeadersGenerator
+
+
+def register():
+    signals.initialized.connect(configure)
+    signals.generator_init.connect(attach)
+    signals.content_written.connect(record)
+    signals.get_generators.connect(headers_generator)
