@@ -340,3 +340,24 @@ def fingerprint(source: Source) -> str:
              normalise(text)]
     digest = hashlib.sha256("\n\x1e\n".join(parts).encode("utf-8")).hexdigest()
     return f"sha256:{digest[:16]}"
+
+
+def where(path, key) -> str:
+    """``path:line`` of a source's ``Key:`` metadata line (``path`` alone if there is none).
+
+    For messages about one metadata value, from the build's plugins and the tools alike.
+    """
+    if not path:
+        return "?"
+    rel = os.path.relpath(path)
+    pattern = re.compile(rf"\s*{re.escape(key)}\s*:", re.IGNORECASE)
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            for number, line in enumerate(fh, 1):
+                if not line.strip():
+                    break
+                if pattern.match(line):
+                    return f"{rel}:{number}"
+    except OSError:
+        pass
+    return rel

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import re
 import unicodedata
 from fractions import Fraction
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from pelican import signals
+
+from newsroom import sources
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
 logger = logging.getLogger(__name__)
@@ -174,19 +175,8 @@ def minutes(words, wpm) -> int:
 
 
 def _where(item) -> str:
-    """``path:line`` of an item's ``ReadingTime:`` line (``path`` alone if not found)."""
-    path = item.source_path or "?"
-    rel = os.path.relpath(path) if item.source_path else path
-    try:
-        with open(path, encoding="utf-8-sig", errors="replace") as fh:
-            for number, line in enumerate(fh, 1):
-                if not line.strip():
-                    break
-                if re.match(r"\s*readingtime\s*:", line, re.IGNORECASE):
-                    return f"{rel}:{number}"
-    except OSError:
-        pass
-    return rel
+    """``path:line`` of an item's ``ReadingTime:`` line."""
+    return sources.where(item.source_path, "readingtime")
 
 
 def _override(item, computed):

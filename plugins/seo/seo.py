@@ -18,13 +18,14 @@ from __future__ import annotations
 import html
 import logging
 import os
-import re
 from dataclasses import dataclass, replace
 
 from babel.core import get_global, parse_locale
 from jinja2 import pass_context
 from PIL import Image
 from pelican import signals
+
+from newsroom import sources
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
@@ -84,19 +85,8 @@ def configure(pelican):
 # -- once per build -------------------------------------------------------------
 
 def _where(item, key):
-    """``path:line`` of an item's ``Key:`` metadata line (``path`` alone if not found)."""
-    path = item.source_path or "?"
-    rel = os.path.relpath(path) if item.source_path else path
-    try:
-        with open(path, encoding="utf-8-sig", errors="replace") as fh:
-            for number, line in enumerate(fh, 1):
-                if not line.strip():
-                    break
-                if re.match(rf"\s*{key}\s*:", line, re.IGNORECASE):
-                    return f"{rel}:{number}"
-    except OSError:
-        pass
-    return rel
+    """``path:line`` of an item's ``Key:`` metadata line."""
+    return sources.where(item.source_path, key)
 
 
 class _Images:
