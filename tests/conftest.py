@@ -131,3 +131,48 @@ def sample_url(sample_site):
     server, url = serve(sample_site.output)
     yield url
     server.shutdown()
+
+
+class Endpoint:
+    """A sign-up endpoint on loopback (a newsletter provider stand-in).
+
+    Records each request as (method, path, [(field, value)]); answers a POST
+    with 303 to the form's "next" field when there is one, else 200.
+    """
+
+    def __init__(self):
+        import http.server
+        import threading
+        from urllib.parse import parse_qs, parse_qsl, urlsplit
+
+        self.requests = []
+        endpoint = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                form = parse_qsl(self.rfile.read(length).decode("utf-8"), keep_blank_values=True)
+                endpoint.requests.append((self.command, urlsplit(self.path).path, form))
+                target = dict(form).get("next")
+                if target:
+                    self.send_response(303)
+                    self.send_header("Location", target)
+                    self.end_headers()
+                else:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/plain")
+                    self.end_headers()
+                    self.wfile.write(b"ok")
+
+            def do_GET(self):
+                query = list(parse_qs(urlsplit(self.path).query).items())
+                endpoint.requests.append((self.command, urlsplit(self.path).path, query))
+                self.send_response(404)
+                self.end_headers()
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"

@@ -4,15 +4,13 @@ site loads nothing from another host and breaks no rule of its policy."""
 
 from __future__ import annotations
 
-import http.server
 import re
-import threading
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import build, serve
+from .conftest import Endpoint, build, serve
 
 SITEURL = "https://news.example.org"
 FR_ARTICLE = "2024/11/sora-fuite/"
@@ -171,30 +169,6 @@ def test_a_wrong_setting_is_named(tmp_path, value, message):
 
 # -- in the browser ----------------------------------------------------------------
 
-class Endpoint:
-    """A newsletter provider on loopback: records each POST, redirects to ``next``."""
-
-    def __init__(self):
-        self.requests = []
-        endpoint = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                form = parse_qsl(self.rfile.read(length).decode("utf-8"), keep_blank_values=True)
-                endpoint.requests.append((self.path, dict(form)))
-                self.send_response(303)
-                self.send_header("Location", dict(form).get("next", "/"))
-                self.end_headers()
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """The sample site built as `make publish` builds it, its SITEURL being the local
@@ -284,6 +258,6 @@ def test_newsletter_form_posts_under_the_policy(page, live):
     page.check("#newsletter-article-consent")
     with page.expect_navigation(url=f"{base}/en/newsletter/confirm/"):
         page.click(".newsletter-article button[type=submit]")
-    assert [(p, f["address"]) for p, f in endpoint.requests] == [("/subscribe", "reader@example.org")]
+    assert [(p, dict(f)["address"]) for _m, p, f in endpoint.requests] == [("/subscribe", "reader@example.org")]
     assert page.locator("h1").inner_text() == "Check your inbox"
     assert seen["violations"] == []

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import http.server
 import logging
 import sys
-import threading
 from collections import Counter
-from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 from pelican.log import LimitFilter
 
-from .conftest import FIXTURES, ROOT, build, serve
+from .conftest import FIXTURES, ROOT, Endpoint, build, serve
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from newsletter.config import ConfigurationError, validate  # noqa: E402
@@ -334,44 +331,6 @@ def test_bad_setting_stops_the_build_at_start(tmp_path):
 
 
 # -- in a browser --------------------------------------------------------------
-
-class Endpoint:
-    """A local sign-up endpoint: records each request; answers 303 to the form's "next" field."""
-
-    def __init__(self):
-        self.requests = []
-        endpoint = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode("utf-8")
-                form = parse_qsl(body, keep_blank_values=True)
-                endpoint.requests.append((self.command, urlsplit(self.path).path, form))
-                target = dict(form).get("next")
-                if target:
-                    self.send_response(303)
-                    self.send_header("Location", target)
-                    self.end_headers()
-                else:
-                    self.send_response(200)
-                    self.send_header("Content-Type", "text/plain")
-                    self.end_headers()
-                    self.wfile.write(b"ok")
-
-            def do_GET(self):
-                endpoint.requests.append((self.command, urlsplit(self.path).path,
-                                          list(parse_qs(urlsplit(self.path).query).items())))
-                self.send_response(404)
-                self.end_headers()
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
 
 @pytest.fixture(scope="module")
 def signup_site(tmp_path_factory):
