@@ -338,16 +338,27 @@ def language_mismatch(source, ctx):
         "or remove the 'Lang:' line", WARNING, "language_mismatch")]
 
 
+FENCE_RE = re.compile(r"(`{3,}|~{3,})")
+INLINE_CODE_RE = re.compile(r"`+[^`]*`+")
+
+
 def _body_lines(source):
     """(line number, text) of body lines outside fenced code, inline code removed.
 
     Stops at the translator's marker: what is below it is not published.
+    Computed once per source: several rules walk the same lines.
     """
+    if source.body_lines_memo is None:
+        source.body_lines_memo = list(_scan_body(source))
+    return source.body_lines_memo
+
+
+def _scan_body(source):
     text, _ = src_mod.split_marker(source.body)
     fence = None
     for offset, line in enumerate(text.split("\n")):
         stripped = line.lstrip()
-        opener = re.match(r"(`{3,}|~{3,})", stripped)
+        opener = FENCE_RE.match(stripped)
         if fence:
             if opener and stripped.startswith(fence):
                 fence = None
@@ -355,7 +366,7 @@ def _body_lines(source):
         if opener:
             fence = opener.group(1)
             continue
-        yield source.body_line + offset, re.sub(r"`+[^`]*`+", "", line)
+        yield source.body_line + offset, INLINE_CODE_RE.sub("", line) if "`" in line else line
 
 
 IMAGE_MD_RE = re.compile(r"!\[(?P<alt>[^\]]*)\]\s*[\[(]")

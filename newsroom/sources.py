@@ -59,6 +59,8 @@ class Source:
     #: byte (a binary file); None for a readable text file.
     unreadable: tuple | None = None
     unicode_slugs: bool = False  # SLUGIFY_USE_UNICODE
+    #: Memo of rules that look at the body line by line (filled on first use).
+    body_lines_memo: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def display(self) -> str:

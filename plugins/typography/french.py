@@ -33,6 +33,8 @@ ENDERS = frozenset(")]}»›\"'’”.,…*")
 #: A sign right after one of these gets no space: "(?)".
 OPENERS = frozenset("([{«‹“‘")
 HIGH_RUN = re.compile(r"[;:!?]+")
+GUILLEMET = re.compile("[«»]")
+SIGNS = re.compile("[;:!?«»]")
 URL_LIKE = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.\-]*://|\bwww\.|\bmailto:|\btel:)[^\s«»<>]*")
 
 SKIP_TAGS = frozenset({"code", "pre", "kbd", "samp", "var", "tt", "script", "style",
@@ -52,6 +54,8 @@ def retype(segments):
     block boundary. Non-editable text (code, another language) is context only:
     it is never changed, but a sign right after it still gets its space.
     """
+    # Per-character bookkeeping is built with list repetition (C speed), not
+    # one Python step per character: this runs on every French article.
     chars, owner, editable = [], [], []
     for index, segment in enumerate(segments):
         if segment is None:
@@ -60,12 +64,16 @@ def retype(segments):
             editable.append(False)
             continue
         text, can_edit = segment
-        protected = _url_mask(text) if can_edit else None
-        for position, char in enumerate(text):
-            chars.append(char)
-            owner.append(index)
-            editable.append(can_edit and not protected[position])
-    stream = _Stream("".join(chars), owner, editable)
+        chars.append(text)
+        owner.extend([index] * len(text))
+        if can_edit and URL_LIKE.search(text):
+            editable.extend([not protected for protected in _url_mask(text)])
+        else:
+            editable.extend([can_edit] * len(text))
+    joined = "".join(chars)
+    if not SIGNS.search(joined):
+        return [None if segment is None else segment[0] for segment in segments]
+    stream = _Stream(joined, owner, editable)
     stream.high_punctuation()
     stream.guillemets()
     return stream.rebuild(segments)
@@ -191,15 +199,16 @@ class _Stream:
 
     def guillemets(self):
         text = self.text
-        for index, char in enumerate(text):
+        for match in GUILLEMET.finditer(text):
+            index = match.start()
             if not self.editable[index]:
                 continue
-            if char == "«":
+            if match.group() == "«":
                 nxt = self._spaces_forward(index)
                 if self._is_boundary(nxt) or text[nxt].isspace() or text[nxt] == "»":
                     continue
                 self._put_space(index + 1, nxt, NNBSP, index, "after")
-            elif char == "»":
+            else:
                 previous = self._spaces_back(index)
                 if (self._is_boundary(previous) or text[previous].isspace()
                         or text[previous] == "«"):
@@ -207,15 +216,31 @@ class _Stream:
                 self._put_space(previous + 1, index, NNBSP, index, "before")
 
     def rebuild(self, segments):
-        parts = [[] for _ in segments]
-        for index, char in enumerate(self.text):
-            owner = self.owner[index]
-            if owner is None:
-                continue
-            out = parts[owner]
-            out.append(self.before.get(index, ""))
-            if index not in self.delete:
-                out.append(self.replace.get(index, char))
-            out.append(self.after.get(index, ""))
-        return [None if segment is None else "".join(parts[n])
-                for n, segment in enumerate(segments)]
+        """New texts of the segments; only segments with an edit are rebuilt."""
+        edited = set(self.before) | set(self.after) | set(self.replace) | self.delete
+        touched = {self.owner[index] for index in edited} - {None}
+        result = [None if segment is None else segment[0] for segment in segments]
+        if not touched:
+            return result
+        starts, offset = {}, 0
+        for n, segment in enumerate(segments):
+            starts[n] = offset
+            offset += 1 if segment is None else len(segment[0])
+        by_owner = {}
+        for index in edited:
+            by_owner.setdefault(self.owner[index], []).append(index)
+        for n in touched:
+            # Copy the untouched stretches as slices; only edited places are
+            # handled one by one.
+            out, start = [], starts[n]
+            position = start
+            for index in sorted(by_owner[n]):
+                out.append(self.text[position:index])
+                out.append(self.before.get(index, ""))
+                if index not in self.delete:
+                    out.append(self.replace.get(index, self.text[index]))
+                out.append(self.after.get(index, ""))
+                position = index + 1
+            out.append(self.text[position:start + len(segments[n][0])])
+            result[n] = "".join(out)
+        return result
