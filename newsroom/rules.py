@@ -339,7 +339,7 @@ def language_mismatch(source, ctx):
 
 
 FENCE_RE = re.compile(r"(`{3,}|~{3,})")
-INLINE_CODE_RE = re.compile(r"`+[^`]*`+")
+CODE_SPAN_RE = re.compile(r"`+[^`]*`+")
 
 
 def _body_lines(source):
@@ -366,7 +366,7 @@ def _scan_body(source):
         if opener:
             fence = opener.group(1)
             continue
-        yield source.body_line + offset, INLINE_CODE_RE.sub("", line) if "`" in line else line
+        yield source.body_line + offset, CODE_SPAN_RE.sub("", line) if "`" in line else line
 
 
 IMAGE_MD_RE = re.compile(r"!\[(?P<alt>[^\]]*)\]\s*[\[(]")

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import shutil
+
+import jinja2
+import pytest
 
 from pelican.readers import MarkdownReader
 
-from .conftest import build
+from .conftest import ROOT, build
 
 
 def tree(folder):
@@ -38,3 +43,67 @@ def test_content_cache_is_saved_and_reused(tmp_path):
     second = build(tmp_path / "two", CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True, CACHE_PATH=str(cache))
     assert second.errors() == [] and not [w for w in second.warnings() if "cache" in w.lower()]
     assert tree(first.output) == tree(second.output)
+
+
+# -- rendering on every core (writing.py) ----------------------------------------
+
+def _theme_with(tmp_path, template, marker, addition):
+    """A copy of our theme with ``addition`` inserted after ``marker`` in ``template``."""
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    path = theme / "templates" / template
+    text = path.read_text(encoding="utf-8")
+    assert marker in text
+    path.write_text(text.replace(marker, marker + addition, 1), encoding="utf-8")
+    return theme
+
+
+def test_pages_are_rendered_by_forked_processes_and_identical(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="pipeline.writing")
+    forked = build(tmp_path / "forked", PIPELINE={"workers": 2, "min_files": 1})
+    shared = [r.getMessage() for r in caplog.records if "other process" in r.getMessage()]
+    assert shared, "no generator's pages were rendered in another process"
+    rendered = [int(m.split()[1]) for m in shared]
+    assert max(rendered) > 0, shared
+    serial = build(tmp_path / "serial", PIPELINE={"workers": 0})
+    assert tree(forked.output) == tree(serial.output)
+
+
+def test_warnings_logged_while_rendering_in_a_child_reach_the_build(tmp_path):
+    plugin = tmp_path / "plugins" / "warner"
+    plugin.mkdir(parents=True)
+    (plugin / "__init__.py").write_text(
+        "import logging\n"
+        "from pelican import signals\n"
+        "logger = logging.getLogger('warner')\n"
+        "def warn(value):\n"
+        "    logger.warning('warner: rendered %s', value)\n"
+        "    return ''\n"
+        "def install(generator):\n"
+        "    generator.env.filters['warn'] = warn\n"
+        "def register():\n"
+        "    signals.generator_init.connect(install)\n", encoding="utf-8")
+    theme = _theme_with(tmp_path, "article.html", "{% block content %}",
+                        "{{ article.source_path | warn }}")
+    settings = dict(THEME=str(theme), PLUGIN_PATHS=[str(ROOT / "plugins"), str(tmp_path / "plugins")])
+    from pelicanconf import PLUGINS
+    forked = build(tmp_path / "forked", PLUGINS=[*PLUGINS, "warner"],
+                   PIPELINE={"workers": 2, "min_files": 1}, **settings)
+    serial = build(tmp_path / "serial", PLUGINS=[*PLUGINS, "warner"],
+                   PIPELINE={"workers": 0}, **settings)
+    warned = sorted(w for w in forked.warnings() if w.startswith("warner:"))
+    assert warned and warned == sorted(w for w in serial.warnings() if w.startswith("warner:"))
+
+
+def test_a_template_error_in_a_child_fails_the_build_as_in_a_serial_build(tmp_path):
+    # One article's page cannot render; whichever process it falls to, the
+    # build stops with Jinja's error, as a serial build does (and does not hang).
+    theme = _theme_with(tmp_path, "article.html", "{% block content %}",
+                        "{% if article.source_path.endswith('.en.md') %}"
+                        "{{ article.no_such_thing.boom() }}{% endif %}")
+    errors = []
+    for name, workers in (("forked", 2), ("serial", 0)):
+        with pytest.raises(jinja2.exceptions.UndefinedError) as caught:
+            build(tmp_path / name, THEME=str(theme), PIPELINE={"workers": workers, "min_files": 1})
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1]

@@ -8,6 +8,7 @@ builds of the same commit give the same names (reproducible builds).
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import logging
 import os
@@ -59,10 +60,20 @@ def attach(generator):
 
 
 class AssetsGenerator(Generator):
-    """Writes the fingerprinted copies of the assets the templates asked for."""
+    """Writes the fingerprinted copies of the theme's CSS and JS files."""
 
     def generate_context(self):
-        pass
+        # Every CSS and JS file (but those IGNORE_FILES names), not only those
+        # templates asked for so far: pages may be rendered in other processes
+        # (pipeline plugin), whose calls to asset() this process never sees.
+        state = self.context[STATE_KEY]
+        ignored = self.settings.get("IGNORE_FILES") or []
+        for folder, _, files in os.walk(state.static):
+            for name in sorted(files):
+                if name.endswith(FINGERPRINTED) and not any(
+                        fnmatch.fnmatch(name, pattern) for pattern in ignored):
+                    rel = os.path.relpath(os.path.join(folder, name), state.static)
+                    state.name(rel.replace(os.sep, "/"))
 
     def generate_output(self, writer):
         state = self.context[STATE_KEY]

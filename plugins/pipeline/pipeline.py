@@ -32,6 +32,7 @@ from pelican import signals
 from pelican.readers import _DISCARD  # Pelican's marker for empty fields; no public name
 from pelican.urlwrappers import URLWrapper
 
+from . import writing
 from .document import Document
 
 logger = logging.getLogger(__name__)
@@ -285,11 +286,18 @@ def pages_init(generator):
 
 
 def finish(generators):
-    """Stop the pool once every generator has read its sources."""
+    """Stop the pool once every generator has read its sources; render on every core."""
     for generator in generators:
         state = generator.settings.pop(STATE_KEY, None)
         if state is not None:
             state.close()
+    for generator in generators:
+        workers = generator.settings["PIPELINE"]["workers"]
+        workers = os.cpu_count() if workers is None else workers
+        if workers > 1 and hasattr(generator, "generate_output"):
+            # Pelican has no signal around a generator's output, so its method is
+            # wrapped on this instance (see writing.py).
+            generator.generate_output = writing.deferring(generator.generate_output, workers)
 
 
 def register():
