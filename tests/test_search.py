@@ -43,3 +43,26 @@ def test_english_search_gets_english_results(page, sample_url):
     hrefs = page.locator(".pagefind-ui__result-link").evaluate_all(
         "els => els.map(e => e.getAttribute('href'))")
     assert not any(not h.startswith("/en/") for h in hrefs)
+
+
+def test_index_of_search_copies_equals_pagefind_on_the_whole_site(sample_site, tmp_path):
+    """The plugin indexes small copies of the article pages; Pagefind run on the
+    whole built site must give the very same bundle."""
+    import hashlib
+    import subprocess
+    import sys
+
+    from search.search import normalise_entry
+
+    reference = tmp_path / "reference"
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(sample_site.output),
+                    "--output-path", str(reference), "--quiet"], check=True, timeout=300)
+    normalise_entry(str(reference))
+
+    def tree(folder):
+        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    built = tree(sample_site.output / "pagefind")
+    assert any(name.startswith("fragment/") for name in built)
+    assert built == tree(reference)
