@@ -159,12 +159,15 @@ def control_characters(source, ctx=None):
     """Invisible characters HTML and XML forbid (pasted from a PDF or a word processor)."""
     if source.unreadable is not None:
         return []  # not_text says what is wrong with the whole file
+    fields = [*source.fields.values(), *source.duplicates]
+    forbidden = src_mod.find_forbidden
+    if not forbidden(source.body) and not any(forbidden(raw) for f in fields for raw in f.lines):
+        return []  # the usual case, found without splitting the file into lines
     problems = []
-    lines = [(f.line + n, raw) for f in [*source.fields.values(), *source.duplicates]
-             for n, raw in enumerate(f.lines)]
+    lines = [(f.line + n, raw) for f in fields for n, raw in enumerate(f.lines)]
     lines += [(source.body_line + n, line) for n, line in enumerate(source.body.split("\n"))]
     for number, line in sorted(lines):
-        match = src_mod.FORBIDDEN_CHARS_RE.search(line)
+        match = src_mod.find_forbidden(line)
         if match:
             problems.append(_problem(
                 source, number, f"invisible control character U+{ord(match.group()):04X}, "

@@ -32,11 +32,12 @@ import os
 import shutil
 import signal
 import struct
-import tempfile
 import threading
 import time
 
 from pelican import signals as pelican_signals
+
+from newsroom.scratch import scratch_folder
 
 logger = logging.getLogger(__name__)
 
@@ -161,20 +162,13 @@ def _child(writer, jobs, queue, spool):
             os._exit(status)
 
 
-def _spool_folder():
-    # Pages only pass through: memory-backed when the system has it.
-    shm = "/dev/shm"
-    usable = os.path.isdir(shm) and os.access(shm, os.W_OK)
-    return tempfile.mkdtemp(prefix="pelican-render-", dir=shm if usable else None)
-
-
 def flush(writer, jobs, workers):
     """Render and write ``jobs`` (queued ``write_file`` calls) with ``workers`` processes."""
     if workers < 2 or len(jobs) < MIN_JOBS or not hasattr(os, "fork") or not _safe_to_fork():
         for name, template, context, args, kwargs in jobs:
             writer.write_file(name, template, context, *args, **kwargs)
         return
-    spool = _spool_folder()
+    spool = scratch_folder("pelican-render-")
     queue = _Queue(len(jobs))
     children = {}  # pid -> exit status (None: running)
     # Objects that exist now are never collected by a child, so its garbage

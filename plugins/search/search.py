@@ -23,12 +23,13 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import weakref
 
 from markupsafe import escape
 from pelican import signals
 from pelican.generators import Generator
+
+from newsroom.scratch import scratch_folder
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class SearchCopies:
     """This build's scratch folder of article search copies (removed once indexed)."""
 
     def __init__(self):
-        self.folder = tempfile.mkdtemp(prefix="pelican-search-")
+        self.folder = scratch_folder("pelican-search-")
         self.count = 0
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, True)
 

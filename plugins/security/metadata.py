@@ -22,7 +22,7 @@ import re
 from markupsafe import Markup
 from pelican.urlwrappers import URLWrapper
 
-from newsroom.sources import FORBIDDEN_CHARS_RE, is_safe_slug, safe_slug
+from newsroom.sources import find_forbidden, is_safe_slug, safe_slug, strip_forbidden
 
 #: Metadata shown as text; a value continued on indented lines comes as a list.
 TEXT_KEYS = ("title", "summary", "imagealt", "description", "subtitle")
@@ -30,7 +30,7 @@ TEXT_KEYS = ("title", "summary", "imagealt", "description", "subtitle")
 
 def clean(text: str) -> str:
     """``text`` without forbidden characters (and the spaces they leave at its ends)."""
-    cleaned = FORBIDDEN_CHARS_RE.sub("", text)
+    cleaned = strip_forbidden(text)
     return cleaned.strip() if cleaned != text else text
 
 
@@ -53,8 +53,8 @@ def file_slug(path, settings):
 def text_metadata(doc):
     """Pipeline step (the first): plain-text metadata, safe slugs, no forbidden characters."""
     metadata, settings = doc.metadata, doc.settings
-    if FORBIDDEN_CHARS_RE.search(doc.html):
-        doc.html = FORBIDDEN_CHARS_RE.sub("", doc.html)  # before any step parses it
+    if find_forbidden(doc.html):
+        doc.html = strip_forbidden(doc.html)  # before any step parses it
     for key, value in list(metadata.items()):
         if key in TEXT_KEYS and isinstance(value, list) and all(isinstance(v, str) for v in value):
             value = " ".join(v.strip() for v in value)
