@@ -75,3 +75,39 @@ def test_search_copies_index_what_pagefind_finds_on_the_whole_site(sample_site, 
         if soup.select_one("[data-pagefind-body]") is not None:
             articles[soup.html["lang"]] = articles.get(soup.html["lang"], 0) + 1
     assert page_counts(bundle) == page_counts(reference) == articles
+
+
+def test_with_the_content_cache_only_the_edited_language_is_indexed_again(tmp_path, caplog):
+    import json
+    import logging
+    import shutil
+
+    from .conftest import ROOT, build
+
+    caplog.set_level(logging.INFO, logger="search.search")
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    options = dict(PATH=str(content), CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
+                   CACHE_PATH=str(tmp_path / "cache"))
+    first = build(tmp_path / "out", **options)
+    bundle = first.output / "pagefind"
+
+    def languages():
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        return entry["languages"]
+
+    before = languages()
+    en_meta = bundle / f"pagefind.{before['en']['hash']}.pf_meta"
+    en_written = en_meta.stat().st_mtime_ns
+
+    article = content / "2025" / "python-sans-gil.fr.md"  # French only
+    article.write_text(article.read_text(encoding="utf-8")
+                       + "\nUn paragraphe ajouté sur le ramasse-miettes.\n", encoding="utf-8")
+    caplog.clear()
+    second = build(tmp_path / "out", **options)
+    assert second.errors() == []
+    after = languages()
+    assert after["fr"]["hash"] != before["fr"]["hash"]  # French indexed again
+    assert (bundle / f"pagefind.{after['fr']['hash']}.pf_meta").exists()
+    assert after["en"] == before["en"] and en_meta.stat().st_mtime_ns == en_written  # kept
+    assert any("kept: en" in r.getMessage() for r in caplog.records)

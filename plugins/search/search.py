@@ -22,6 +22,8 @@ of the whole site (137 MB instead of 300 MB at 1,000 articles × 3 languages).
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -124,9 +126,17 @@ def index(settings, copies, output_path):
     config = settings["SEARCH"]
     bundle = os.path.join(os.path.abspath(output_path), config["output_subdir"])
     entry_path = os.path.join(bundle, "pagefind-entry.json")
-    languages = {}
+    memo = IndexMemo(settings, bundle)
+    languages, entry, kept = {}, None, []
     for lang, sub in sorted(copies.languages.items()):
-        command = [sys.executable, "-m", "pagefind", "--site", os.path.join(copies.folder, sub),
+        site = os.path.join(copies.folder, sub)
+        digest = memo.digest(site)
+        previous = memo.get(lang, digest)
+        if previous is not None:
+            languages[lang], entry = previous["language"], entry or previous["entry"]
+            kept.append(lang)
+            continue
+        command = [sys.executable, "-m", "pagefind", "--site", site,
                    "--output-path", bundle, "--quiet"]
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=600)
@@ -141,13 +151,69 @@ def index(settings, copies, output_path):
         with open(entry_path, encoding="utf-8") as fh:
             entry = json.load(fh)
         languages.update(entry["languages"])
+        memo.put(lang, digest, entry)
     if languages:
-        entry["languages"] = languages  # each run wrote only its own language
+        entry = {**entry, "languages": languages}  # each run wrote only its own language
         with open(entry_path, "w", encoding="utf-8") as fh:
             json.dump(entry, fh)
         normalise_entry(bundle)
+        memo.save()
         logger.info("search: Pagefind index of %d article page(s) in %d language(s) written "
-                    "to %s", copies.count, len(languages), bundle)
+                    "to %s%s", copies.count, len(languages), bundle,
+                    f" (unchanged, kept: {', '.join(kept)})" if kept else "")
+
+
+class IndexMemo:
+    """With the content cache on, which language indexes in the output are still
+    current: a language whose search copies are byte for byte those of the last
+    build, and whose index files are still in the output, is not indexed again
+    (after editing one article, only its language is). Pagefind itself has no
+    incremental mode."""
+
+    def __init__(self, settings, bundle):
+        self.enabled = bool(settings.get("CACHE_CONTENT"))
+        self.bundle = bundle
+        self.path = os.path.join(settings.get("CACHE_PATH") or "cache", "search-index.json")
+        self.data = {}
+        if self.enabled and settings.get("LOAD_CONTENT_CACHE"):
+            try:
+                with open(self.path, encoding="utf-8") as fh:
+                    self.data = json.load(fh)
+            except (OSError, ValueError):
+                self.data = {}
+
+    def digest(self, site):
+        """Hash of a folder of search copies (paths and bytes) and of Pagefind's version."""
+        if not self.enabled:
+            return None
+        digest = hashlib.sha256(importlib.metadata.version("pagefind").encode())
+        for folder, dirs, files in os.walk(site):
+            dirs.sort()
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                digest.update(os.path.relpath(path, site).encode() + b"\0")
+                with open(path, "rb") as fh:
+                    digest.update(fh.read() + b"\0")
+        return digest.hexdigest()
+
+    def get(self, lang, digest):
+        previous = self.data.get(lang) if digest is not None else None
+        if not previous or previous.get("digest") != digest or previous.get("bundle") != self.bundle:
+            return None
+        meta = os.path.join(self.bundle, f"pagefind.{previous['language'].get('hash')}.pf_meta")
+        return previous if os.path.exists(meta) else None
+
+    def put(self, lang, digest, entry):
+        if digest is not None:
+            self.data[lang] = {"digest": digest, "bundle": self.bundle,
+                               "language": entry["languages"][lang],
+                               "entry": {k: v for k, v in entry.items() if k != "languages"}}
+
+    def save(self):
+        if self.enabled:
+            os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+            with open(self.path, "w", encoding="utf-8") as fh:
+                json.dump(self.data, fh, sort_keys=True)
 
 
 def normalise_entry(folder):
