@@ -1,4 +1,4 @@
-"""Read every source once, in parallel processes, and post-process its HTML in one parse.
+"""Build on every core: read sources in parallel processes (one HTML parse each), render pages in parallel.
 
 Pelican reads sources one after the other; on a 2-core machine half the CPU
 waits. This plugin starts a process pool when the article and page
@@ -7,13 +7,19 @@ and runs the registered HTML steps on one BeautifulSoup parse per source.
 Pelican's reader then gets the prepared result instead of reading the file
 again, so each source is still read and converted exactly once.
 
+Pages are rendered on every core too: each generator's writes are queued and
+shared with forked processes (``writing.py``), and still written in order by
+Pelican's writer in this process, so the output is the same byte for byte.
+
 Steps are module-level functions ``step(doc)`` (see ``document.Document``);
 plugins register theirs at ``initialized`` with::
 
     settings.setdefault("PIPELINE_STEPS", []).append(my_step)
 
-``PIPELINE = {"workers": 0}`` reads in the main process (no pool); the
-default uses every core once there are at least ``min_files`` (60) sources.
+``PIPELINE = {"workers": 0}`` reads and renders in the main process (no
+pool, no fork); the default uses every core (reading once there are at least
+``min_files`` (60) sources; rendering a generator's pages once it has at least
+``writing.MIN_JOBS`` of them).
 """
 
 from __future__ import annotations
