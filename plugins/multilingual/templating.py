@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from jinja2 import pass_context
@@ -45,14 +47,23 @@ def npgettext(ctx, context, singular, plural, n):
     return _translations(ctx).unpgettext(context, singular, plural, n)
 
 
+@functools.lru_cache(maxsize=None)
 def _locale(code):
     return Locale.parse(code.replace("-", "_"))
+
+
+# A date is shown on its article, its translations' switchers and every listing
+# the article is in (home, archives, category, tag, author pages): formatting
+# each (date, format, language) once saves most of Babel's work on a big site.
+@functools.lru_cache(maxsize=65536)
+def _format_date(value, format, code):
+    return format_date(value, format=format, locale=_locale(code))
 
 
 @pass_context
 def localdate(ctx, value, format="long", lang=None):
     """A date in the page's language with CLDR patterns ("24 novembre 2026")."""
-    return format_date(value, format=format, locale=_locale(lang or page_code(ctx)))
+    return _format_date(value, format, lang or page_code(ctx))
 
 
 @pass_context

@@ -170,13 +170,19 @@ def _item_image(item, images, default):
 
 
 def lead_summary(doc):
-    """Pipeline step: a source with no ``Summary:`` gets its first paragraph, at read time."""
+    """Pipeline step: a source with no ``Summary:`` gets its first paragraph, at read time.
+
+    The page description is taken from the summary here too, where the work is
+    spread over the reading processes, rather than while the page is rendered.
+    """
+    if "summary" not in doc.metadata:
+        text = shorten(first_paragraph_of(doc.soup), SUMMARY_LENGTH)
+        if text:
+            doc.metadata["summary"] = Markup(f"<p>{html.escape(text, quote=False)}</p>")
+            doc.metadata["summary_from_body"] = True
     if "summary" in doc.metadata:
-        return
-    text = shorten(first_paragraph_of(doc.soup), SUMMARY_LENGTH)
-    if text:
-        doc.metadata["summary"] = Markup(f"<p>{html.escape(text, quote=False)}</p>")
-        doc.metadata["summary_from_body"] = True
+        doc.metadata["seo_description"] = shorten(plain_text(str(doc.metadata["summary"])),
+                                                  DESCRIPTION_LENGTH)
 
 
 def _lead_summary(item):
@@ -292,7 +298,9 @@ def seo(ctx, item) -> Seo:
 
     title = item.title
     url = absolute(siteurl, item.url)
-    description = shorten(plain_text(item.summary), DESCRIPTION_LENGTH)
+    description = item.metadata.get("seo_description")
+    if description is None:  # not read through the pipeline, or no summary then
+        description = shorten(plain_text(item.summary), DESCRIPTION_LENGTH)
     image = getattr(item, "seo_image", state.get("default_image"))
     if image is not None:
         alt = image.alt or (publisher if image.default else None)
