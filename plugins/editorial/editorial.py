@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -58,6 +59,40 @@ class BuildState:
     ctx: rules.RuleContext
     left_out: list = field(default_factory=list)  # (state, source path) in publish builds
     rows: list = field(default_factory=list)  # newsroom.status rows
+    scan: object = None  # ScanAhead
+
+
+class ScanAhead:
+    """The content scan for the translation status, run in a thread from the
+    start of the build: it overlaps with the reading of the sources (done in
+    other processes) instead of running after it."""
+
+    def __init__(self, settings):
+        self.result = self.error = None
+        # A copy: the build adds keys to its settings while the thread reads them.
+        self.thread = threading.Thread(target=self._run, args=(dict(settings),),
+                                       name="editorial-scan", daemon=True)
+        self.thread.start()
+
+    def _run(self, settings):
+        try:
+            self.result = sources.scan(settings)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the build thread
+            self.error = exc
+
+    def get(self):
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+    def __reduce__(self):
+        # Lives in the context, which Pelican's content cache pickles: saved as nothing.
+        return (_nothing, ())
+
+
+def _nothing():
+    return None
 
 
 class Recorder(logging.Handler):
@@ -107,7 +142,8 @@ def attach(generator):
     if STATE_KEY not in context:
         settings = generator.settings
         context[STATE_KEY] = BuildState(
-            rules.RuleContext.from_settings(settings, settings["EDITORIAL"]))
+            rules.RuleContext.from_settings(settings, settings["EDITORIAL"]),
+            scan=ScanAhead(settings))
     generator.env.filters["editorial_datetime"] = editorial_datetime
 
 
@@ -197,7 +233,7 @@ class EditorialGenerator(Generator):
     def generate_context(self):
         state = self.context[STATE_KEY]
         config = self.settings["EDITORIAL"]
-        scan = sources.scan(self.settings)
+        scan = state.scan.get() if state.scan is not None else sources.scan(self.settings)
         state.rows = status.translation_status(scan.sources, state.ctx)
         by_path = {os.path.abspath(item.source_path): item for item in _items(self.context)}
         for row in state.rows:
