@@ -8,6 +8,7 @@ import shutil
 
 import jinja2
 import pytest
+from bs4 import BeautifulSoup
 
 from pelican.readers import MarkdownReader
 
@@ -107,3 +108,74 @@ def test_a_template_error_in_a_child_fails_the_build_as_in_a_serial_build(tmp_pa
             build(tmp_path / name, THEME=str(theme), PIPELINE={"workers": workers, "min_files": 1})
         errors.append(str(caught.value))
     assert errors[0] == errors[1]
+
+
+# -- warm rebuilds: pages whose inputs did not change are kept (memo.py) ----------
+
+def _kept_and_rendered(records):
+    kept = rendered = 0
+    for record in records:
+        message = record.getMessage()
+        if "kept from the last build" in message:
+            words = message.split()
+            kept += int(words[1])
+            rendered += int(words[-2])
+    return kept, rendered
+
+
+def _warm_site(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    options = dict(PATH=str(content), CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
+                   CACHE_PATH=str(tmp_path / "cache"), PIPELINE={"workers": 2, "min_files": 1})
+    return content, options
+
+
+def _edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_warm_rebuild_renders_only_the_edited_article_and_equals_a_cold_build(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="pipeline.writing")
+    content, options = _warm_site(tmp_path)
+    build(tmp_path / "out", **options)
+    article = content / "2025" / "python-sans-gil.fr.md"
+    article.write_text(article.read_text(encoding="utf-8")
+                       + "\nUn dernier paragraphe, ajouté après coup.\n", encoding="utf-8")
+    caplog.clear()
+    warm = build(tmp_path / "out", **options)
+    kept, rendered = _kept_and_rendered(caplog.records)
+    assert rendered == 1 and kept > 20, (kept, rendered)
+    [page] = [p for p in warm.output.glob("*/*/python-sans-gil/index.html")]
+    assert "ajouté après coup" in BeautifulSoup(page.read_text(), "html.parser").get_text()
+    cold = build(tmp_path / "cold", PATH=str(content), PIPELINE={"workers": 0})
+    assert tree(warm.output) == tree(cold.output)
+
+
+def test_a_title_change_renders_every_page_that_may_show_it(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="pipeline.writing")
+    content, options = _warm_site(tmp_path)
+    build(tmp_path / "out", **options)
+    _edit(content / "2025" / "python-sans-gil.fr.md", "Title: ", "Title: Nouveau : ")
+    caplog.clear()
+    warm = build(tmp_path / "out", **options)
+    kept, rendered = _kept_and_rendered(caplog.records)
+    assert kept == 0 and rendered > 20, (kept, rendered)
+    cold = build(tmp_path / "cold", PATH=str(content), PIPELINE={"workers": 0})
+    assert tree(warm.output) == tree(cold.output)
+
+
+def test_a_page_changed_or_deleted_in_the_output_is_rendered_again(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="pipeline.writing")
+    content, options = _warm_site(tmp_path)
+    first = build(tmp_path / "out", **options)
+    pristine = tree(first.output)
+    (first.output / "index.html").write_text("tampered", encoding="utf-8")
+    (first.output / "en" / "index.html").unlink()
+    caplog.clear()
+    again = build(tmp_path / "out", **options)
+    kept, rendered = _kept_and_rendered(caplog.records)
+    assert rendered == 2, (kept, rendered)
+    assert tree(again.output) == pristine

@@ -39,6 +39,7 @@ from pelican.readers import _DISCARD  # Pelican's marker for empty fields; no pu
 from pelican.urlwrappers import URLWrapper
 
 from . import writing
+from .memo import RenderMemo
 from .document import Document
 
 logger = logging.getLogger(__name__)
@@ -297,13 +298,23 @@ def finish(generators):
         state = generator.settings.pop(STATE_KEY, None)
         if state is not None:
             state.close()
+    if not generators:
+        return
+    settings = generators[0].settings
+    workers = settings["PIPELINE"]["workers"]
+    workers = os.cpu_count() if workers is None else workers
+    memo = None
+    if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
+        plain = {k: v for k, v in settings.items() if _picklable(v)}
+        memo = RenderMemo(settings, generators, plain)
+    if workers < 2 and memo is None:
+        return
     for generator in generators:
-        workers = generator.settings["PIPELINE"]["workers"]
-        workers = os.cpu_count() if workers is None else workers
-        if workers > 1 and hasattr(generator, "generate_output"):
+        if hasattr(generator, "generate_output"):
             # Pelican has no signal around a generator's output, so its method is
             # wrapped on this instance (see writing.py).
-            generator.generate_output = writing.deferring(generator.generate_output, workers)
+            generator.generate_output = writing.deferring(generator.generate_output, workers,
+                                                          memo)
 
 
 def register():

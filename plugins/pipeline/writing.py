@@ -39,6 +39,8 @@ from pelican import signals as pelican_signals
 
 from newsroom.scratch import scratch_folder
 
+from .memo import Recording
+
 logger = logging.getLogger(__name__)
 
 #: Below this many jobs in one generator, forking costs more than it saves.
@@ -73,6 +75,12 @@ class _Spooled:
                 return fh.read()
         except OSError:
             return self.template.render(localcontext)
+
+
+def spooled(template, folder):
+    """``template`` reading its pages from ``folder``, inside any wrapper it has (memo.Recording)."""
+    wrap = getattr(template, "wrap", None)
+    return wrap(lambda inner: _Spooled(inner, folder)) if wrap else _Spooled(template, folder)
 
 
 class _Collect(logging.Handler):
@@ -188,16 +196,16 @@ def flush(writer, jobs, workers):
             writer.write_file(name, template, context, *args, **kwargs)
             mine = index + 1
         # Then the children's, in order, as they are done.
-        spooled = 0
+        from_children = 0
         for index in range(mine, len(jobs)):
             name, template, context, args, kwargs = jobs[index]
             if _wait(queue, index, children):
-                template = _Spooled(template, os.path.join(spool, str(index)))
-                spooled += 1
+                template = spooled(template, os.path.join(spool, str(index)))
+                from_children += 1
             writer.write_file(name, template, context, *args, **kwargs)
         finished = True
         logger.info("pipeline: %d of %d writes rendered by %d other process(es)",
-                    spooled, len(jobs), len(children))
+                    from_children, len(jobs), len(children))
     finally:
         gc.unfreeze()
         for pid, status in children.items():
@@ -236,12 +244,32 @@ def _relog(spool):
                     logging.getLogger(name).log(levelno, "%s", message)
 
 
-def deferring(generate_output, workers):
-    """``generate_output`` with its writes queued, then rendered on ``workers`` processes."""
+def deferring(generate_output, workers, memo=None):
+    """``generate_output`` with its writes queued, then rendered on ``workers`` processes
+    (pages still current in the output are read back instead, when ``memo`` is given)."""
 
     def run(writer):
         deferred = DeferredWriter(writer)
         generate_output(deferred)
-        flush(writer, deferred.jobs, workers)
+        jobs = deferred.jobs
+        if memo is not None:
+            kept_before, rendered_before = memo.kept, memo.rendered
+            jobs = [_remembered(memo, job, writer.output_path) for job in jobs]
+        flush(writer, jobs, workers)
+        if memo is not None and jobs:
+            memo.save()
+            logger.info("pipeline: %d page job(s) kept from the last build, %d rendered",
+                        memo.kept - kept_before, memo.rendered - rendered_before)
 
     return run
+
+
+def _remembered(memo, job, output_path):
+    name, template, context, args, kwargs = job
+    key = memo.key(name, template, kwargs)
+    if memo.is_current(name, key, output_path):
+        template = _Spooled(template, output_path)  # read back from the output itself
+        memo.kept += 1
+    else:
+        memo.rendered += 1
+    return name, Recording(template, memo, name, key), context, args, kwargs

@@ -1,0 +1,169 @@
+"""Skip rendering pages whose inputs did not change since the last build (warm rebuilds).
+
+Only with Pelican's content cache on (``CACHE_CONTENT`` and
+``LOAD_CONTENT_CACHE``): an editor's preview after editing one article then
+renders that article's page, not the whole site again.
+
+What a page may show is over-approximated by two fingerprints:
+
+* the *site* fingerprint: the settings, the theme, the plugins' code, library
+  versions, and for every article and page everything a listing or another
+  page can show of it (URL, metadata, summary, reading time, translations,
+  neighbours, related articles, editorial notes), but not its body;
+* for a page of one article or page, that item's rendered body as well.
+
+A page is kept when both are those of the last build and every file it wrote
+is still in the output, byte for byte as written. Kept pages are still
+written through Pelican's writer (from the output itself), so every signal
+and check runs as in a full build. Any doubt (no memo, a file changed or
+missing, a different fingerprint) and the page is rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
+
+from pelican.generators import ArticlesGenerator, PagesGenerator
+
+logger = logging.getLogger(__name__)
+
+ITEM_LISTS = {
+    ArticlesGenerator: ("articles", "translations", "hidden_articles", "hidden_translations",
+                        "drafts", "drafts_translations"),
+    PagesGenerator: ("pages", "translations", "hidden_pages", "hidden_translations",
+                     "draft_pages", "draft_translations"),
+}
+#: Metadata computed from an item's body that no other page shows.
+BODY_ONLY_METADATA = frozenset({"word_count_exact"})
+LIBRARIES = ("pelican", "jinja2", "babel", "markdown", "beautifulsoup4", "pygments")
+
+
+def _canonical(value) -> str:
+    def default(obj):
+        if isinstance(obj, (set, frozenset)):
+            return sorted(map(str, obj))
+        return str(obj)
+
+    return json.dumps(value, sort_keys=True, default=default, ensure_ascii=False)
+
+
+def _url(item):
+    return getattr(item, "url", None) if item is not None else None
+
+
+def item_digest(item) -> str:
+    """What pages other than its own can show of an article or page."""
+    metadata = {k: v for k, v in item.metadata.items() if k not in BODY_ONLY_METADATA}
+    notes = getattr(item, "editorial", None)
+    parts = [
+        type(item).__name__, item.url, item.save_as, item.status, item.lang,
+        _canonical(metadata), str(item.summary), getattr(item, "reading_time", None),
+        [(t.lang, t.url) for t in getattr(item, "translations", [])],
+        [_url(a) for a in getattr(item, "related_articles", None) or []],
+        _url(getattr(item, "prev_article", None)), _url(getattr(item, "next_article", None)),
+        None if notes is None else (notes.state, notes.outdated, _url(notes.original)),
+    ]
+    return hashlib.sha256(_canonical(parts).encode()).hexdigest()
+
+
+def _hash_tree(digest, folder):
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            digest.update(os.path.relpath(path, folder).encode() + b"\0")
+            with open(path, "rb") as fh:
+                digest.update(fh.read())
+
+
+def site_fingerprint(settings, generators, plain_settings) -> str:
+    digest = hashlib.sha256(_canonical(plain_settings).encode())
+    for name in LIBRARIES:
+        digest.update(f"{name}={importlib.metadata.version(name)}".encode())
+    folders = [settings["THEME"], *settings.get("PLUGIN_PATHS", []),
+               os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
+    newsroom = os.path.join(os.path.dirname(folders[-1]), "newsroom")
+    for folder in [*folders, newsroom]:
+        if os.path.isdir(folder):
+            _hash_tree(digest, folder)
+    seen = set()
+    for generator in generators:
+        for cls, names in ITEM_LISTS.items():
+            if isinstance(generator, cls):
+                for name in names:
+                    for item in getattr(generator, name, None) or []:
+                        if id(item) not in seen:
+                            seen.add(id(item))
+                            digest.update(item_digest(item).encode())
+    return digest.hexdigest()
+
+
+class RenderMemo:
+    """Last build's pages: for each ``write_file`` name, its inputs' key and files written."""
+
+    def __init__(self, settings, generators, plain_settings):
+        self.path = os.path.join(settings.get("CACHE_PATH") or "cache", "render-memo.json")
+        try:
+            with open(self.path, encoding="utf-8") as fh:
+                self.old = json.load(fh)
+        except (OSError, ValueError):
+            self.old = {}
+        self.new = {}
+        self.site = site_fingerprint(settings, generators, plain_settings)
+        self.kept = self.rendered = 0
+
+    def key(self, name, template, kwargs) -> str:
+        item = kwargs.get("article") or kwargs.get("page")
+        parts = [self.site, name, getattr(template, "name", None), kwargs.get("template_name"),
+                 None if item is None else hashlib.sha256(item.content.encode()).hexdigest()]
+        return hashlib.sha256(_canonical(parts).encode()).hexdigest()
+
+    def is_current(self, name, key, output_path) -> bool:
+        """True if ``name``'s pages in the output are what rendering would give."""
+        old = self.old.get(name)
+        if not old or old["key"] != key or not old["files"]:
+            return False
+        for rel, sha in old["files"].items():
+            try:
+                with open(os.path.join(output_path, rel), "rb") as fh:
+                    if hashlib.sha256(fh.read()).hexdigest() != sha:
+                        return False
+            except OSError:
+                return False
+        return True
+
+    def record(self, name, key, rel, html):
+        entry = self.new.setdefault(name, {"key": key, "files": {}})
+        entry["files"][rel] = hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+    def save(self):
+        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+        with open(self.path, "w", encoding="utf-8") as fh:
+            json.dump({**self.old, **self.new}, fh, sort_keys=True)
+
+    def __reduce__(self):
+        return (_nothing, ())
+
+
+def _nothing():
+    return None
+
+
+class Recording:
+    """A template stand-in that renders (or reads back) a page and records what it wrote."""
+
+    def __init__(self, template, memo, name, key):
+        self.template, self.memo, self.name, self.key = template, memo, name, key
+
+    def wrap(self, outer):
+        """The same recording around ``outer(inner template)``."""
+        return Recording(outer(self.template), self.memo, self.name, self.key)
+
+    def render(self, localcontext):
+        html = self.template.render(localcontext)
+        self.memo.record(self.name, self.key, localcontext["output_file"], html)
+        return html
