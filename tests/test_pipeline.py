@@ -183,3 +183,17 @@ def test_a_page_changed_or_deleted_in_the_output_is_rendered_again(tmp_path, cap
     kept, rendered = _kept_and_rendered(caplog.records)
     assert rendered == 2, (kept, rendered)
     assert tree(again.output) == pristine
+
+
+def test_a_source_held_by_the_content_cache_still_reports_its_problems(tmp_path):
+    content, options = _warm_site(tmp_path)
+    (content / "2026" / "brouillon-fautif.fr.md").write_text(
+        "Title: Fautif\nDate: 2026-01-02T10:00:00+01:00\nCategory: IA\n\n"
+        "Un texte avec <script>alert(1)</script> et ![](images/absente.png).\n",
+        encoding="utf-8")
+    first = build(tmp_path / "out", **options)
+    problems = sorted(m for m in first.errors() + first.warnings() if "brouillon-fautif" in m)
+    assert len(problems) >= 2, problems
+    second = build(tmp_path / "out", **options)  # read from the cache, not parsed again
+    assert sorted(m for m in second.errors() + second.warnings()
+                  if "brouillon-fautif" in m) == problems

@@ -88,9 +88,21 @@ def run_steps(path, content, metadata, settings):
     return doc.result(), doc.notes
 
 
+#: Metadata key of what the steps found in a source: logged when its article or
+#: page is created, not as it is read, so that a source the content cache holds
+#: (and Pelican does not read again) still reports its problems every build.
+NOTES_KEY = "pipeline_notes"
+
+
 def _log_notes(notes):
     for level, message in notes:
         logger.log(level, "%s", message)
+
+
+def log_notes(instance):
+    """``content_object_init``: log the notes the steps left on a source."""
+    metadata = getattr(instance, "metadata", None) or {}
+    _log_notes(metadata.get(NOTES_KEY) or ())
 
 
 def _with_steps(base):
@@ -105,7 +117,8 @@ def _with_steps(base):
         else:
             content, metadata = base.read(self, source_path)
             content, notes = run_steps(source_path, content, metadata, self.settings)
-        _log_notes(notes)
+        if notes:
+            metadata[NOTES_KEY] = [tuple(note) for note in notes]
         return content, metadata
 
     return type(base.__name__, (base,), {"read": read, "pipeline_wrapped": True})
@@ -320,6 +333,7 @@ def finish(generators):
 def register():
     signals.initialized.connect(configure)
     signals.readers_init.connect(wrap_readers)
+    signals.content_object_init.connect(log_notes)
     signals.article_generator_init.connect(articles_init)
     signals.page_generator_init.connect(pages_init)
     signals.all_generators_finalized.connect(finish)
