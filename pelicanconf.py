@@ -13,6 +13,10 @@ PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 THEME = "theme"
 THEME_STATIC_DIR = "theme"
+# With the content cache on (`make html PELICANOPTS="-e CACHE_CONTENT=true
+# LOAD_CONTENT_CACHE=true"`), the cache is saved at every build: gzip-compressing
+# it cost more time than all the rest of saving it.
+GZIP_CACHE = False
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "pipeline",  # first: reads sources in parallel, one HTML parse for the steps below

@@ -51,8 +51,10 @@ def _canonical(value) -> str:
     return json.dumps(value, sort_keys=True, default=default, ensure_ascii=False)
 
 
-def _url(item):
-    return getattr(item, "url", None) if item is not None else None
+def _ref(item):
+    # Another item, by its source: its URL and title are in its own digest, and
+    # Pelican computes a URL anew at every access.
+    return getattr(item, "source_path", None) if item is not None else None
 
 
 def item_digest(item) -> str:
@@ -62,10 +64,10 @@ def item_digest(item) -> str:
     parts = [
         type(item).__name__, item.url, item.save_as, item.status, item.lang,
         _canonical(metadata), str(item.summary), getattr(item, "reading_time", None),
-        [(t.lang, t.url) for t in getattr(item, "translations", [])],
-        [_url(a) for a in getattr(item, "related_articles", None) or []],
-        _url(getattr(item, "prev_article", None)), _url(getattr(item, "next_article", None)),
-        None if notes is None else (notes.state, notes.outdated, _url(notes.original)),
+        [(t.lang, _ref(t)) for t in getattr(item, "translations", [])],
+        [_ref(a) for a in getattr(item, "related_articles", None) or []],
+        _ref(getattr(item, "prev_article", None)), _ref(getattr(item, "next_article", None)),
+        None if notes is None else (notes.state, notes.outdated, _ref(notes.original)),
     ]
     return hashlib.sha256(_canonical(parts).encode()).hexdigest()
 
@@ -156,12 +158,13 @@ def _nothing():
 class Recording:
     """A template stand-in that renders (or reads back) a page and records what it wrote."""
 
-    def __init__(self, template, memo, name, key):
+    def __init__(self, template, memo, name, key, kept=False):
         self.template, self.memo, self.name, self.key = template, memo, name, key
+        self.kept = kept  # read back from the output: nothing to render
 
     def wrap(self, outer):
         """The same recording around ``outer(inner template)``."""
-        return Recording(outer(self.template), self.memo, self.name, self.key)
+        return Recording(outer(self.template), self.memo, self.name, self.key, self.kept)
 
     def render(self, localcontext):
         html = self.template.render(localcontext)

@@ -141,7 +141,7 @@ class _Queue:
         return self.memory[16 + index] == 1
 
 
-def _child(writer, jobs, queue, spool):
+def _child(writer, jobs, pending, queue, spool):
     """In a forked child: render jobs from the back of the queue into ``spool/<job>/``."""
     collector = _Collect()
     collector.setFormatter(logging.Formatter("%(message)s"))
@@ -154,11 +154,12 @@ def _child(writer, jobs, queue, spool):
     status = 0
     try:
         with pelican_signals.content_written.muted():
-            while (index := queue.take_back()) is not None:
+            while (position := queue.take_back()) is not None:
+                index = pending[position]
                 name, template, context, args, kwargs = jobs[index]
                 writer.output_path = os.path.join(spool, str(index))
                 writer.write_file(name, template, context, *args, **kwargs)
-                queue.mark_done(index)
+                queue.mark_done(position)
     except BaseException:  # noqa: BLE001 - the build process renders it again and reports
         status = 1
     finally:
@@ -171,14 +172,24 @@ def _child(writer, jobs, queue, spool):
 
 
 def flush(writer, jobs, workers):
-    """Render and write ``jobs`` (queued ``write_file`` calls) with ``workers`` processes."""
-    if workers < 2 or len(jobs) < MIN_JOBS or not hasattr(os, "fork") or not _safe_to_fork():
+    """Render and write ``jobs`` (queued ``write_file`` calls) with ``workers`` processes.
+
+    Jobs marked ``kept`` (pages read back from the output, see memo.py) need no
+    rendering: only the others are shared with the children.
+    """
+    pending = [i for i, job in enumerate(jobs) if not getattr(job[1], "kept", False)]
+    if workers < 2 or len(pending) < MIN_JOBS or not hasattr(os, "fork") or not _safe_to_fork():
         for name, template, context, args, kwargs in jobs:
             writer.write_file(name, template, context, *args, **kwargs)
         return
     spool = scratch_folder("pelican-render-")
-    queue = _Queue(len(jobs))
+    queue = _Queue(len(pending))  # positions in ``pending``
     children = {}  # pid -> exit status (None: running)
+
+    def write(index, template=None):
+        name, original, context, args, kwargs = jobs[index]
+        writer.write_file(name, template or original, context, *args, **kwargs)
+
     # Objects that exist now are never collected by a child, so its garbage
     # collector does not copy every page of memory it would otherwise touch.
     gc.freeze()
@@ -187,22 +198,27 @@ def flush(writer, jobs, workers):
         for _ in range(workers - 1):
             pid = os.fork()
             if pid == 0:
-                _child(writer, jobs, queue, spool)
+                _child(writer, jobs, pending, queue, spool)
             children[pid] = None
-        # Our jobs come from the front: written as soon as rendered, in order.
-        mine = 0
-        while (index := queue.take_front()) is not None:
-            name, template, context, args, kwargs = jobs[index]
-            writer.write_file(name, template, context, *args, **kwargs)
-            mine = index + 1
+        # Our jobs come from the front: written as soon as rendered, in order
+        # (with the kept pages before them).
+        written = 0
+        while (position := queue.take_front()) is not None:
+            index = pending[position]
+            for earlier in range(written, index):
+                write(earlier)
+            write(index)
+            written = index + 1
         # Then the children's, in order, as they are done.
+        position_of = {index: position for position, index in enumerate(pending)}
         from_children = 0
-        for index in range(mine, len(jobs)):
-            name, template, context, args, kwargs = jobs[index]
-            if _wait(queue, index, children):
-                template = spooled(template, os.path.join(spool, str(index)))
+        for index in range(written, len(jobs)):
+            position = position_of.get(index)
+            if position is not None and _wait(queue, position, children):
+                write(index, spooled(jobs[index][1], os.path.join(spool, str(index))))
                 from_children += 1
-            writer.write_file(name, template, context, *args, **kwargs)
+            else:
+                write(index)
         finished = True
         logger.info("pipeline: %d of %d writes rendered by %d other process(es)",
                     from_children, len(jobs), len(children))
@@ -267,9 +283,10 @@ def deferring(generate_output, workers, memo=None):
 def _remembered(memo, job, output_path):
     name, template, context, args, kwargs = job
     key = memo.key(name, template, kwargs)
-    if memo.is_current(name, key, output_path):
+    kept = memo.is_current(name, key, output_path)
+    if kept:
         template = _Spooled(template, output_path)  # read back from the output itself
         memo.kept += 1
     else:
         memo.rendered += 1
-    return name, Recording(template, memo, name, key), context, args, kwargs
+    return name, Recording(template, memo, name, key, kept), context, args, kwargs
