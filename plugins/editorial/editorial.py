@@ -35,6 +35,7 @@ from pelican.generators import Generator
 
 from newsroom import config as config_mod
 from newsroom import rules, sources, status
+from newsroom.build import BuildOnly
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class BuildState:
     scan: object = None  # ScanAhead
 
 
-class ScanAhead:
+class ScanAhead(BuildOnly):
     """The content scan for the translation status, run in a thread from the
     start of the build: it overlaps with the reading of the sources (done in
     other processes) instead of running after it."""
@@ -85,14 +86,6 @@ class ScanAhead:
         if self.error is not None:
             raise self.error
         return self.result
-
-    def __reduce__(self):
-        # Lives in the context, which Pelican's content cache pickles: saved as nothing.
-        return (_nothing, ())
-
-
-def _nothing():
-    return None
 
 
 class Recorder(logging.Handler):
@@ -233,7 +226,7 @@ class EditorialGenerator(Generator):
     def generate_context(self):
         state = self.context[STATE_KEY]
         config = self.settings["EDITORIAL"]
-        scan = state.scan.get() if state.scan is not None else sources.scan(self.settings)
+        scan = state.scan.get()
         state.rows = status.translation_status(scan.sources, state.ctx)
         by_path = {os.path.abspath(item.source_path): item for item in _items(self.context)}
         for row in state.rows:

@@ -29,6 +29,8 @@ import os
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from newsroom.build import update_with_folder
+
 logger = logging.getLogger(__name__)
 
 ITEM_LISTS = {
@@ -72,16 +74,6 @@ def item_digest(item) -> str:
     return hashlib.sha256(_canonical(parts).encode()).hexdigest()
 
 
-def _hash_tree(digest, folder):
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            digest.update(os.path.relpath(path, folder).encode() + b"\0")
-            with open(path, "rb") as fh:
-                digest.update(fh.read())
-
-
 def site_fingerprint(settings, generators, plain_settings) -> str:
     digest = hashlib.sha256(_canonical(plain_settings).encode())
     for name in LIBRARIES:
@@ -91,7 +83,7 @@ def site_fingerprint(settings, generators, plain_settings) -> str:
     newsroom = os.path.join(os.path.dirname(folders[-1]), "newsroom")
     for folder in [*folders, newsroom]:
         if os.path.isdir(folder):
-            _hash_tree(digest, folder)
+            update_with_folder(digest, folder)
     seen = set()
     for generator in generators:
         for cls, names in ITEM_LISTS.items():
@@ -116,7 +108,6 @@ class RenderMemo:
             self.old = {}
         self.new = {}
         self.site = site_fingerprint(settings, generators, plain_settings)
-        self.kept = self.rendered = 0
 
     def key(self, name, template, kwargs) -> str:
         item = kwargs.get("article") or kwargs.get("page")
@@ -138,6 +129,10 @@ class RenderMemo:
                 return False
         return True
 
+    def keep(self, name):
+        """``name``'s pages are kept as they are: so is what the memo knows of them."""
+        self.new[name] = self.old[name]
+
     def record(self, name, key, rel, html):
         entry = self.new.setdefault(name, {"key": key, "files": {}})
         entry["files"][rel] = hashlib.sha256(html.encode("utf-8")).hexdigest()
@@ -147,24 +142,16 @@ class RenderMemo:
         with open(self.path, "w", encoding="utf-8") as fh:
             json.dump({**self.old, **self.new}, fh, sort_keys=True)
 
-    def __reduce__(self):
-        return (_nothing, ())
-
-
-def _nothing():
-    return None
-
 
 class Recording:
-    """A template stand-in that renders (or reads back) a page and records what it wrote."""
+    """A template stand-in that renders a page and records what it wrote."""
 
-    def __init__(self, template, memo, name, key, kept=False):
+    def __init__(self, template, memo, name, key):
         self.template, self.memo, self.name, self.key = template, memo, name, key
-        self.kept = kept  # read back from the output: nothing to render
 
     def wrap(self, outer):
         """The same recording around ``outer(inner template)``."""
-        return Recording(outer(self.template), self.memo, self.name, self.key, self.kept)
+        return Recording(outer(self.template), self.memo, self.name, self.key)
 
     def render(self, localcontext):
         html = self.template.render(localcontext)

@@ -38,6 +38,8 @@ from pelican import signals
 from pelican.readers import _DISCARD  # Pelican's marker for empty fields; no public name
 from pelican.urlwrappers import URLWrapper
 
+from newsroom.build import BuildOnly
+
 from . import writing
 from .memo import RenderMemo
 from .document import Document
@@ -201,11 +203,7 @@ def _worker_read(path):
     return content, packed, notes
 
 
-def _nothing():
-    return None
-
-
-class Prefetch:
+class Prefetch(BuildOnly):
     """Futures of the sources being read by the pool, taken once each.
 
     Workers come from a fork server, not from forking this process: Pelican
@@ -235,11 +233,6 @@ class Prefetch:
         # Only a window of results waits in memory: the workers stay ahead of
         # Pelican without holding every page of a large site at once.
         self.window = 16 * workers
-
-    def __reduce__(self):
-        # Lives in the settings dict while sources are read, and Pelican's content
-        # cache pickles objects that hold the settings: it is saved as nothing.
-        return (_nothing, ())
 
     def submit(self, paths):
         known = set(self.futures) | set(self.queued)
@@ -282,10 +275,14 @@ def _sources(generator, paths_key, excludes_key):
     return result
 
 
+def _workers(settings):
+    workers = settings["PIPELINE"]["workers"]
+    return os.cpu_count() if workers is None else workers
+
+
 def prefetch(generator, paths_key, excludes_key):
     settings = generator.settings
-    workers = settings["PIPELINE"]["workers"]
-    workers = os.cpu_count() if workers is None else workers
+    workers = _workers(settings)
     if not workers:
         return
     paths = _sources(generator, paths_key, excludes_key)
@@ -306,16 +303,19 @@ def pages_init(generator):
 
 
 def finish(generators):
-    """Stop the pool once every generator has read its sources; render on every core."""
+    """Stop the pool once every generator has read its sources."""
     for generator in generators:
         state = generator.settings.pop(STATE_KEY, None)
         if state is not None:
             state.close()
+
+
+def render_on_every_core(generators):
+    """Have each generator's pages rendered in parallel (and kept, on warm rebuilds)."""
     if not generators:
         return
     settings = generators[0].settings
-    workers = settings["PIPELINE"]["workers"]
-    workers = os.cpu_count() if workers is None else workers
+    workers = _workers(settings)
     memo = None
     if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
         plain = {k: v for k, v in settings.items() if _picklable(v)}
@@ -337,3 +337,4 @@ def register():
     signals.article_generator_init.connect(articles_init)
     signals.page_generator_init.connect(pages_init)
     signals.all_generators_finalized.connect(finish)
+    signals.all_generators_finalized.connect(render_on_every_core)

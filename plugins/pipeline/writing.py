@@ -37,7 +37,7 @@ import time
 
 from pelican import signals as pelican_signals
 
-from newsroom.scratch import scratch_folder
+from newsroom.build import scratch_folder
 
 from .memo import Recording
 
@@ -64,9 +64,10 @@ class DeferredWriter:
 class _Spooled:
     """A template stand-in: the page a child rendered, or a real render if there is none."""
 
-    def __init__(self, template, folder):
+    def __init__(self, template, folder, kept=False):
         self.template = template
         self.folder = folder
+        self.kept = kept  # the page is read back from the output (memo.py), not rendered
 
     def render(self, localcontext):
         path = os.path.join(self.folder, localcontext["output_file"])
@@ -269,13 +270,13 @@ def deferring(generate_output, workers, memo=None):
         generate_output(deferred)
         jobs = deferred.jobs
         if memo is not None:
-            kept_before, rendered_before = memo.kept, memo.rendered
             jobs = [_remembered(memo, job, writer.output_path) for job in jobs]
         flush(writer, jobs, workers)
         if memo is not None and jobs:
             memo.save()
+            kept = sum(getattr(job[1], "kept", False) for job in jobs)
             logger.info("pipeline: %d page job(s) kept from the last build, %d rendered",
-                        memo.kept - kept_before, memo.rendered - rendered_before)
+                        kept, len(jobs) - kept)
 
     return run
 
@@ -283,10 +284,7 @@ def deferring(generate_output, workers, memo=None):
 def _remembered(memo, job, output_path):
     name, template, context, args, kwargs = job
     key = memo.key(name, template, kwargs)
-    kept = memo.is_current(name, key, output_path)
-    if kept:
-        template = _Spooled(template, output_path)  # read back from the output itself
-        memo.kept += 1
-    else:
-        memo.rendered += 1
-    return name, Recording(template, memo, name, key, kept), context, args, kwargs
+    if memo.is_current(name, key, output_path):
+        memo.keep(name)
+        return name, _Spooled(template, output_path, kept=True), context, args, kwargs
+    return name, Recording(template, memo, name, key), context, args, kwargs

@@ -36,7 +36,7 @@ from markupsafe import escape
 from pelican import signals
 from pelican.generators import Generator
 
-from newsroom.scratch import scratch_folder
+from newsroom.build import BuildOnly, scratch_folder, update_with_folder
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ SEARCH_COPY = ('<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
                "<div data-pagefind-body>{body}</div></body></html>")
 
 
-class SearchCopies:
+class SearchCopies(BuildOnly):
     """This build's scratch folder of article search copies (removed once indexed)."""
 
     def __init__(self):
@@ -68,15 +68,6 @@ class SearchCopies:
     def remove(self):
         self._cleanup()
 
-    def __reduce__(self):
-        # Lives in the context, which Pelican's content cache pickles with each
-        # article: saved as nothing.
-        return (_nothing, ())
-
-
-def _nothing():
-    return None
-
 
 class SearchSettingsError(ValueError):
     pass
@@ -90,8 +81,9 @@ def configure(pelican):
 
 
 def attach(generator):
-    if generator.settings["SEARCH"]["enabled"]:
-        generator.context.setdefault(STATE_KEY, SearchCopies())
+    # Once per build (every generator shares the context), not once per generator.
+    if generator.settings["SEARCH"]["enabled"] and STATE_KEY not in generator.context:
+        generator.context[STATE_KEY] = SearchCopies()
 
 
 def record(path, context):
@@ -187,13 +179,7 @@ class IndexMemo:
         if not self.enabled:
             return None
         digest = hashlib.sha256(importlib.metadata.version("pagefind").encode())
-        for folder, dirs, files in os.walk(site):
-            dirs.sort()
-            for name in sorted(files):
-                path = os.path.join(folder, name)
-                digest.update(os.path.relpath(path, site).encode() + b"\0")
-                with open(path, "rb") as fh:
-                    digest.update(fh.read() + b"\0")
+        update_with_folder(digest, site)
         return digest.hexdigest()
 
     def get(self, lang, digest):

@@ -1,0 +1,38 @@
+"""Small helpers the build plugins share: scratch folders, state the content
+cache must not save, digests of folders."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+SHM = "/dev/shm"
+
+
+def scratch_folder(prefix: str) -> str:
+    """A new temporary folder, memory-backed where the system has one (Linux's
+    /dev/shm): creating thousands of small files on disk costs more than writing
+    the pages themselves. The caller removes it."""
+    usable = os.path.isdir(SHM) and os.access(SHM, os.W_OK)
+    return tempfile.mkdtemp(prefix=prefix, dir=SHM if usable else None)
+
+
+class BuildOnly:
+    """Per-build state kept in Pelican's settings or context (a pool, a thread, a
+    scratch folder). The content cache pickles both with every article; such
+    an object is saved as None."""
+
+    def __reduce__(self):
+        return (type(None), ())
+
+
+def update_with_folder(digest, folder):
+    """Feed ``digest`` every file below ``folder``: relative path and bytes, in a
+    fixed order (``__pycache__`` left out)."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            digest.update(os.path.relpath(path, folder).encode() + b"\0")
+            with open(path, "rb") as fh:
+                digest.update(fh.read() + b"\0")
