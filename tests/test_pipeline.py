@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
+import threading
 
 import jinja2
 import pytest
@@ -38,6 +40,44 @@ def test_worker_processes_and_in_process_reading_build_the_same_site(tmp_path, m
     serial = build(tmp_path / "serial", PIPELINE={"workers": 0})
     assert tree(pooled.output) == tree(serial.output)
     assert pooled.errors() == serial.errors() == []
+
+
+def report_reader(doc):
+    """A pipeline step for the tests below: says which process read the source."""
+    logging.getLogger("tests.reader").warning("read %s in a child of %d",
+                                              os.path.basename(doc.path), os.getppid())
+
+
+def _readers_parents(site):
+    return {int(m.rsplit(" ", 1)[1]) for m in site.warnings()
+            if m.startswith("read ") and " in a child of " in m}
+
+
+def test_workers_are_forked_from_the_build_and_their_log_records_reach_it(tmp_path):
+    site = build(tmp_path / "out", PIPELINE={"workers": 2, "min_files": 1},
+                 PIPELINE_STEPS=[report_reader])
+    # Logged in the workers, relogged by the build (where strict builds count them).
+    read = [m for m in site.warnings() if m.startswith("read ")]
+    sources = {p.name for p in (ROOT / "content").rglob("*.md")}
+    assert {m.split()[1] for m in read} == sources
+    assert _readers_parents(site) == {os.getpid()}  # forked from this process
+
+
+def test_with_another_thread_running_workers_come_from_a_fork_server(tmp_path):
+    release = threading.Event()
+    helper = threading.Thread(target=release.wait, daemon=False)  # e.g. a dev server's
+    helper.start()
+    try:
+        site = build(tmp_path / "out", PIPELINE={"workers": 2, "min_files": 1},
+                     PIPELINE_STEPS=[report_reader])
+    finally:
+        release.set()
+        helper.join()
+    parents = _readers_parents(site)
+    assert parents and os.getpid() not in parents  # the fork server's children
+    assert site.errors() == []
+    forked = build(tmp_path / "forked", PIPELINE={"workers": 2, "min_files": 1})
+    assert tree(site.output) == tree(forked.output)
 
 
 def test_content_cache_is_saved_and_reused(tmp_path):

@@ -1,8 +1,8 @@
 """Build on every core: read sources in parallel processes (one HTML parse each), render pages in parallel.
 
 Pelican reads sources one after the other; on a 2-core machine half the CPU
-waits. This plugin starts a process pool when the article and page
-generators are created, reads every source there (Markdown → HTML, metadata)
+waits. This plugin starts a process pool just before the generators are
+created (see ``Prefetch``), reads every source there (Markdown → HTML, metadata)
 and runs the registered HTML steps on one BeautifulSoup parse per source.
 Pelican's reader then gets the prepared result instead of reading the file
 again, so each source is still read and converted exactly once.
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import gc
 import logging
 import multiprocessing
 import os
@@ -153,11 +154,19 @@ def _picklable(value):
 def _worker_init(settings, steps):
     from pelican.readers import Readers
 
+    # A worker's log records go back with each result (see NOTES_KEY): strict
+    # builds count them, and only the build process writes to the console.
+    _WORKER["log"] = writing.collect_logs()
     settings["PIPELINE_STEPS"] = steps
     _WORKER["settings"] = settings
-    # Plugins are imported here (to unpickle the steps) but never registered, so
-    # these are Pelican's plain reader classes.
+    # In a fork-server worker the plugins are imported (to unpickle the steps)
+    # but not registered; a forked one inherits their wrappers. Either way
+    # ``_base_read`` calls the plain reader's ``read``.
     _WORKER["readers"] = Readers(settings)
+
+
+def _worker_ready():
+    return os.getpid()
 
 
 def _base_read(reader):
@@ -194,8 +203,13 @@ class _Wrapped:
 
 def _worker_read(path):
     reader = _WORKER["readers"].readers[os.path.splitext(path)[1][1:]]
-    content, metadata = _base_read(reader)(reader, path)
-    content, notes = run_steps(path, content, metadata, _WORKER["settings"])
+    collector = _WORKER["log"]
+    try:
+        content, metadata = _base_read(reader)(reader, path)
+        content, notes = run_steps(path, content, metadata, _WORKER["settings"])
+    finally:
+        logged, collector.records = collector.records, []
+    notes = [(level, message) for _, level, message in logged] + notes
     # Pelican marks empty fields ("Tags:" with nothing after it) with a sentinel
     # object that Readers.read_file drops by identity; a pickled copy would not
     # be that object any more, so drop them here, as read_file would.
@@ -206,28 +220,44 @@ def _worker_read(path):
 class Prefetch(BuildOnly):
     """Futures of the sources being read by the pool, taken once each.
 
-    Workers come from a fork server, not from forking this process: Pelican
-    may run inside a threaded process (the dev server, a test runner), and a
-    fork taken while another thread holds a lock (logging, imports) can hang
-    the child forever. The fork server is a clean single-threaded process; it
-    preloads the heavy modules once, and must not import ``__main__`` (with
-    ``python -m pelican`` that would start a second build).
+    Workers are forked from this process when nothing else could hold a lock
+    they need: at ``get_generators``, before any generator (or the editorial
+    scan thread) starts, and only if no other non-daemon thread runs (see
+    ``writing.safe_to_fork``). They share its memory and start at once.
+
+    Otherwise (a dev server, a test runner with helper threads) they come
+    from a fork server: a clean single-threaded process that preloads the
+    heavy modules once and must not import ``__main__`` (with ``python -m
+    pelican`` that would start a second build). It costs a process and its
+    imports, so it is started only once a generator has enough sources.
     """
 
-    def __init__(self, settings, workers):
+    def __init__(self, settings, workers, fork=False):
         # Pelican imports plugins from PLUGIN_PATHS without putting them on
-        # sys.path; the workers unpickle the steps by module name, so they need it.
+        # sys.path; fork-server workers unpickle the steps by module name.
         for folder in settings.get("PLUGIN_PATHS", []):
             folder = os.path.abspath(folder)
             if folder not in sys.path:
                 sys.path.append(folder)
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["markdown", "bs4", "pelican.readers"])
+        if fork:
+            context = multiprocessing.get_context("fork")
+        else:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["markdown", "bs4", "pelican.readers"])
         plain = {k: v for k, v in settings.items() if _picklable(v)}
         self.pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_worker_init,
             initargs=(plain, list(settings.get("PIPELINE_STEPS", []))),
         )
+        if fork:
+            # A forked pool starts all its workers at the first submit: do it
+            # now, while this is the only thread. Objects that exist now are
+            # never collected in the workers, so their memory stays shared.
+            gc.freeze()
+            try:
+                self.pool.submit(_worker_ready).result()
+            finally:
+                gc.unfreeze()
         self.futures = {}
         self.queued = collections.deque()  # paths not submitted yet
         # Only a window of results waits in memory: the workers stay ahead of
@@ -278,6 +308,18 @@ def _sources(generator, paths_key, excludes_key):
 def _workers(settings):
     workers = settings["PIPELINE"]["workers"]
     return os.cpu_count() if workers is None else workers
+
+
+def fork_workers(pelican):
+    """``get_generators``: fork the reading workers before the build starts any thread."""
+    settings = pelican.settings
+    stale = settings.pop(STATE_KEY, None)  # left by a failed build (autoreload)
+    if stale is not None:
+        stale.close()
+    workers = _workers(settings)
+    if workers and hasattr(os, "fork") and writing.safe_to_fork():
+        settings[STATE_KEY] = Prefetch(settings, workers, fork=True)
+        logger.debug("pipeline: %d reading worker(s) forked", workers)
 
 
 def prefetch(generator, paths_key, excludes_key):
@@ -333,6 +375,7 @@ def render_on_every_core(generators):
 def register():
     signals.initialized.connect(configure)
     signals.readers_init.connect(wrap_readers)
+    signals.get_generators.connect(fork_workers)
     signals.content_object_init.connect(log_notes)
     signals.article_generator_init.connect(articles_init)
     signals.page_generator_init.connect(pages_init)

@@ -14,7 +14,7 @@ Why fork (not the reading pool): rendering needs the whole context (every
 article, its translations, neighbours, taxonomies), which a forked child has
 for free and a pool worker would need pickled. Forking is only done when this
 is the only thread running Python code besides ones that never touch what the
-child uses (see ``_safe_to_fork``), and the child never writes to the console:
+child uses (see ``safe_to_fork``), and the child never writes to the console:
 its log records travel back and are logged here.
 
 If a child fails, its remaining jobs are rendered here, so a template error
@@ -84,18 +84,40 @@ def spooled(template, folder):
     return wrap(lambda inner: _Spooled(inner, folder)) if wrap else _Spooled(template, folder)
 
 
-class _Collect(logging.Handler):
-    """A child's log records, kept to be logged by the build process."""
+class Collect(logging.Handler):
+    """A child's log records (name, level, message), kept to be logged by the build process."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
+        self.setFormatter(logging.Formatter("%(message)s"))  # and the traceback, if any
         self.records = []
 
     def emit(self, record):
-        self.records.append((record.name, record.levelno, self.format(record)))
+        try:
+            message = self.format(record)
+        except Exception:  # noqa: BLE001 - a broken log call must not lose the child's work
+            message = str(record.msg)
+        self.records.append((record.name, record.levelno, message))
 
 
-def _safe_to_fork():
+def collect_logs():
+    """In a child process: send every log record (and warning) to one collector only.
+
+    The handlers it inherited may write to a console that another thread of
+    the build held when it forked; the build process logs the records instead.
+    """
+    collector = Collect()
+    for logger_ in [logging.getLogger()] + [
+            lg for lg in logging.Logger.manager.loggerDict.values()
+            if isinstance(lg, logging.Logger)]:
+        for handler in list(logger_.handlers):
+            logger_.removeHandler(handler)
+    logging.getLogger().addHandler(collector)
+    logging.captureWarnings(True)
+    return collector
+
+
+def safe_to_fork():
     # Threads that may hold a lock the child needs make fork unsafe. Pelican's
     # command line runs a console spinner thread (rich); the child never writes
     # to the console, so that one is harmless. Any other thread (a dev server,
@@ -144,14 +166,7 @@ class _Queue:
 
 def _child(writer, jobs, pending, queue, spool):
     """In a forked child: render jobs from the back of the queue into ``spool/<job>/``."""
-    collector = _Collect()
-    collector.setFormatter(logging.Formatter("%(message)s"))
-    for logger_ in [logging.getLogger()] + [
-            lg for lg in logging.Logger.manager.loggerDict.values()
-            if isinstance(lg, logging.Logger)]:
-        for handler in list(logger_.handlers):
-            logger_.removeHandler(handler)
-    logging.getLogger().addHandler(collector)
+    collector = collect_logs()
     status = 0
     try:
         with pelican_signals.content_written.muted():
@@ -179,7 +194,7 @@ def flush(writer, jobs, workers):
     rendering: only the others are shared with the children.
     """
     pending = [i for i, job in enumerate(jobs) if not getattr(job[1], "kept", False)]
-    if workers < 2 or len(pending) < MIN_JOBS or not hasattr(os, "fork") or not _safe_to_fork():
+    if workers < 2 or len(pending) < MIN_JOBS or not hasattr(os, "fork") or not safe_to_fork():
         for name, template, context, args, kwargs in jobs:
             writer.write_file(name, template, context, *args, **kwargs)
         return
