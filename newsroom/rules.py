@@ -410,21 +410,28 @@ def link_target(source, target):
     return os.path.normpath(os.path.join(base, target))
 
 
+def links(source):
+    """(line number, kind, target as written, absolute path) of each ``{filename}``,
+    ``{static}`` and ``{attach}`` link in a source's body."""
+    for number, line in _body_lines(source):
+        for match in LINK_RE.finditer(line):
+            target = match.group("target")
+            yield number, match.group("kind"), target, link_target(source, target)
+
+
 def missing_link_targets(source, ctx):
     """``{filename}``, ``{static}`` and ``{attach}`` links to files that do not exist."""
     problems = []
-    for number, line in _body_lines(source):
-        for match in LINK_RE.finditer(line):
-            kind, target = match.group("kind"), match.group("target")
-            if not os.path.exists(link_target(source, target)):
-                root = source.root or os.path.dirname(source.path)
-                hint = ("a path from the content folder starts with '/', e.g. {filename}/2024/x.fr.md"
-                        if kind == "filename" else
-                        "put the file in content/images/ and write {static}/images/<name>")
-                problems.append(_problem(
-                    source, number, f"{{{kind}}}{target} points to a file that does not exist "
-                    f"in {os.path.relpath(root)}", f"fix the path; {hint}",
-                    ERROR, "missing_link_targets"))
+    for number, kind, target, path in links(source):
+        if not os.path.exists(path):
+            root = source.root or os.path.dirname(source.path)
+            hint = ("a path from the content folder starts with '/', e.g. {filename}/2024/x.fr.md"
+                    if kind == "filename" else
+                    "put the file in content/images/ and write {static}/images/<name>")
+            problems.append(_problem(
+                source, number, f"{{{kind}}}{target} points to a file that does not exist "
+                f"in {os.path.relpath(root)}", f"fix the path; {hint}",
+                ERROR, "missing_link_targets"))
     return problems
 
 
@@ -539,19 +546,16 @@ def links_to_unpublished(source, by_path, ctx):
     problems = []
     if src_mod.state_of(source, ctx.tz, ctx.now) not in ("published", "hidden"):
         return problems
-    for number, line in _body_lines(source):
-        for match in LINK_RE.finditer(line):
-            if match.group("kind") != "filename":
-                continue
-            target = by_path.get(link_target(source, match.group("target")))
-            if target is None:
-                continue
-            state = src_mod.state_of(target, ctx.tz, ctx.now)
-            if state in ("draft", "scheduled"):
-                problems.append(_problem(
-                    source, number, f"links to {target.display}, which is {state}",
-                    "publish the target first, or remove the link until it is; a publish "
-                    "build cannot resolve it", WARNING, "links_to_unpublished"))
+    for number, kind, _, path in links(source):
+        target = by_path.get(path) if kind == "filename" else None
+        if target is None:
+            continue
+        state = src_mod.state_of(target, ctx.tz, ctx.now)
+        if state in ("draft", "scheduled"):
+            problems.append(_problem(
+                source, number, f"links to {target.display}, which is {state}",
+                "publish the target first, or remove the link until it is; a publish "
+                "build cannot resolve it", WARNING, "links_to_unpublished"))
     return problems
 
 

@@ -237,3 +237,36 @@ def test_a_source_held_by_the_content_cache_still_reports_its_problems(tmp_path)
     second = build(tmp_path / "out", **options)  # read from the cache, not parsed again
     assert sorted(m for m in second.errors() + second.warnings()
                   if "brouillon-fautif" in m) == problems
+
+
+def test_a_cached_source_is_read_again_when_an_image_or_link_target_it_uses_changes(tmp_path):
+    # The content cache watches a source file only; its HTML also depends on the
+    # images it shows (width and height) and its checks on the files it links to.
+    content, options = _warm_site(tmp_path)
+    from PIL import Image
+    Image.new("RGB", (40, 30)).save(content / "images" / "schema.png")
+    article = content / "2025" / "python-sans-gil.fr.md"
+    _edit(article, "\n\n", "\n\n![Un schéma]({static}/images/schema.png)\n\n"
+          "Voir [la suite]({filename}/2026/la-suite.fr.md).\n\n")
+
+    def image_size(site):
+        [page] = site.output.glob("*/*/python-sans-gil/index.html")
+        img = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find(
+            "img", alt="Un schéma")
+        return img["width"], img["height"]
+
+    def missing_link(site):
+        return [m for m in site.errors() if "la-suite.fr.md" in m]
+
+    first = build(tmp_path / "out", **options)
+    assert image_size(first) == ("40", "30")
+    assert len(missing_link(first)) == 1
+    Image.new("RGB", (64, 48)).save(content / "images" / "schema.png")
+    (content / "2026" / "la-suite.fr.md").write_text(
+        "Title: La suite\nDate: 2026-01-03T10:00:00+01:00\nCategory: IA\n\nLa suite.\n",
+        encoding="utf-8")
+    warm = build(tmp_path / "out", **options)  # the article's source is unchanged
+    assert image_size(warm) == ("64", "48")
+    assert missing_link(warm) == []
+    cold = build(tmp_path / "cold", PATH=str(content), PIPELINE={"workers": 0})
+    assert tree(warm.output) == tree(cold.output)

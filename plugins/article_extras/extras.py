@@ -30,6 +30,7 @@ def enhance_document(doc):
         source=doc.path,
         regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", ()),
         report=doc.error,
+        depends=doc.depends_on,
     ):
         doc.changed = True
 

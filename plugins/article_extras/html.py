@@ -63,10 +63,12 @@ def enhance(html, *, config, content_path, site_host, source, regex_subs=(), rep
     return str(soup) if changed else html
 
 
-def enhance_soup(soup, *, config, content_path, site_host, source, regex_subs=(), report=None):
+def enhance_soup(soup, *, config, content_path, site_host, source, regex_subs=(), report=None,
+                 depends=None):
     """``enhance`` in place on a parsed body; True if anything changed.
 
-    ``report(message)`` receives problems (default: logged as errors).
+    ``report(message)`` receives problems (default: logged as errors);
+    ``depends(path)`` is told of each image file whose size was looked up.
     """
     report = report or (lambda message: logger.error("%s", message))
     changed = False
@@ -91,6 +93,8 @@ def enhance_soup(soup, *, config, content_path, site_host, source, regex_subs=()
             img["decoding"] = "async"
             path = local_image_path(img.get("src", ""), content_path)
             if path is not None:
+                if depends is not None:
+                    depends(path)
                 size = image_size(path)
                 if size is None:
                     report(f"article_extras: {os.path.relpath(source)}: image {img.get('src')!r} "

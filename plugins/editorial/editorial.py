@@ -184,6 +184,8 @@ def check_source(doc):
     source = sources.read_source(path, settings, settings["PATH"], _kind(path, settings))
     for problem in rules.check_file(source, ctx, only=rules.BUILD_RULES):
         (doc.error if problem.severity == rules.ERROR else doc.warning)(str(problem))
+    for _, _, _, target in rules.links(source):  # missing_link_targets looked for them
+        doc.depends_on(target)
     doc.metadata["editorial_checked"] = True
 
 

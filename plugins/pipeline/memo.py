@@ -31,6 +31,8 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from newsroom.build import update_with_folder
 
+from .document import DEPENDS_KEY
+
 logger = logging.getLogger(__name__)
 
 ITEM_LISTS = {
@@ -39,8 +41,9 @@ ITEM_LISTS = {
     PagesGenerator: ("pages", "translations", "hidden_pages", "hidden_translations",
                      "draft_pages", "draft_translations"),
 }
-#: Metadata computed from an item's body that no other page shows.
-BODY_ONLY_METADATA = frozenset({"word_count_exact"})
+#: Metadata computed from an item's body that no other page shows (nor any page:
+#: the stamps of the files its body depends on).
+BODY_ONLY_METADATA = frozenset({"word_count_exact", DEPENDS_KEY})
 LIBRARIES = ("pelican", "jinja2", "babel", "markdown", "beautifulsoup4", "pygments")
 
 

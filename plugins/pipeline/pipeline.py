@@ -43,7 +43,7 @@ from newsroom.build import BuildOnly
 
 from . import writing
 from .memo import RenderMemo
-from .document import Document
+from .document import DEPENDS_KEY, Document, file_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,8 @@ def run_steps(path, content, metadata, settings):
     doc = Document(path, content, metadata, source_lang(path, metadata, settings), settings)
     for step in steps:
         step(doc)
+    if doc.depends:
+        metadata[DEPENDS_KEY] = tuple(sorted(doc.depends.items()))
     return doc.result(), doc.notes
 
 
@@ -95,7 +97,6 @@ def run_steps(path, content, metadata, settings):
 #: page is created, not as it is read, so that a source the content cache holds
 #: (and Pelican does not read again) still reports its problems every build.
 NOTES_KEY = "pipeline_notes"
-
 
 def _log_notes(notes):
     for level, message in notes:
@@ -291,16 +292,40 @@ class Prefetch(BuildOnly):
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _cacher(generator):
+    """Where Pelican's content cache keeps what it read: the generator or its readers."""
+    if generator.settings.get("CONTENT_CACHING_LAYER") == "generator":
+        return generator
+    return generator.readers
+
+
+def _cached_metadata(cached):
+    """Readers cache (content, metadata); a generator caches the article or page."""
+    return cached[1] if isinstance(cached, tuple) else getattr(cached, "metadata", None)
+
+
+def _stale(metadata):
+    """True if a file the source's result depends on changed since it was read."""
+    return any(file_stamp(path) != stamp for path, stamp in (metadata or {}).get(DEPENDS_KEY, ()))
+
+
 def _sources(generator, paths_key, excludes_key):
-    readers = generator.readers
-    extensions = tuple(readers.extensions)
+    """The sources this build reads: those the content cache does not hold, and
+    those it holds but whose result depends on a file that changed since (the
+    cache only watches the source itself); their cache entries are dropped."""
+    cacher = _cacher(generator)
+    extensions = tuple(generator.readers.extensions)
     files = generator.get_files(generator.settings[paths_key],
                                 exclude=generator.settings[excludes_key], extensions=extensions)
     result = []
     for rel in files:
         path = os.path.abspath(os.path.join(generator.path, rel))
-        # Sources the content cache still holds are not read at all.
-        if readers.get_cached_data(path, None) is None:
+        cached = cacher.get_cached_data(path, None)
+        if cached is not None and _stale(_cached_metadata(cached)):
+            logger.debug("pipeline: %s is read again: a file it uses changed", path)
+            cacher.cache_data(path, None if cacher is generator else (None, None))
+            cached = None
+        if cached is None:
             result.append(path)
     return result
 
@@ -325,9 +350,11 @@ def fork_workers(pelican):
 def prefetch(generator, paths_key, excludes_key):
     settings = generator.settings
     workers = _workers(settings)
-    if not workers:
+    if not workers and not settings.get("LOAD_CONTENT_CACHE"):
         return
     paths = _sources(generator, paths_key, excludes_key)
+    if not workers:
+        return
     if len(paths) < max(settings["PIPELINE"]["min_files"], 1):
         return  # starting workers costs more than it saves on a small site
     state = settings.get(STATE_KEY)
