@@ -1,8 +1,9 @@
 """Small helpers the build plugins share: scratch folders, state the content
-cache must not save, digests of folders."""
+cache must not save, plain settings, digests of folders."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import tempfile
 
@@ -36,3 +37,21 @@ def update_with_folder(digest, folder):
             digest.update(os.path.relpath(path, folder).encode() + b"\0")
             with open(path, "rb") as fh:
                 digest.update(fh.read() + b"\0")
+
+
+def _plain(value):
+    """True for plain data: strings, numbers, dates and containers of them."""
+    if isinstance(value, (str, int, float, bool, type(None), datetime.date, datetime.timedelta,
+                          datetime.tzinfo)):
+        return True
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    return False
+
+
+def plain_settings(settings) -> dict:
+    """The settings that are plain data (what worker processes get, and what
+    fingerprints hash): no handlers, pools or plugin state objects."""
+    return {k: v for k, v in settings.items() if _plain(v)}

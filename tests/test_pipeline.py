@@ -270,3 +270,49 @@ def test_a_cached_source_is_read_again_when_an_image_or_link_target_it_uses_chan
     assert missing_link(warm) == []
     cold = build(tmp_path / "cold", PATH=str(content), PIPELINE={"workers": 0})
     assert tree(warm.output) == tree(cold.output)
+
+
+@pytest.mark.parametrize("kept", [0, 0.5])
+def test_a_content_cache_file_left_half_written_by_a_killed_build_is_not_loaded(tmp_path, kept):
+    content, options = _warm_site(tmp_path)
+    build(tmp_path / "out", **options)
+    [cache_file] = [p for p in (tmp_path / "cache").iterdir()
+                    if p.name.startswith("ArticlesGenerator")]
+    data = cache_file.read_bytes()
+    # Killed while Pelican saved it: just opened (emptied), or halfway through.
+    cache_file.write_bytes(data[: int(len(data) * kept)])
+    again = build(tmp_path / "out", **options)  # Pelican alone: EOFError, every build
+    assert [w for w in again.warnings() if str(cache_file) in w and "interrupted" in w]
+    assert again.errors() == []
+    cold = build(tmp_path / "cold", PATH=str(content), PIPELINE={"workers": 0})
+    assert tree(again.output) == tree(cold.output)
+    third = build(tmp_path / "out", **options)  # the cache it saved is whole again
+    assert not [w for w in third.warnings() if "interrupted" in w]
+
+
+def log_read(doc):
+    """A pipeline step for the test below: appends the source's name to a file."""
+    with open(doc.settings["TEST_READ_LOG"], "a", encoding="utf-8") as fh:
+        fh.write(os.path.basename(doc.path) + "\n")
+
+
+def test_the_content_cache_is_read_only_for_unchanged_sources_settings_and_code(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="pipeline.cache")
+    content, options = _warm_site(tmp_path)
+    log = tmp_path / "read.log"
+    options.update(PIPELINE_STEPS=[log_read], TEST_READ_LOG=str(log))
+
+    def read(**more):
+        log.write_text("", encoding="utf-8")
+        build(tmp_path / "out", **options, **more)
+        return sorted(log.read_text(encoding="utf-8").split())
+
+    everything = read()
+    assert len(everything) > 20
+    _edit(content / "2025" / "python-sans-gil.fr.md", "\n\n", "\n\nUn ajout.\n\n")
+    assert read() == ["python-sans-gil.fr.md"]
+    assert read() == []
+    caplog.clear()
+    # A setting changes what reading gives: Pelican alone would keep the cache.
+    assert read(SUMMARY_MAX_LENGTH=12) == everything
+    assert any("settings, plugins or libraries changed" in r.getMessage() for r in caplog.records)

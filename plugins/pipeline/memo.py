@@ -77,16 +77,23 @@ def item_digest(item) -> str:
     return hashlib.sha256(_canonical(parts).encode()).hexdigest()
 
 
-def site_fingerprint(settings, generators, plain_settings) -> str:
+def code_digest(settings, plain_settings, theme=True):
+    """Hash of the settings, library versions and code (plugins, ``newsroom``, the
+    theme unless ``theme`` is False) that a build's output depends on."""
     digest = hashlib.sha256(_canonical(plain_settings).encode())
     for name in LIBRARIES:
         digest.update(f"{name}={importlib.metadata.version(name)}".encode())
-    folders = [settings["THEME"], *settings.get("PLUGIN_PATHS", []),
-               os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
-    newsroom = os.path.join(os.path.dirname(folders[-1]), "newsroom")
-    for folder in [*folders, newsroom]:
+    plugins = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    folders = [*([settings["THEME"]] if theme else []), *settings.get("PLUGIN_PATHS", []),
+               plugins, os.path.join(os.path.dirname(plugins), "newsroom")]
+    for folder in folders:
         if os.path.isdir(folder):
             update_with_folder(digest, folder)
+    return digest
+
+
+def site_fingerprint(settings, generators, plain_settings) -> str:
+    digest = code_digest(settings, plain_settings)
     seen = set()
     for generator in generators:
         for cls, names in ITEM_LISTS.items():

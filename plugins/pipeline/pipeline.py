@@ -25,7 +25,6 @@ pool, no fork); the default uses every core (reading once there are at least
 from __future__ import annotations
 
 import collections
-import datetime
 import gc
 import logging
 import multiprocessing
@@ -39,9 +38,9 @@ from pelican import signals
 from pelican.readers import _DISCARD  # Pelican's marker for empty fields; no public name
 from pelican.urlwrappers import URLWrapper
 
-from newsroom.build import BuildOnly
+from newsroom.build import BuildOnly, plain_settings
 
-from . import writing
+from . import cache, writing
 from .memo import RenderMemo
 from .document import DEPENDS_KEY, Document, file_stamp
 
@@ -140,18 +139,6 @@ def wrap_readers(readers):
 _WORKER = {}  # per worker process: its readers (never used in the main process)
 
 
-def _picklable(value):
-    """Plain data only go to the workers (no handlers, pools or plugin state objects)."""
-    if isinstance(value, (str, int, float, bool, type(None), datetime.date, datetime.timedelta,
-                          datetime.tzinfo)):
-        return True
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return all(_picklable(v) for v in value)
-    if isinstance(value, dict):
-        return all(_picklable(k) and _picklable(v) for k, v in value.items())
-    return False
-
-
 def _worker_init(settings, steps):
     from pelican.readers import Readers
 
@@ -245,7 +232,7 @@ class Prefetch(BuildOnly):
         else:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["markdown", "bs4", "pelican.readers"])
-        plain = {k: v for k, v in settings.items() if _picklable(v)}
+        plain = plain_settings(settings)
         self.pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_worker_init,
             initargs=(plain, list(settings.get("PIPELINE_STEPS", []))),
@@ -387,7 +374,7 @@ def render_on_every_core(generators):
     workers = _workers(settings)
     memo = None
     if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
-        plain = {k: v for k, v in settings.items() if _picklable(v)}
+        plain = plain_settings(settings)
         memo = RenderMemo(settings, generators, plain)
     if workers < 2 and memo is None:
         return
@@ -402,7 +389,10 @@ def render_on_every_core(generators):
 def register():
     signals.initialized.connect(configure)
     signals.readers_init.connect(wrap_readers)
+    signals.get_generators.connect(cache.drop_incomplete)
     signals.get_generators.connect(fork_workers)
+    signals.article_generator_finalized.connect(cache.record_complete)
+    signals.page_generator_finalized.connect(cache.record_complete)
     signals.content_object_init.connect(log_notes)
     signals.article_generator_init.connect(articles_init)
     signals.page_generator_init.connect(pages_init)
