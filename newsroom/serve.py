@@ -22,6 +22,8 @@ import tempfile
 import threading
 import time
 
+from .config import EditorialSettingsError
+
 BUILD_URL = "/__build.json"
 
 
@@ -95,25 +97,64 @@ def make_handler(directory, state):
     return Handler
 
 
+def split_overrides(args):
+    """(KEY=VALUE pairs given with ``-e``/``--extra-settings``, the other arguments).
+
+    Pelican keeps only the last ``-e`` group, so the preview's own settings and
+    the user's are passed in one.
+    """
+    pairs, rest, taking = [], [], False
+    for arg in args:
+        if arg in ("-e", "--extra-settings"):
+            taking = True
+        elif taking and not arg.startswith("-"):
+            pairs.append(arg)
+        else:
+            taking = False
+            rest.append(arg)
+    return pairs, rest
+
+
 class Builder:
-    """Runs one preview build at a time in a subprocess and records its result."""
+    """Runs one preview build at a time in a subprocess and records its result.
+
+    Previews use Pelican's content cache (and so the pipeline's warm rebuilds:
+    after an edit, only the sources and pages it changed are read and rendered),
+    kept next to the output folder; ``-- -e LOAD_CONTENT_CACHE=false`` turns it off.
+    """
 
     def __init__(self, project, output, extra, state, report_path):
         self.project = project
         self.output = output
-        self.extra = extra
         self.state = state
         self.report_path = report_path
         self.process = None
         editorial = dict(project.settings.get("EDITORIAL") or {})
-        editorial.update(live=True, live_report=report_path)
+        # Values as Pelican's -e takes them: JSON.
+        settings = {"CACHE_CONTENT": "true", "LOAD_CONTENT_CACHE": "true",
+                    "CACHE_PATH": json.dumps(os.path.join(os.path.dirname(output), "cache",
+                                                          "devserver")),
+                    **{k: json.dumps(v, ensure_ascii=False)
+                       for k, v in getattr(project, "overrides", {}).items() if k != "EDITORIAL"}}
+        pairs, self.extra = split_overrides(extra)
+        for pair in pairs:
+            key, _, value = pair.partition("=")
+            settings[key] = value  # the user's last
+        try:
+            given = json.loads(settings.pop("EDITORIAL", "{}"))
+        except ValueError:
+            given = None
+        if not isinstance(given, dict):
+            raise EditorialSettingsError("-e EDITORIAL=… must be a JSON object, "
+                                         "e.g. -e 'EDITORIAL={\"strict\": true}'")
+        editorial.update(given)
+        editorial.update(live=True, live_report=report_path)  # the live settings stay
         self.command = [
             sys.executable, "-m", "pelican", project.root, "-o", output,
             "-s", project.settings_path,
             "-e", "EDITORIAL=" + json.dumps(editorial, ensure_ascii=False, default=str),
-            *(f"{key}={json.dumps(value, ensure_ascii=False)}"
-              for key, value in getattr(project, "overrides", {}).items() if key != "EDITORIAL"),
-            *extra,
+            *(f"{key}={value}" for key, value in settings.items()),
+            *self.extra,
         ]
 
     def build(self):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -152,6 +153,29 @@ def test_a_failing_build_is_reported_and_the_server_goes_on(tmp_path):
         assert server.process.poll() is None
         server.edit(SOURCE, f"Title: {TITLE}", "Title: Encore")
         assert server.wait_build(state["build"])["failure"]  # still watching, still reporting
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=30)
+
+
+def test_previews_after_the_first_read_and_render_only_what_an_edit_changed(tmp_path):
+    port = free_port()
+    server = start([NEWSROOM, "serve", "--content", str(tmp_path / "content"), "--output",
+                    str(tmp_path / "out"), "--port", str(port), "--", "-v"], tmp_path, port)
+    try:
+        assert (tmp_path / "cache" / "devserver").is_dir()  # next to the output folder
+        before, mark = server.state()["build"], len(server.log.read_text())
+        # The end of the body (no listing shows it) of an article with no translation
+        # (whose status, shown in previews, an edit of the original changes).
+        path = server.content / "2025" / "python-sans-gil.fr.md"
+        path.write_text(path.read_text() + "\nUn paragraphe ajouté pendant la relecture.\n")
+        assert server.wait_build(before)["ok"]
+        status, html = fetch(f"{server.url}/2025/11/python-sans-gil/")
+        assert "ajouté pendant la relecture" in html
+        counts = re.findall(r"pipeline: (\d+) page job\(s\) kept from the last build, (\d+) "
+                            r"rendered", server.log.read_text()[mark:])
+        kept, rendered = (sum(int(c[i]) for c in counts) for i in (0, 1))
+        assert rendered == 1 and kept > 20, (kept, rendered)
     finally:
         server.process.terminate()
         server.process.wait(timeout=30)

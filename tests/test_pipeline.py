@@ -316,3 +316,18 @@ def test_the_content_cache_is_read_only_for_unchanged_sources_settings_and_code(
     # A setting changes what reading gives: Pelican alone would keep the cache.
     assert read(SUMMARY_MAX_LENGTH=12) == everything
     assert any("settings, plugins or libraries changed" in r.getMessage() for r in caplog.records)
+
+
+def hold_a_lock(doc):
+    """A pipeline step for the test below: leaves an object pickle refuses in one source."""
+    if doc.path.endswith("python-sans-gil.fr.md"):
+        doc.metadata["lock"] = threading.Lock()
+
+
+def test_a_content_cache_file_pelican_failed_to_save_is_not_loaded(tmp_path):
+    content, options = _warm_site(tmp_path)
+    options.update(PIPELINE={"workers": 0}, PIPELINE_STEPS=[hold_a_lock])
+    first = build(tmp_path / "out", **options)  # Pelican: "Could not save cache", goes on
+    assert [w for w in first.warnings() if "not saved whole" in w]
+    again = build(tmp_path / "out", **options)  # Pelican alone: EOFError, every build
+    assert again.errors() == []

@@ -88,8 +88,9 @@ class ScanAhead(BuildOnly):
         return self.result
 
 
-class Recorder(logging.Handler):
-    """Collects a live build's warnings and errors for `newsroom serve`."""
+class Recorder(BuildOnly, logging.Handler):
+    """Collects a live build's warnings and errors for `newsroom serve` (kept in
+    the settings, which the content cache pickles with every article: saved as None)."""
 
     def __init__(self):
         super().__init__(level=logging.WARNING)

@@ -1,18 +1,20 @@
 """Load only content cache files that a build finished writing, with the same settings and code.
 
 Pelican saves its content cache with a plain ``pickle.dump`` into the file
-itself, and on loading recovers from some errors but not from an empty or
-truncated file (``EOFError``): a build killed while saving (Ctrl-C, a preview
-server stopping) makes every later build with the cache on crash. Nor does
-it notice that the settings, the plugins or a library changed, which change
-what reading a source gives (typography, summaries, checks…).
+itself. A build killed while saving (Ctrl-C, a preview server stopping), or
+a save that fails halfway (an object that cannot be pickled: Pelican logs a
+warning and goes on), leaves a broken file, and Pelican recovers from some
+broken files but not from an empty or truncated one (``EOFError``): every
+later build with the cache on crashes. Nor does Pelican notice that the
+settings, the plugins or a library changed, which change what reading a
+source gives (typography, summaries, checks…).
 
 So once a generator has saved its cache (``*_generator_finalized`` comes
-right after), the stamps of the cache files are recorded with a fingerprint
-of the settings and code; before the next build loads them
-(``get_generators``, before any generator exists), a file that is not the
-one recorded, or every file if the fingerprint changed, is removed: its
-sources are read again.
+right after), each file it wrote is loaded back once, and the stamps of the
+good ones are recorded with a fingerprint of the settings and code. Before
+the next build loads them (``get_generators``, before any generator exists),
+a file that is not the one recorded, or every file if the fingerprint
+changed, is removed: its sources are read again.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import pickle
 
 from newsroom.build import BuildOnly, plain_settings
 
@@ -34,12 +37,14 @@ STATE_KEY = "PIPELINE_CACHE_STATE"
 
 
 class CacheRecord(BuildOnly):
-    """This build's reading fingerprint, taken before any generator changes the settings."""
+    """The cache files of this build and its reading fingerprint, taken before
+    any generator adds its state to the settings."""
 
     def __init__(self, settings):
         self.folder = settings["CACHE_PATH"]
         # Not the theme: it changes pages, not what reading a source gives.
         self.fingerprint = code_digest(settings, plain_settings(settings), theme=False).hexdigest()
+        self.files = {}  # name -> stamp, of the files known to be whole
 
     def pelican_files(self):
         # Pelican's cache files are pickles named after their generator; ours (the
@@ -51,41 +56,60 @@ class CacheRecord(BuildOnly):
             return []
         return sorted(n for n in names if not n.endswith(".json") and not n.startswith("."))
 
-    def load(self):
+    def _remove(self, name):
+        try:
+            os.remove(os.path.join(self.folder, name))
+        except FileNotFoundError:
+            pass
+
+    def drop_incomplete(self):
         try:
             with open(os.path.join(self.folder, RECORD), encoding="utf-8") as fh:
                 record = json.load(fh)
-            return record if isinstance(record, dict) else {}
         except (OSError, ValueError):
-            return {}
-
-    def drop_incomplete(self):
-        record = self.load()
+            record = {}
+        record = record if isinstance(record, dict) else {}
         names = self.pelican_files()
         if names and record.get("fingerprint") != self.fingerprint:
             if record:
                 logger.info("pipeline: settings, plugins or libraries changed since the content "
                             "cache was saved; every source is read again")
             for name in names:
-                os.remove(os.path.join(self.folder, name))
+                self._remove(name)
             return
-        files = record.get("files") or {}
+        recorded = record.get("files") or {}
         for name in names:
-            path = os.path.join(self.folder, name)
-            if list(file_stamp(path) or ()) != files.get(name):
-                logger.warning("pipeline: the content cache file %s is not the one the last "
-                               "build finished writing (an interrupted build?); it is removed "
-                               "and its sources are read again", path)
-                os.remove(path)
+            stamp = file_stamp(os.path.join(self.folder, name))
+            if stamp is not None and list(stamp) == recorded.get(name):
+                self.files[name] = stamp
+            else:
+                logger.warning("pipeline: the content cache file %s is not one a build finished "
+                               "writing (an interrupted build?); it is removed and its sources "
+                               "are read again", os.path.join(self.folder, name))
+                self._remove(name)
 
-    def save(self):
-        if not os.path.isdir(self.folder):
-            return
-        files = {name: list(stamp) for name in self.pelican_files()
-                 if (stamp := file_stamp(os.path.join(self.folder, name))) is not None}
+    def check_saved(self):
+        """Load back each cache file saved since the last check; remove a broken one."""
+        for name in self.pelican_files():
+            path = os.path.join(self.folder, name)
+            stamp = file_stamp(path)
+            if stamp is None or self.files.get(name) == stamp:
+                continue
+            try:
+                with open(path, "rb") as fh:
+                    pickle.load(fh)
+            except Exception as exc:  # noqa: BLE001 - whatever Pelican would choke on
+                logger.warning("pipeline: the content cache file %s was not saved whole (%s: %s); "
+                               "it is removed", path, type(exc).__name__, exc)
+                self._remove(name)
+                self.files.pop(name, None)
+                continue
+            self.files[name] = stamp
         temporary = os.path.join(self.folder, f".{RECORD}.{os.getpid()}")
         with open(temporary, "w", encoding="utf-8") as fh:
-            json.dump({"fingerprint": self.fingerprint, "files": files}, fh, sort_keys=True)
+            json.dump({"fingerprint": self.fingerprint,
+                       "files": {name: list(stamp) for name, stamp in self.files.items()}},
+                      fh, sort_keys=True)
         os.replace(temporary, os.path.join(self.folder, RECORD))
 
 
@@ -102,8 +126,9 @@ def drop_incomplete(pelican):
 
 
 def record_complete(generator):
-    """``article_generator_finalized`` and ``page_generator_finalized``: the caches
-    just saved are complete."""
+    """``article_generator_finalized`` and ``page_generator_finalized``: check and
+    record the cache files just saved."""
     state = generator.settings.get(STATE_KEY)
-    if state is not None and generator.settings.get("CACHE_CONTENT"):
-        state.save()
+    if state is not None and generator.settings.get("CACHE_CONTENT") \
+            and os.path.isdir(state.folder):
+        state.check_saved()
