@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import shutil
 import tempfile
 
 SHM = "/dev/shm"
@@ -13,9 +14,36 @@ SHM = "/dev/shm"
 def scratch_folder(prefix: str) -> str:
     """A new temporary folder, memory-backed where the system has one (Linux's
     /dev/shm): creating thousands of small files on disk costs more than writing
-    the pages themselves. The caller removes it."""
+    the pages themselves. The caller removes it.
+
+    Its name carries this process's id, so that the folders a killed build left
+    behind (in memory, until the machine restarts) are removed by the next one.
+    """
     usable = os.path.isdir(SHM) and os.access(SHM, os.W_OK)
-    return tempfile.mkdtemp(prefix=prefix, dir=SHM if usable else None)
+    parent = SHM if usable else tempfile.gettempdir()
+    _remove_orphans(parent, prefix)
+    return tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent)
+
+
+def _remove_orphans(parent, prefix):
+    try:
+        names = [n for n in os.listdir(parent) if n.startswith(prefix)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix):].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+
+
+def _running(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 class BuildOnly:

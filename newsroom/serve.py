@@ -18,7 +18,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -132,8 +131,7 @@ class Builder:
         editorial = dict(project.settings.get("EDITORIAL") or {})
         # Values as Pelican's -e takes them: JSON.
         settings = {"CACHE_CONTENT": "true", "LOAD_CONTENT_CACHE": "true",
-                    "CACHE_PATH": json.dumps(os.path.join(os.path.dirname(output), "cache",
-                                                          "devserver")),
+                    "CACHE_PATH": json.dumps(os.path.dirname(report_path)),
                     **{k: json.dumps(v, ensure_ascii=False)
                        for k, v in getattr(project, "overrides", {}).items() if k != "EDITORIAL"}}
         pairs, self.extra = split_overrides(extra)
@@ -225,28 +223,32 @@ def serve(project, host="127.0.0.1", port=8000, output="output", extra=()):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://{host}:{server.server_address[1]}/"
     previous = signal.signal(signal.SIGTERM, _interrupt)
-    with tempfile.TemporaryDirectory(prefix="newsroom-serve-") as tmp:
-        builder = Builder(project, output, list(extra), state, os.path.join(tmp, "report.json"))
-        paths = watched_paths(project)
-        print(f"newsroom serve: {url} (Ctrl-C to stop); watching "
-              f"{', '.join(os.path.relpath(p) for p in paths)}", flush=True)
-        try:
+    # Next to the cache, at the same path every time: the path is in the settings,
+    # which the cache's fingerprint covers, so a restarted server starts warm.
+    cache = os.path.join(os.path.dirname(output), "cache", "devserver")
+    os.makedirs(cache, exist_ok=True)
+    builder = Builder(project, output, list(extra), state,
+                      os.path.join(cache, "live-report.json"))
+    paths = watched_paths(project)
+    print(f"newsroom serve: {url} (Ctrl-C to stop); watching "
+          f"{', '.join(os.path.relpath(p) for p in paths)}", flush=True)
+    try:
+        builder.build()
+        print(f"newsroom serve: {url}", flush=True)
+        watch_filter = watchfiles.DefaultFilter(ignore_paths=[output])
+        for changes in watchfiles.watch(*paths, watch_filter=watch_filter, debounce=400,
+                                        step=100):
+            changed = sorted({os.path.relpath(path) for _, path in changes})
+            more = f" (+{len(changed) - 3} more)" if len(changed) > 3 else ""
+            print(f"newsroom serve: changed {', '.join(changed[:3])}{more}; rebuilding",
+                  flush=True)
             builder.build()
-            print(f"newsroom serve: {url}", flush=True)
-            watch_filter = watchfiles.DefaultFilter(ignore_paths=[output])
-            for changes in watchfiles.watch(*paths, watch_filter=watch_filter, debounce=400,
-                                            step=100):
-                changed = sorted({os.path.relpath(path) for _, path in changes})
-                more = f" (+{len(changed) - 3} more)" if len(changed) > 3 else ""
-                print(f"newsroom serve: changed {', '.join(changed[:3])}{more}; rebuilding",
-                      flush=True)
-                builder.build()
-        except KeyboardInterrupt:
-            print("newsroom serve: stopped", flush=True)
-        finally:
-            builder.stop()
-            server.shutdown()
-            server.server_close()
-            signal.signal(signal.SIGTERM, previous)
+    except KeyboardInterrupt:
+        print("newsroom serve: stopped", flush=True)
+    finally:
+        builder.stop()
+        server.shutdown()
+        server.server_close()
+        signal.signal(signal.SIGTERM, previous)
     return 0
 

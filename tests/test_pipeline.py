@@ -6,6 +6,8 @@ import hashlib
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import threading
 
 import jinja2
@@ -331,3 +333,25 @@ def test_a_content_cache_file_pelican_failed_to_save_is_not_loaded(tmp_path):
     assert [w for w in first.warnings() if "not saved whole" in w]
     again = build(tmp_path / "out", **options)  # Pelican alone: EOFError, every build
     assert again.errors() == []
+
+
+def test_scratch_folders_a_killed_build_left_in_memory_are_removed_by_the_next(tmp_path):
+    from newsroom.build import scratch_folder
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = int(gone.stdout)  # a build process that no longer runs
+    ours = scratch_folder("pelican-search-")  # a build of this process, still running
+    parent = os.path.dirname(ours)
+    orphans = [os.path.join(parent, f"{prefix}{dead}-x1") for prefix in
+               ("pelican-search-", "pelican-render-")]
+    for folder in orphans:
+        os.makedirs(os.path.join(folder, "fr"))
+    try:
+        build(tmp_path / "out", PIPELINE={"workers": 2, "min_files": 1})
+        assert not any(os.path.exists(folder) for folder in orphans)
+        assert os.path.isdir(ours)
+    finally:
+        shutil.rmtree(ours, ignore_errors=True)
+        for folder in orphans:
+            shutil.rmtree(folder, ignore_errors=True)
