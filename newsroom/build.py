@@ -4,8 +4,10 @@ cache must not save, plain settings, digests of folders."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import shutil
+import socket
 import tempfile
 
 SHM = "/dev/shm"
@@ -16,23 +18,30 @@ def scratch_folder(prefix: str) -> str:
     /dev/shm): creating thousands of small files on disk costs more than writing
     the pages themselves. The caller removes it.
 
-    Its name carries this process's id, so that the folders a killed build left
-    behind (in memory, until the machine restarts) are removed by the next one.
+    Its name carries this machine's name (hashed) and this process's id, so that
+    the folders a killed build left behind (in memory, until the machine
+    restarts) are removed by the next build on the same machine.
     """
     usable = os.path.isdir(SHM) and os.access(SHM, os.W_OK)
     parent = SHM if usable else tempfile.gettempdir()
-    _remove_orphans(parent, prefix)
-    return tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent)
+    host = _host_tag()
+    _remove_orphans(parent, prefix, host)
+    return tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-{host}-", dir=parent)
 
 
-def _remove_orphans(parent, prefix):
+def _host_tag():
+    # Containers sharing /dev/shm or /tmp have their own process ids (and names).
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def _remove_orphans(parent, prefix, host):
     try:
         names = [n for n in os.listdir(parent) if n.startswith(prefix)]
     except OSError:
         return
     for name in names:
-        pid = name[len(prefix):].split("-", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
+        pid, _, rest = name[len(prefix):].partition("-")
+        if pid.isdigit() and rest.startswith(host + "-") and not _running(int(pid)):
             shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
 
 

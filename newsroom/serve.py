@@ -119,7 +119,8 @@ class Builder:
 
     Previews use Pelican's content cache (and so the pipeline's warm rebuilds:
     after an edit, only the sources and pages it changed are read and rendered),
-    kept next to the output folder; ``-- -e LOAD_CONTENT_CACHE=false`` turns it off.
+    kept next to the output folder (``cache/devserver-<output folder name>``);
+    ``-- -e LOAD_CONTENT_CACHE=false`` turns it off.
     """
 
     def __init__(self, project, output, extra, state, report_path):
@@ -161,9 +162,11 @@ class Builder:
         if os.path.exists(self.report_path):
             os.remove(self.report_path)
         tail = collections.deque(maxlen=60)
+        # A session of its own: stopping the build stops its worker processes too.
         self.process = subprocess.Popen(
             self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            encoding="utf-8", errors="replace", env={**os.environ, "COLUMNS": "200"})
+            encoding="utf-8", errors="replace", env={**os.environ, "COLUMNS": "200"},
+            start_new_session=True)
         for line in self.process.stdout:
             sys.stdout.write(line)
             tail.append(line.rstrip())
@@ -189,11 +192,12 @@ class Builder:
     def stop(self):
         process = self.process
         if process is not None and process.poll() is None:
-            process.terminate()
+            os.killpg(process.pid, signal.SIGTERM)
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
 
 def watched_paths(project):
@@ -225,7 +229,8 @@ def serve(project, host="127.0.0.1", port=8000, output="output", extra=()):
     previous = signal.signal(signal.SIGTERM, _interrupt)
     # Next to the cache, at the same path every time: the path is in the settings,
     # which the cache's fingerprint covers, so a restarted server starts warm.
-    cache = os.path.join(os.path.dirname(output), "cache", "devserver")
+    # One per output folder: two servers side by side keep apart.
+    cache = os.path.join(os.path.dirname(output), "cache", f"devserver-{os.path.basename(output)}")
     os.makedirs(cache, exist_ok=True)
     builder = Builder(project, output, list(extra), state,
                       os.path.join(cache, "live-report.json"))

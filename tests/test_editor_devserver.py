@@ -163,7 +163,7 @@ def test_previews_after_the_first_read_and_render_only_what_an_edit_changed(tmp_
     server = start([NEWSROOM, "serve", "--content", str(tmp_path / "content"), "--output",
                     str(tmp_path / "out"), "--port", str(port), "--", "-v"], tmp_path, port)
     try:
-        assert (tmp_path / "cache" / "devserver").is_dir()  # next to the output folder
+        assert (tmp_path / "cache" / "devserver-out").is_dir()  # next to the output folder
         before, mark = server.state()["build"], len(server.log.read_text())
         # The end of the body (no listing shows it) of an article with no translation
         # (whose status, shown in previews, an edit of the original changes).

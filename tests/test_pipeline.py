@@ -343,15 +343,83 @@ def test_scratch_folders_a_killed_build_left_in_memory_are_removed_by_the_next(t
     dead = int(gone.stdout)  # a build process that no longer runs
     ours = scratch_folder("pelican-search-")  # a build of this process, still running
     parent = os.path.dirname(ours)
-    orphans = [os.path.join(parent, f"{prefix}{dead}-x1") for prefix in
+    host = os.path.basename(ours).split("-")[3]  # pelican-search-<pid>-<host>-<random>
+    orphans = [os.path.join(parent, f"{prefix}{dead}-{host}-x1") for prefix in
                ("pelican-search-", "pelican-render-")]
-    for folder in orphans:
+    elsewhere = os.path.join(parent, f"pelican-render-{dead}-0another-x1")  # another machine's
+    for folder in orphans + [elsewhere]:
         os.makedirs(os.path.join(folder, "fr"))
     try:
         build(tmp_path / "out", PIPELINE={"workers": 2, "min_files": 1})
         assert not any(os.path.exists(folder) for folder in orphans)
-        assert os.path.isdir(ours)
+        assert os.path.isdir(ours) and os.path.isdir(elsewhere)
     finally:
-        shutil.rmtree(ours, ignore_errors=True)
-        for folder in orphans:
+        for folder in orphans + [ours, elsewhere]:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("gzip_cache", [False, True])
+def test_the_content_cache_works_in_strict_builds_beside_other_folders_gzipped_or_not(
+        tmp_path, gzip_cache):
+    content, options = _warm_site(tmp_path)
+    options.update(STRICT=True, GZIP_CACHE=gzip_cache, SITEURL="https://news.example.org")
+    (tmp_path / "cache" / "devserver-output").mkdir(parents=True)  # `make devserver`'s
+    (tmp_path / "cache" / "notes.txt").write_text("not Pelican's", encoding="utf-8")
+    log = tmp_path / "read.log"
+    options.update(PIPELINE_STEPS=[log_read], TEST_READ_LOG=str(log))
+    for _ in range(2):
+        log.write_text("", encoding="utf-8")
+        site = build(tmp_path / "out", **options)  # a strict build raises on any warning
+        assert site.errors() == [] and site.warnings() == []
+    assert log.read_text(encoding="utf-8") == ""  # the second build read nothing again
+    assert (tmp_path / "cache" / "devserver-output").is_dir()
+    # Another setting: the cache is dropped, but only Pelican's files in it.
+    build(tmp_path / "out", **options, SUMMARY_MAX_LENGTH=12)
+    assert (tmp_path / "cache" / "notes.txt").exists()
+
+
+def save_while_read(doc):
+    """A pipeline step for the test below: the editor saves the source as it is read."""
+    done = doc.settings["TEST_SAVED"]
+    if doc.path.endswith("python-sans-gil.fr.md") and not os.path.exists(done):
+        with open(doc.path, "a", encoding="utf-8") as fh:
+            fh.write("\nEnregistré pendant la lecture.\n")
+        open(done, "w").close()
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_an_edit_saved_while_its_source_is_read_is_in_the_next_build(tmp_path, workers):
+    content, options = _warm_site(tmp_path)
+    options.update(PIPELINE={"workers": workers, "min_files": 1},
+                   PIPELINE_STEPS=[save_while_read], TEST_SAVED=str(tmp_path / "saved"))
+
+    def text(site):
+        [page] = site.output.glob("*/*/python-sans-gil/index.html")
+        return page.read_text(encoding="utf-8")
+
+    assert "Enregistré pendant la lecture" not in text(build(tmp_path / "out", **options))
+    # Pelican stamps a cached source once read: it would take the edit as read.
+    assert "Enregistré pendant la lecture" in text(build(tmp_path / "out", **options))
+
+
+def test_builds_of_one_pelican_instance_keep_the_cache(tmp_path):
+    # `pelican --autoreload` runs the same instance again, with the settings of the
+    # first build, which Pelican's Markdown reader changed (MARKDOWN["extensions"]).
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    content, options = _warm_site(tmp_path)
+    log = tmp_path / "read.log"
+    options.update(PIPELINE_STEPS=[log_read], TEST_READ_LOG=str(log),
+                   OUTPUT_PATH=str(tmp_path / "out"))
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        pelican = Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=options))
+        pelican.run()
+        _edit(content / "2025" / "python-sans-gil.fr.md", "\n\n", "\n\nUn ajout.\n\n")
+        log.write_text("", encoding="utf-8")
+        pelican.run()
+    finally:
+        os.chdir(cwd)
+    assert log.read_text(encoding="utf-8").split() == ["python-sans-gil.fr.md"]

@@ -19,10 +19,12 @@ changed, is removed: its sources are read again.
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import os
 import pickle
+import re
 
 from newsroom.build import BuildOnly, plain_settings
 
@@ -34,6 +36,23 @@ logger = logging.getLogger(__name__)
 #: The record of complete cache files, in CACHE_PATH.
 RECORD = "complete.json"
 STATE_KEY = "PIPELINE_CACHE_STATE"
+#: Pelican's cache files: ``<Generator class>`` and ``<Generator class>-Readers``.
+PELICAN_NAME = re.compile(r"[A-Za-z_]\w*(-Readers)?")
+#: Settings that do not change what reading a source gives (and the cache itself).
+NOT_READING = frozenset({"CACHE_CONTENT", "LOAD_CONTENT_CACHE", "CACHE_PATH", "PIPELINE",
+                         "CHECK_MODIFIED_METHOD", "CONTENT_CACHING_LAYER"})
+
+
+def reading_settings(settings):
+    """The plain settings that reading depends on, the same before and after Pelican's
+    Markdown reader adds its extensions list to ``MARKDOWN`` (autoreload builds)."""
+    plain = {k: v for k, v in plain_settings(settings).items() if k not in NOT_READING}
+    markdown = plain.get("MARKDOWN")
+    if isinstance(markdown, dict):
+        extensions = set(markdown.get("extensions") or ()) | set(
+            markdown.get("extension_configs") or ())
+        plain["MARKDOWN"] = {**markdown, "extensions": sorted(map(str, extensions))}
+    return plain
 
 
 class CacheRecord(BuildOnly):
@@ -42,25 +61,30 @@ class CacheRecord(BuildOnly):
 
     def __init__(self, settings):
         self.folder = settings["CACHE_PATH"]
+        self.open = gzip.open if settings.get("GZIP_CACHE") else open  # as Pelican saves
         # Not the theme: it changes pages, not what reading a source gives.
-        self.fingerprint = code_digest(settings, plain_settings(settings), theme=False).hexdigest()
+        self.fingerprint = code_digest(settings, reading_settings(settings),
+                                       theme=False).hexdigest()
         self.files = {}  # name -> stamp, of the files known to be whole
 
     def pelican_files(self):
-        # Pelican's cache files are pickles named after their generator; ours (the
-        # render and search memos, this record) are JSON, and an unreadable one is
-        # taken as empty by whoever reads it.
+        # Only Pelican's files: the folder may hold others (another cache in a
+        # subfolder, our JSON memos, which their readers take as empty if broken).
         try:
             names = os.listdir(self.folder)
         except OSError:
             return []
-        return sorted(n for n in names if not n.endswith(".json") and not n.startswith("."))
+        return sorted(n for n in names if PELICAN_NAME.fullmatch(n)
+                      and os.path.isfile(os.path.join(self.folder, n)))
 
     def _remove(self, name):
         try:
             os.remove(os.path.join(self.folder, name))
         except FileNotFoundError:
             pass
+        except OSError as exc:  # a read-only cache folder: Pelican only warns too
+            logger.warning("pipeline: cannot remove the content cache file %s (%s)",
+                           os.path.join(self.folder, name), exc)
 
     def drop_incomplete(self):
         try:
@@ -96,7 +120,7 @@ class CacheRecord(BuildOnly):
             if stamp is None or self.files.get(name) == stamp:
                 continue
             try:
-                with open(path, "rb") as fh:
+                with self.open(path, "rb") as fh:
                     pickle.load(fh)
             except Exception as exc:  # noqa: BLE001 - whatever Pelican would choke on
                 logger.warning("pipeline: the content cache file %s was not saved whole (%s: %s); "
@@ -106,11 +130,15 @@ class CacheRecord(BuildOnly):
                 continue
             self.files[name] = stamp
         temporary = os.path.join(self.folder, f".{RECORD}.{os.getpid()}")
-        with open(temporary, "w", encoding="utf-8") as fh:
-            json.dump({"fingerprint": self.fingerprint,
-                       "files": {name: list(stamp) for name, stamp in self.files.items()}},
-                      fh, sort_keys=True)
-        os.replace(temporary, os.path.join(self.folder, RECORD))
+        try:
+            with open(temporary, "w", encoding="utf-8") as fh:
+                json.dump({"fingerprint": self.fingerprint,
+                           "files": {name: list(stamp) for name, stamp in self.files.items()}},
+                          fh, sort_keys=True)
+            os.replace(temporary, os.path.join(self.folder, RECORD))
+        except OSError as exc:  # the next build then reads every source again
+            logger.warning("pipeline: cannot record the content cache in %s (%s)",
+                           self.folder, exc)
 
 
 def drop_incomplete(pelican):

@@ -26,6 +26,7 @@ import importlib.metadata
 import json
 import logging
 import os
+import sys
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
@@ -44,7 +45,8 @@ ITEM_LISTS = {
 #: Metadata computed from an item's body that no other page shows (nor any page:
 #: the stamps of the files its body depends on).
 BODY_ONLY_METADATA = frozenset({"word_count_exact", DEPENDS_KEY})
-LIBRARIES = ("pelican", "jinja2", "babel", "markdown", "beautifulsoup4", "pygments")
+LIBRARIES = ("pelican", "jinja2", "babel", "markdown", "beautifulsoup4", "pygments", "pillow",
+             "unidecode")
 
 
 def _canonical(value) -> str:
@@ -81,8 +83,13 @@ def code_digest(settings, plain_settings, theme=True):
     """Hash of the settings, library versions and code (plugins, ``newsroom``, the
     theme unless ``theme`` is False) that a build's output depends on."""
     digest = hashlib.sha256(_canonical(plain_settings).encode())
+    digest.update(sys.version.encode())
     for name in LIBRARIES:
-        digest.update(f"{name}={importlib.metadata.version(name)}".encode())
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = None
+        digest.update(f"{name}={version}".encode())
     plugins = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     folders = [*([settings["THEME"]] if theme else []), *settings.get("PLUGIN_PATHS", []),
                plugins, os.path.join(os.path.dirname(plugins), "newsroom")]

@@ -30,8 +30,12 @@ import logging
 import multiprocessing
 import os
 import re
+import signal
 import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from pelican import signals
@@ -79,17 +83,24 @@ def source_lang(path, metadata, settings):
     return str(lang or settings.get("DEFAULT_LANG", "en"))
 
 
-def run_steps(path, content, metadata, settings):
-    """Apply the registered steps to one source; returns (content, notes)."""
+def run_steps(path, content, metadata, settings, stamp=None):
+    """Apply the registered steps to one source; returns (content, notes).
+
+    ``stamp`` is the source's own, taken before it was read: Pelican's content
+    cache stamps it only once the result is back, so an edit saved in between
+    would otherwise be taken for already read.
+    """
+    depends = {os.path.abspath(path): stamp} if stamp is not None else {}
     steps = settings.get("PIPELINE_STEPS") or []
-    if not steps or not isinstance(content, str):
-        return content, []
-    doc = Document(path, content, metadata, source_lang(path, metadata, settings), settings)
-    for step in steps:
-        step(doc)
-    if doc.depends:
-        metadata[DEPENDS_KEY] = tuple(sorted(doc.depends.items()))
-    return doc.result(), doc.notes
+    doc = None
+    if steps and isinstance(content, str):
+        doc = Document(path, content, metadata, source_lang(path, metadata, settings), settings,
+                       depends=depends)
+        for step in steps:
+            step(doc)
+    if depends:
+        metadata[DEPENDS_KEY] = tuple(sorted(depends.items()))
+    return (doc.result(), doc.notes) if doc is not None else (content, [])
 
 
 #: Metadata key of what the steps found in a source: logged when its article or
@@ -118,8 +129,9 @@ def _with_steps(base):
             content, packed, notes = prepared
             metadata = {key: _unpack(value, self.settings) for key, value in packed.items()}
         else:
+            stamp = file_stamp(source_path)
             content, metadata = base.read(self, source_path)
-            content, notes = run_steps(source_path, content, metadata, self.settings)
+            content, notes = run_steps(source_path, content, metadata, self.settings, stamp)
         if notes:
             metadata[NOTES_KEY] = [tuple(note) for note in notes]
         return content, metadata
@@ -140,11 +152,18 @@ _WORKER = {}  # per worker process: its readers (never used in the main process)
 
 
 def _worker_init(settings, steps):
+    from pelican.log import FatalLogger
     from pelican.readers import Readers
 
     # A worker's log records go back with each result (see NOTES_KEY): strict
     # builds count them, and only the build process writes to the console.
     _WORKER["log"] = writing.collect_logs()
+    # ... and raises for them (`pelican --fatal warnings`), with their text.
+    FatalLogger.fatal_lvl = logging.CRITICAL + 1
+    # Ctrl-C stops the build process, which stops the pool; a worker whose
+    # build process was killed outright stops by itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     settings["PIPELINE_STEPS"] = steps
     _WORKER["settings"] = settings
     # In a fork-server worker the plugins are imported (to unpickle the steps)
@@ -155,6 +174,12 @@ def _worker_init(settings, steps):
 
 def _worker_ready():
     return os.getpid()
+
+
+def _exit_with_parent(parent):
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _base_read(reader):
@@ -193,8 +218,13 @@ def _worker_read(path):
     reader = _WORKER["readers"].readers[os.path.splitext(path)[1][1:]]
     collector = _WORKER["log"]
     try:
+        stamp = file_stamp(path)
         content, metadata = _base_read(reader)(reader, path)
-        content, notes = run_steps(path, content, metadata, _WORKER["settings"])
+        content, notes = run_steps(path, content, metadata, _WORKER["settings"], stamp)
+    except BaseException as exc:
+        for _, _, message in collector.records:  # what was logged before it failed
+            exc.add_note(message)
+        raise
     finally:
         logged, collector.records = collector.records, []
     notes = [(level, message) for _, level, message in logged] + notes
@@ -244,6 +274,9 @@ class Prefetch(BuildOnly):
             gc.freeze()
             try:
                 self.pool.submit(_worker_ready).result()
+            except BaseException:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                raise
             finally:
                 gc.unfreeze()
         self.futures = {}
@@ -307,10 +340,12 @@ def _sources(generator, paths_key, excludes_key):
     result = []
     for rel in files:
         path = os.path.abspath(os.path.join(generator.path, rel))
-        cached = cacher.get_cached_data(path, None)
+        # The keys Pelican uses: a generator caches by the name get_files gave.
+        key = rel if cacher is generator else path
+        cached = cacher.get_cached_data(key, None)
         if cached is not None and _stale(_cached_metadata(cached)):
-            logger.debug("pipeline: %s is read again: a file it uses changed", path)
-            cacher.cache_data(path, None if cacher is generator else (None, None))
+            logger.debug("pipeline: %s is read again: it or a file it uses changed", path)
+            cacher.cache_data(key, None if cacher is generator else (None, None))
             cached = None
         if cached is None:
             result.append(path)
@@ -319,7 +354,27 @@ def _sources(generator, paths_key, excludes_key):
 
 def _workers(settings):
     workers = settings["PIPELINE"]["workers"]
-    return os.cpu_count() if workers is None else workers
+    if workers is None:  # the cores this process may use
+        cores = getattr(os, "sched_getaffinity", None)
+        return len(cores(0)) if cores else (os.cpu_count() or 1)
+    return workers
+
+
+def _enough_sources(settings, threshold):
+    """True if the content folder holds at least ``threshold`` files a reader takes
+    (a quick count, before any generator exists)."""
+    from pelican.readers import BaseReader
+
+    extensions = {ext for cls in BaseReader.__subclasses__() if cls.enabled
+                  for ext in cls.file_extensions}
+    extensions |= {ext for ext, cls in (settings.get("READERS") or {}).items() if cls}
+    count = 0
+    for _, dirs, files in os.walk(settings["PATH"]):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        count += sum(os.path.splitext(name)[1][1:] in extensions for name in files)
+        if count >= threshold:
+            return True
+    return False
 
 
 def fork_workers(pelican):
@@ -329,9 +384,15 @@ def fork_workers(pelican):
     if stale is not None:
         stale.close()
     workers = _workers(settings)
-    if workers and hasattr(os, "fork") and writing.safe_to_fork():
+    if not workers or not hasattr(os, "fork") or not writing.safe_to_fork() \
+            or not _enough_sources(settings, max(settings["PIPELINE"]["min_files"], 1)):
+        return
+    try:
         settings[STATE_KEY] = Prefetch(settings, workers, fork=True)
-        logger.debug("pipeline: %d reading worker(s) forked", workers)
+    except BrokenProcessPool as exc:  # a worker failed to start: read here, which says why
+        logger.debug("pipeline: no reading workers (%s)", exc)
+        return
+    logger.debug("pipeline: %d reading worker(s) forked", workers)
 
 
 def prefetch(generator, paths_key, excludes_key):

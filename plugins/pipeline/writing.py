@@ -32,6 +32,7 @@ import os
 import shutil
 import signal
 import struct
+import sys
 import threading
 import time
 
@@ -101,12 +102,16 @@ class Collect(logging.Handler):
 
 
 def collect_logs():
-    """In a child process: send every log record (and warning) to one collector only.
+    """In a child process: send every log record (and warning) to one collector only,
+    and nothing to the console.
 
     The handlers it inherited may write to a console that another thread of
     the build held when it forked; the build process logs the records instead.
     """
     collector = Collect()
+    # The console too: the build's spinner thread may have held its lock when
+    # this process was forked. Any output a library prints is dropped.
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     for logger_ in [logging.getLogger()] + [
             lg for lg in logging.Logger.manager.loggerDict.values()
             if isinstance(lg, logging.Logger)]:

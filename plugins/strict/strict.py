@@ -19,6 +19,7 @@ from pelican import signals
 from pelican.log import LimitFilter
 
 from newsroom import rules, sources
+from newsroom.build import BuildOnly
 
 logger = logging.getLogger(__name__)
 
@@ -31,11 +32,12 @@ class StrictBuildError(SystemExit):
     """
 
 
-class ProblemCounter(logging.Handler):
-    """Counts warnings and errors logged during one build."""
+class ProblemCounter(BuildOnly, logging.Handler):
+    """Counts warnings and errors logged during one build (kept in the settings,
+    which the content cache pickles with every article: saved as None)."""
 
     def __init__(self):
-        super().__init__(level=logging.WARNING)
+        logging.Handler.__init__(self, level=logging.WARNING)
         self.records = []
 
     def emit(self, record):
