@@ -63,8 +63,7 @@ class CacheRecord(BuildOnly):
         self.folder = settings["CACHE_PATH"]
         self.open = gzip.open if settings.get("GZIP_CACHE") else open  # as Pelican saves
         # Not the theme: it changes pages, not what reading a source gives.
-        self.fingerprint = code_digest(settings, reading_settings(settings),
-                                       theme=False).hexdigest()
+        self.fingerprint = code_digest(settings, reading_settings(settings)).hexdigest()
         self.files = {}  # name -> stamp, of the files known to be whole
 
     def pelican_files(self):

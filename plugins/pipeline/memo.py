@@ -79,9 +79,9 @@ def item_digest(item) -> str:
     return hashlib.sha256(_canonical(parts).encode()).hexdigest()
 
 
-def code_digest(settings, plain_settings, theme=True):
-    """Hash of the settings, library versions and code (plugins, ``newsroom``, the
-    theme unless ``theme`` is False) that a build's output depends on."""
+def code_digest(settings, plain_settings):
+    """Hash of the settings, Python and library versions and code (plugins,
+    ``newsroom``) that reading a source depends on (see cache.py)."""
     digest = hashlib.sha256(_canonical(plain_settings).encode())
     digest.update(sys.version.encode())
     for name in LIBRARIES:
@@ -91,16 +91,20 @@ def code_digest(settings, plain_settings, theme=True):
             version = None
         digest.update(f"{name}={version}".encode())
     plugins = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    folders = [*([settings["THEME"]] if theme else []), *settings.get("PLUGIN_PATHS", []),
-               plugins, os.path.join(os.path.dirname(plugins), "newsroom")]
-    for folder in folders:
+    for folder in [*settings.get("PLUGIN_PATHS", []), plugins,
+                   os.path.join(os.path.dirname(plugins), "newsroom")]:
         if os.path.isdir(folder):
             update_with_folder(digest, folder)
     return digest
 
 
-def site_fingerprint(settings, generators, plain_settings) -> str:
-    digest = code_digest(settings, plain_settings)
+def site_fingerprint(settings, generators, plain_settings, code) -> str:
+    """``code``: this build's reading fingerprint (code, libraries; see cache.py),
+    so the plugins are not hashed twice; the theme and all settings are added."""
+    digest = hashlib.sha256(code.encode())
+    digest.update(_canonical(plain_settings).encode())
+    if os.path.isdir(settings["THEME"]):
+        update_with_folder(digest, settings["THEME"])
     seen = set()
     for generator in generators:
         for cls, names in ITEM_LISTS.items():
@@ -116,7 +120,7 @@ def site_fingerprint(settings, generators, plain_settings) -> str:
 class RenderMemo:
     """Last build's pages: for each ``write_file`` name, its inputs' key and files written."""
 
-    def __init__(self, settings, generators, plain_settings):
+    def __init__(self, settings, generators, plain_settings, code):
         self.path = os.path.join(settings.get("CACHE_PATH") or "cache", "render-memo.json")
         try:
             with open(self.path, encoding="utf-8") as fh:
@@ -124,7 +128,7 @@ class RenderMemo:
         except (OSError, ValueError):
             self.old = {}
         self.new = {}
-        self.site = site_fingerprint(settings, generators, plain_settings)
+        self.site = site_fingerprint(settings, generators, plain_settings, code)
 
     def key(self, name, template, kwargs) -> str:
         item = kwargs.get("article") or kwargs.get("page")

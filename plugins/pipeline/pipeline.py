@@ -108,15 +108,12 @@ def run_steps(path, content, metadata, settings, stamp=None):
 #: (and Pelican does not read again) still reports its problems every build.
 NOTES_KEY = "pipeline_notes"
 
-def _log_notes(notes):
-    for level, message in notes:
-        logger.log(level, "%s", message)
-
 
 def log_notes(instance):
     """``content_object_init``: log the notes the steps left on a source."""
     metadata = getattr(instance, "metadata", None) or {}
-    _log_notes(metadata.get(NOTES_KEY) or ())
+    for level, message in metadata.get(NOTES_KEY) or ():
+        logger.log(level, "%s", message)
 
 
 def _with_steps(base):
@@ -434,9 +431,9 @@ def render_on_every_core(generators):
     settings = generators[0].settings
     workers = _workers(settings)
     memo = None
-    if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
-        plain = plain_settings(settings)
-        memo = RenderMemo(settings, generators, plain)
+    record = settings.get(cache.STATE_KEY)  # made at get_generators when the cache is on
+    if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE") and record:
+        memo = RenderMemo(settings, generators, plain_settings(settings), record.fingerprint)
     if workers < 2 and memo is None:
         return
     for generator in generators:
