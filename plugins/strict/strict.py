@@ -16,7 +16,8 @@ import logging
 import os
 
 from pelican import signals
-from pelican.log import LimitFilter
+
+from newsroom import compat, phases
 
 from newsroom import rules, sources
 from newsroom.build import BuildOnly
@@ -85,8 +86,7 @@ def start(pelican):
     # process, so with autoreload (or several builds in one process) a content
     # error would be reported by the first build only. Every build reports its
     # own problems: forget the previous build's. (No public API for this.)
-    LimitFilter._raised_messages.clear()
-    LimitFilter._group_count.clear()
+    compat.forget_logged_messages()
     if pelican.settings.get("STRICT"):
         counter = ProblemCounter()
         logging.getLogger().addHandler(counter)
@@ -111,4 +111,4 @@ def finish(pelican):
 def register():
     signals.initialized.connect(start)
     signals.readers_init.connect(guard_readers)
-    signals.finalized.connect(finish)
+    phases.build_finished.connect(finish)
