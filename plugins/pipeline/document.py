@@ -36,6 +36,7 @@ DEPENDS_KEY = "pipeline_depends"
 
 PLACEHOLDER_RE = re.compile(util.HTML_PLACEHOLDER % r"([0-9]+)")
 BLOCK_LEVEL_RE = re.compile(r"^\</?([^ >]+)")
+TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:-]*)(?:\s[^<>]*)?>\Z")
 VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
                        "meta", "param", "source", "track", "wbr"})
 
@@ -94,6 +95,35 @@ class Document:
             html = self.raw_html(index)
             self._fragments[index] = parse_fragment(html) if html is not None else None
         return self._fragments[index]
+
+    def inline_tag(self, index: int):
+        """What inline raw HTML placeholder ``index`` is, when it is one tag (Markdown
+        stashes ``<span lang="en">`` and ``</span>`` separately): ``(tag, attrs)`` for
+        an opening tag, ``("/" + tag, {})`` for a closing one, else None."""
+        html = self.raw_html(index)
+        match = TAG_RE.match(html) if html is not None else None
+        if match is None:
+            return None
+        if match.group(1):
+            return "/" + match.group(2).lower(), {}
+        fragment = self.fragment(index)
+        if not len(fragment) or match.group(2).lower() in VOID_TAGS:
+            return None
+        return fragment[0].tag, dict(fragment[0].attrib)
+
+    def split_placeholders(self, text):
+        """``text`` cut around Markdown's stash placeholders: [(piece, index or None)]."""
+        if not text or "\x02" not in text:
+            return [(text, None)]
+        parts, pos = [], 0
+        for match in PLACEHOLDER_RE.finditer(text):
+            if match.start() > pos:
+                parts.append((text[pos:match.start()], None))
+            parts.append((match.group(), int(match.group(1))))
+            pos = match.end()
+        if pos < len(text):
+            parts.append((text[pos:], None))
+        return parts
 
     def _block_placeholder(self, el):
         """Index of the stashed block HTML a ``<p>`` stands for, or None.
