@@ -58,9 +58,9 @@ def test_steps_run_by_priority_whatever_the_order_they_were_connected(tmp_path):
     phases.connect_step(late, 1)
     phases.connect_step(early, 500)
     try:
+        build(tmp_path / "out", PIPELINE={"workers": 0})
         order = [s.__name__ for s in phases.document_steps()]
         assert order.index("early") < order.index("text_metadata") < order.index("late")
-        build(tmp_path / "out", PIPELINE={"workers": 0})
     finally:
         phases.disconnect_step(late)
         phases.disconnect_step(early)
@@ -154,3 +154,21 @@ def test_phases_are_sent_in_their_declared_order(tmp_path):
             if signal.name in receivers:
                 signal.disconnect(receivers[signal.name])
     assert sent == [s.name for s in phases.PHASES if s is not phases.source_read]
+
+
+def test_the_order_of_plugins_does_not_matter(tmp_path):
+    """Two fresh processes (in one, plugins registered earlier keep their order)."""
+    from .conftest import run_pelican
+    from .test_pipeline import tree
+
+    import pelicanconf
+
+    outputs = {}
+    for name, plugins in (("forward", pelicanconf.PLUGINS),
+                          ("backward", list(reversed(pelicanconf.PLUGINS)))):
+        outputs[name] = tmp_path / name
+        result = run_pelican("content", "-o", str(outputs[name]), "-s", "pelicanconf.py",
+                             "-e", f"PLUGINS={json.dumps(plugins)}", 'PIPELINE={"workers": 0}')
+        assert result.returncode == 0, result.stderr
+    assert tree(outputs["forward"]) == tree(outputs["backward"])
+    assert (outputs["backward"] / "sitemap.xml").exists()

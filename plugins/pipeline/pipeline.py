@@ -447,7 +447,13 @@ def _build_started(pelican):
 
 
 def _items_ready(generators):
+    """``items_ready``, then the generators that write from what every page used
+    (``phase = "pages_written"``: assets, search index, sitemap, headers) are moved
+    after all the others, whatever their plugin's place in ``PLUGINS``."""
     phases.items_ready.send(generators)
+    late = [g for g in generators if getattr(g, "phase", None) == phases.pages_written.name]
+    if late:  # Pelican writes with this very list, in this order
+        generators[:] = [g for g in generators if g not in late] + late
 
 
 def _finalized(pelican):

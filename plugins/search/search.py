@@ -101,6 +101,9 @@ def record(path, context):
 class SearchGenerator(Generator):
     """Indexes the search copies once every article page is written."""
 
+    #: Written after every page (newsroom/phases.py), wherever the plugin is in PLUGINS.
+    phase = "newsroom.pages_written"
+
     def generate_context(self):
         pass
 

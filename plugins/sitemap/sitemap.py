@@ -146,6 +146,9 @@ def news_sitemap(articles, siteurl, publication, now, days, limit):
 class SitemapGenerator(Generator):
     """Writes the sitemaps after every page has been written."""
 
+    #: Written after every page (newsroom/phases.py), wherever the plugin is in PLUGINS.
+    phase = "newsroom.pages_written"
+
     def generate_context(self):
         pass
 
