@@ -172,3 +172,24 @@ def test_the_order_of_plugins_does_not_matter(tmp_path):
         assert result.returncode == 0, result.stderr
     assert tree(outputs["forward"]) == tree(outputs["backward"])
     assert (outputs["backward"] / "sitemap.xml").exists()
+
+
+def test_build_and_lint_read_translation_off_alike(tmp_path):
+    """One content model: "Translation: off" is an original for lint and for the build."""
+    from newsroom import rules, sources
+    from newsroom import config as config_mod
+    from pelican.settings import read_settings
+
+    content = tmp_path / "content"
+    (content / "2026").mkdir(parents=True)
+    (content / "pages").mkdir()
+    (content / "2026" / "seul.en.md").write_text(
+        "Title: Alone\nDate: 2026-01-02T10:00:00+01:00\nCategory: AI\nTranslation: off\n"
+        "Summary: An English original.\n\nText.\n", encoding="utf-8")
+    site = build(tmp_path / "out", PATH=str(content), PIPELINE={"workers": 0})
+    assert not [e for e in site.errors() if "Translation" in e]
+    assert (site.output / "en" / "2026" / "01" / "seul" / "index.html").exists()
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
+    ctx = rules.RuleContext.from_settings(settings, config_mod.validate(settings))
+    problems = rules.lint(sources.scan(settings), ctx)
+    assert not [p for p in problems if p.rule == "orphan_translation"]

@@ -163,13 +163,6 @@ def classify(generator, metadata):
     metadata["editorial_state"] = state
 
 
-def _kind(path, settings):
-    """"page" for a source under PAGE_PATHS, else "article"."""
-    rel = os.path.relpath(path, settings["PATH"]).replace(os.sep, "/")
-    pages = [p.strip("/") for p in settings.get("PAGE_PATHS") or []]
-    return "page" if any(p and (rel == p or rel.startswith(p + "/")) for p in pages) else "article"
-
-
 def check_source(doc):
     """Document step: the build's share of the content rules, where the source is read.
 
@@ -181,7 +174,10 @@ def check_source(doc):
         return
     settings = doc.settings
     ctx = rules.RuleContext.from_settings(settings, settings["EDITORIAL"])
-    source = sources.read_source(path, settings, settings["PATH"], _kind(path, settings))
+    source = doc.source  # parsed from the bytes Markdown converts: the file is read once
+    if source is None:
+        source = sources.read_source(path, settings, settings["PATH"],
+                                     sources.kind_of(path, settings))
     for problem in rules.check_file(source, ctx, only=rules.BUILD_RULES):
         (doc.error if problem.severity == rules.ERROR else doc.warning)(str(problem))
     for _, _, _, target in rules.links(source):  # missing_link_targets looked for them

@@ -56,6 +56,8 @@ class Document:
     lang: str
     settings: dict
     md: object = None  # the Markdown instance (its htmlStash holds the raw HTML)
+    #: newsroom.sources.Source of the same bytes (metadata with line numbers), or None.
+    source: object = None
     notes: list = field(default_factory=list)  # [(levelno, message)]
     depends: dict = field(default_factory=dict)  # path -> file_stamp(path)
     _fragments: dict = field(default_factory=dict)
@@ -199,16 +201,16 @@ class StepRunner(Treeprocessor):
     ``meta`` preprocessor has run); the Document is kept in ``self.doc``.
     """
 
-    def __init__(self, md, steps, path, metadata_of, lang_of, settings, depends):
+    def __init__(self, md, steps, path, metadata_of, lang_of, settings, depends, source=None):
         super().__init__(md)
-        self.steps, self.path, self.settings = steps, path, settings
+        self.steps, self.path, self.settings, self.source = steps, path, settings, source
         self.metadata_of, self.lang_of, self.depends = metadata_of, lang_of, depends
         self.doc = None
 
     def run(self, root):
         metadata = self.metadata_of(self.md)
         doc = Document(self.path, root, metadata, self.lang_of(metadata), self.settings,
-                       md=self.md, depends=self.depends)
+                       md=self.md, depends=self.depends, source=self.source)
         self.doc = doc
         for step in self.steps:
             step(doc)

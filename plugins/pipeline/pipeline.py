@@ -46,7 +46,7 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import URLWrapper
 
-from newsroom import compat, phases
+from newsroom import compat, phases, sources
 from newsroom.build import BuildOnly, plain_settings
 
 from . import cache, writing
@@ -98,11 +98,19 @@ def read_source(reader, path, steps):
     """
     settings = reader.settings
     depends = {os.path.abspath(path): file_stamp(path)}
+    # One read of the file: the content model (newsroom.sources) and Markdown's text.
+    with open(path, "rb") as fh:
+        source = sources.source_from_bytes(path, fh.read(), settings, settings["PATH"],
+                                           sources.kind_of(path, settings))
     md = Markdown(**settings["MARKDOWN"])
     runner = StepRunner(md, steps, path, lambda md: compat.parse_metadata(reader, md),
-                        lambda metadata: source_lang(path, metadata, settings), settings, depends)
+                        lambda metadata: source_lang(path, metadata, settings), settings, depends,
+                        source)
     md.treeprocessors.register(runner, "newsroom_steps", phases.TREEPROCESSOR_PRIORITY)
-    content = compat.markdown_convert(reader, path, md)
+    if source.unreadable is None:
+        content = compat.markdown_convert(reader, path, md, source.text)
+    else:  # not UTF-8 text: Pelican's own read raises, and strict says why
+        content = compat.markdown_convert(reader, path, md)
     doc = runner.doc
     metadata = doc.metadata if doc is not None else compat.parse_metadata(reader, md)
     if depends[os.path.abspath(path)] is not None:
