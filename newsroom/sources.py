@@ -300,8 +300,13 @@ class Scan:
     strays: list  # [Source] Markdown files outside ARTICLE_PATHS and PAGE_PATHS
 
 
-def scan(settings, root=None) -> Scan:
-    """Read every Markdown source of the content folder (default: settings PATH)."""
+def scan(settings, root=None, known=None) -> Scan:
+    """Read every Markdown source of the content folder (default: settings PATH).
+
+    ``known``: {absolute path: Source} already parsed (the build's engine parsed
+    them as it read them): those are not read again.
+    """
+    known = known or {}
     root = os.path.abspath(root or settings["PATH"])
     seen, sources = set(), []
     for kind, paths_key, excludes_key in (("page", "PAGE_PATHS", "PAGE_EXCLUDES"),
@@ -310,7 +315,9 @@ def scan(settings, root=None) -> Scan:
         for path in _walk(root, settings.get(paths_key) or [], excludes):
             if path.lower().endswith(MARKDOWN_EXTENSIONS) and path not in seen:
                 seen.add(path)
-                sources.append(read_source(path, settings, root, kind))
+                parsed = known.get(os.path.abspath(path))
+                sources.append(parsed if parsed is not None and parsed.kind == kind
+                               else read_source(path, settings, root, kind))
     strays = [read_source(p, settings, root, None)
               for p in _walk(root, [""], set())
               if p.lower().endswith(MARKDOWN_EXTENSIONS) and p not in seen]

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -41,7 +40,8 @@ logger = logging.getLogger(__name__)
 
 STATE_KEY = "EDITORIAL_STATE"
 RECORDER_KEY = "EDITORIAL_RECORDER"
-LIVE_SCRIPT = "livereload.js"  # theme/static/js/, injected by partials/editorial.html
+LIVE_SCRIPT = "livereload.js"
+SOURCES_KEY = "NEWSROOM_SOURCES"  # the build engine's sources read (plugins/pipeline)  # theme/static/js/, injected by partials/editorial.html
 
 
 @dataclass
@@ -60,32 +60,6 @@ class BuildState:
     ctx: rules.RuleContext
     left_out: list = field(default_factory=list)  # (state, source path) in publish builds
     rows: list = field(default_factory=list)  # newsroom.status rows
-    scan: object = None  # ScanAhead
-
-
-class ScanAhead(BuildOnly):
-    """The content scan for the translation status, run in a thread from the
-    start of the build: it overlaps with the reading of the sources (done in
-    other processes) instead of running after it."""
-
-    def __init__(self, settings):
-        self.result = self.error = None
-        # A copy: the build adds keys to its settings while the thread reads them.
-        self.thread = threading.Thread(target=self._run, args=(dict(settings),),
-                                       name="editorial-scan", daemon=True)
-        self.thread.start()
-
-    def _run(self, settings):
-        try:
-            self.result = sources.scan(settings)
-        except BaseException as exc:  # noqa: BLE001 - raised again in the build thread
-            self.error = exc
-
-    def get(self):
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.result
 
 
 class Recorder(BuildOnly, logging.Handler):
@@ -135,8 +109,7 @@ def attach(generator):
     if STATE_KEY not in context:
         settings = generator.settings
         context[STATE_KEY] = BuildState(
-            rules.RuleContext.from_settings(settings, settings["EDITORIAL"]),
-            scan=ScanAhead(settings))
+            rules.RuleContext.from_settings(settings, settings["EDITORIAL"]))
     generator.env.filters["editorial_datetime"] = editorial_datetime
 
 
@@ -224,7 +197,9 @@ class EditorialGenerator(Generator):
     def generate_context(self):
         state = self.context[STATE_KEY]
         config = self.settings["EDITORIAL"]
-        scan = state.scan.get()
+        # The sources the build read are not read again (one content model).
+        known = getattr(self.settings.get(SOURCES_KEY), "by_path", None)
+        scan = sources.scan(self.settings, known=known)
         state.rows = status.translation_status(scan.sources, state.ctx)
         by_path = {os.path.abspath(item.source_path): item for item in _items(self.context)}
         for row in state.rows:

@@ -75,6 +75,7 @@ def configure(pelican):
     if workers is not None and (not isinstance(workers, int) or workers < 0):
         raise PipelineError("PIPELINE['workers'] must be a whole number ≥ 0 (0: no pool)")
     pelican.settings["PIPELINE"] = config
+    pelican.settings[SOURCES_KEY] = SourcesRead()
     use_steps_reader(pelican)
 
 
@@ -92,7 +93,7 @@ def source_lang(path, metadata, settings):
 def read_source(reader, path, steps):
     """Read one Markdown source with the document steps run inside Python-Markdown.
 
-    Returns (content, metadata, notes). The source's own stamp is taken before
+    Returns (content, metadata, notes, content model). The source's own stamp is taken before
     it is read: Pelican's content cache stamps it only once the result is back,
     so an edit saved in between would otherwise be taken for already read.
     """
@@ -115,7 +116,20 @@ def read_source(reader, path, steps):
     metadata = doc.metadata if doc is not None else compat.parse_metadata(reader, md)
     if depends[os.path.abspath(path)] is not None:
         metadata[DEPENDS_KEY] = tuple(sorted(depends.items()))
-    return content, metadata, (doc.notes if doc is not None else [])
+    source.text = source.body_lines_memo = None  # the model travels light
+    return content, metadata, (doc.notes if doc is not None else []), source
+
+
+class SourcesRead(BuildOnly):
+    """Per-build: ``by_path`` {absolute path: newsroom.sources.Source} of every source
+    the engine read (here or in a worker). The translation status uses them instead
+    of reading the content folder again (``sources.scan(settings, known=…)``)."""
+
+    def __init__(self):
+        self.by_path = {}
+
+
+SOURCES_KEY = "NEWSROOM_SOURCES"
 
 
 #: Metadata key of what the steps found in a source: logged when its article or
@@ -140,10 +154,14 @@ class StepsMarkdownReader(MarkdownReader):
         state = self.settings.get(STATE_KEY)
         prepared = state.take(source_path) if state is not None else None
         if prepared is not None:
-            content, packed, notes = prepared
+            content, packed, notes, source = prepared
             metadata = {key: _unpack(value, self.settings) for key, value in packed.items()}
         else:
-            content, metadata, notes = read_source(self, source_path, phases.document_steps())
+            content, metadata, notes, source = read_source(self, source_path,
+                                                           phases.document_steps())
+        registry = self.settings.get(SOURCES_KEY)
+        if registry is not None:
+            registry.by_path[source.path] = source
         if notes:
             metadata[NOTES_KEY] = [tuple(note) for note in notes]
         return content, metadata
@@ -221,7 +239,7 @@ class _Wrapped:
 def _worker_read(path):
     collector = _WORKER["log"]
     try:
-        content, metadata, notes = read_source(_WORKER["reader"], path, _WORKER["steps"])
+        content, metadata, notes, source = read_source(_WORKER["reader"], path, _WORKER["steps"])
     except BaseException as exc:
         for _, _, message in collector.records:  # what was logged before it failed
             exc.add_note(message)
@@ -233,7 +251,7 @@ def _worker_read(path):
     # object that Readers.read_file drops by identity; a pickled copy would not
     # be that object any more, so drop them here, as read_file would.
     packed = {key: _pack(value) for key, value in metadata.items() if not compat.is_discarded(value)}
-    return content, packed, notes
+    return content, packed, notes, source
 
 
 class Prefetch(BuildOnly):
