@@ -157,7 +157,12 @@ class Document:
         yield from self._walk(self.root if el is None else el, skip)
 
     def _walk(self, el, skip):
-        yield from self._text(el.text, skip)
+        text = el.text
+        if text:
+            if "\x02" in text:
+                yield from self._text(text, skip)
+            else:
+                yield ("text", text)
         for child in el:
             tag = child.tag
             if not isinstance(tag, str):  # comment, processing instruction
@@ -165,14 +170,22 @@ class Document:
             elif tag in skip:
                 yield ("skip", child)
             else:
-                index = self._block_placeholder(child) if tag == "p" else None
+                index = None
+                if tag == "p" and child.text and "\x02" in child.text:
+                    index = self._block_placeholder(child)
                 if index is not None:
                     yield from self._walk(self.fragment(index), skip)
                 else:
                     yield ("start", child)
-                    yield from self._walk(child, skip)
+                    if child.text or len(child):
+                        yield from self._walk(child, skip)
                     yield ("end", child)
-            yield from self._text(child.tail, skip)
+            tail = child.tail
+            if tail:
+                if "\x02" in tail:
+                    yield from self._text(tail, skip)
+                else:
+                    yield ("text", tail)
 
     def _text(self, text, skip):
         if not text:
