@@ -193,3 +193,29 @@ def test_build_and_lint_read_translation_off_alike(tmp_path):
     ctx = rules.RuleContext.from_settings(settings, config_mod.validate(settings))
     problems = rules.lint(sources.scan(settings), ctx)
     assert not [p for p in problems if p.rule == "orphan_translation"]
+
+
+def test_a_source_in_html_gets_the_steps_too(tmp_path):
+    """Metadata as text and safe slugs hold for every reader, not only Markdown's."""
+    content = tmp_path / "content"
+    (content / "2026").mkdir(parents=True)
+    (content / "pages").mkdir()
+    (content / "2026" / "brut.fr.html").write_text(
+        "<html><head><title>Page brute</title>"
+        '<meta name="date" content="2026-01-02T10:00:00+01:00">'
+        '<meta name="category" content="IA">'
+        '<meta name="slug" content="../../hors-du-site">'
+        '<meta name="summary" content="&lt;b&gt;gras&lt;/b&gt; ici">'
+        "</head><body><h2>Un titre</h2><p>Du texte en HTML.</p></body></html>",
+        encoding="utf-8")
+    site = build(tmp_path / "out", PATH=str(content), PIPELINE={"workers": 0},
+                 I18N_TAXONOMY={})
+    assert not list(tmp_path.glob("hors-du-site*"))  # nothing outside the output folder
+    [page] = [p for p in site.output.glob("2026/01/*/index.html")]
+    assert "hors-du-site" in str(page)
+    assert page.resolve().is_relative_to((tmp_path / "out").resolve())
+    soup = site.soup(str(page.relative_to(site.output)))
+    assert soup.select_one("h2 a.heading-anchor")  # article_extras ran on it
+    home = site.soup("")
+    assert "<b>gras</b> ici" in home.get_text()  # the summary is text, shown as typed
+    assert home.select_one("article.summary b") is None

@@ -42,6 +42,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from markdown import Markdown
+from markdown.serializers import to_html_string
 from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import URLWrapper
@@ -51,7 +52,7 @@ from newsroom.build import BuildOnly, plain_settings
 
 from . import cache, writing
 from .memo import RenderMemo
-from .document import DEPENDS_KEY, StepRunner, file_stamp
+from .document import DEPENDS_KEY, Document, StepRunner, file_stamp, parse_fragment
 
 logger = logging.getLogger(__name__)
 
@@ -167,13 +168,53 @@ class StepsMarkdownReader(MarkdownReader):
         return content, metadata
 
 
+def steps_on_html(reader, path, content, metadata, steps):
+    """The document steps on a source another reader (HTML, reST) made: its HTML is
+    parsed once (standard library parser) and written by Python-Markdown's serialiser."""
+    settings = reader.settings
+    depends = {os.path.abspath(path): file_stamp(path)}
+    root = parse_fragment(content)
+    doc = Document(path, root, metadata, source_lang(path, metadata, settings), settings,
+                   depends=depends)
+    for step in steps:
+        step(doc)
+    html = to_html_string(root)
+    if depends[os.path.abspath(path)] is not None:
+        metadata[DEPENDS_KEY] = tuple(sorted(depends.items()))
+    return html[len("<div>"):-len("</div>")], metadata, doc.notes
+
+
+def _with_steps(base):
+    """Reader class ``base`` (not Markdown) with the document steps after its read."""
+
+    def read(self, source_path):
+        content, metadata = base.read(self, source_path)
+        if isinstance(content, str):
+            content, metadata, notes = steps_on_html(self, source_path, content, metadata,
+                                                     phases.document_steps())
+            if notes:
+                metadata[NOTES_KEY] = [tuple(note) for note in notes]
+        return content, metadata
+
+    return type(base.__name__, (base,), {"read": read, "newsroom_steps": True})
+
+
 def use_steps_reader(pelican):
-    """``build_started``: Markdown sources are read by ``StepsMarkdownReader``."""
+    """``build_started``: Markdown sources are read by ``StepsMarkdownReader``, other
+    sources by their reader followed by the steps (metadata as text applies to all)."""
+    from pelican.readers import BaseReader
+
     settings = pelican.settings
     readers = dict(settings.get("READERS") or {})
     for ext in MarkdownReader.file_extensions:
         if ext not in readers:  # an extension the user turned off (None) or gave a reader
             readers[ext] = StepsMarkdownReader
+    for cls in BaseReader.__subclasses__():
+        if cls is MarkdownReader or not cls.enabled:
+            continue
+        for ext in cls.file_extensions:
+            if ext not in readers:
+                readers[ext] = _with_steps(cls)
     settings["READERS"] = readers
 
 
