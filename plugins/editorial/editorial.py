@@ -271,7 +271,7 @@ def report(pelican):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     phases.connect_step(check_source, phases.PRIORITY["content_rules"])
     signals.generator_init.connect(attach)
     signals.article_generator_context.connect(classify)

@@ -36,6 +36,7 @@ from markupsafe import escape
 from pelican import signals
 from pelican.generators import Generator
 
+from newsroom import phases
 from newsroom.build import BuildOnly, scratch_folder, update_with_folder
 
 logger = logging.getLogger(__name__)
@@ -221,7 +222,7 @@ def search_generator(pelican):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     signals.generator_init.connect(attach)
     signals.content_written.connect(record)
     signals.get_generators.connect(search_generator)

@@ -146,7 +146,7 @@ def headers_generator(pelican):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     # First step: the later ones (typography, seo …) get clean, escaped metadata.
     phases.connect_step(text_metadata, phases.PRIORITY["text_metadata"])
     signals.generator_init.connect(attach)

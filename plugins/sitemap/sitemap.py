@@ -20,6 +20,8 @@ from xml.sax.saxutils import escape, quoteattr
 from pelican import signals
 from pelican.generators import Generator
 
+from newsroom import phases
+
 from .config import validate
 
 logger = logging.getLogger(__name__)
@@ -203,7 +205,7 @@ def sitemap_generator(pelican):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     signals.generator_init.connect(attach)
     signals.content_written.connect(record)
     signals.get_generators.connect(sitemap_generator)
