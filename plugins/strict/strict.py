@@ -4,6 +4,10 @@ Pelican 4.12 reports a source it cannot read as "Could not process <file>"
 and hides the reason unless DEBUG is on. We log the reason first, with the
 file and line, and what to do.
 
+Problems repeated across sources also get one summary line per kind at the
+end, and the console is plain (cheap) where no one watches a terminal
+(``newsroom.logs``).
+
 Pelican's own ``--fatal warnings`` stops at the first problem with a
 traceback. With ``STRICT = True`` (publishconf.py) the build instead goes to
 the end, so every problem is reported, then fails with a non-zero exit and a
@@ -18,7 +22,7 @@ import os
 from pelican import signals
 from pelican.log import LimitFilter
 
-from newsroom import rules, sources
+from newsroom import logs, rules, sources
 from newsroom.build import BuildOnly
 
 logger = logging.getLogger(__name__)
@@ -87,6 +91,10 @@ def start(pelican):
     # own problems: forget the previous build's. (No public API for this.)
     LimitFilter._raised_messages.clear()
     LimitFilter._group_count.clear()
+    logs.use_plain_console()
+    kinds = logs.ProblemKinds()
+    logging.getLogger().addHandler(kinds)
+    pelican.settings["PROBLEM_KINDS"] = kinds
     if pelican.settings.get("STRICT"):
         counter = ProblemCounter()
         logging.getLogger().addHandler(counter)
@@ -94,6 +102,10 @@ def start(pelican):
 
 
 def finish(pelican):
+    kinds = pelican.settings.pop("PROBLEM_KINDS", None)
+    if kinds is not None:
+        logging.getLogger().removeHandler(kinds)
+        kinds.report()
     counter = pelican.settings.pop("STRICT_COUNTER", None)
     if counter is None:
         return
