@@ -33,6 +33,7 @@ PLUGINS = [
     "search",  # Pagefind index at the end of the build
     "assets",  # after every page generator: writes the fingerprinted files they used
     "sitemap",  # last: lists every page the others wrote
+    "outputs",  # removes what the previous build wrote and this one did not
 ]
 
 TIMEZONE = "Europe/Paris"
