@@ -20,9 +20,8 @@ import logging
 import os
 
 from pelican import signals
-from pelican.log import LimitFilter
 
-from newsroom import logs, rules, sources
+from newsroom import compat, logs, phases, rules, sources
 from newsroom.build import BuildOnly
 
 logger = logging.getLogger(__name__)
@@ -89,8 +88,7 @@ def start(pelican):
     # process, so with autoreload (or several builds in one process) a content
     # error would be reported by the first build only. Every build reports its
     # own problems: forget the previous build's. (No public API for this.)
-    LimitFilter._raised_messages.clear()
-    LimitFilter._group_count.clear()
+    compat.forget_logged_messages()
     logs.use_plain_console()
     kinds = logs.ProblemKinds()
     logging.getLogger().addHandler(kinds)
@@ -123,4 +121,4 @@ def finish(pelican):
 def register():
     signals.initialized.connect(start)
     signals.readers_init.connect(guard_readers)
-    signals.finalized.connect(finish)
+    phases.build_finished.connect(finish)
