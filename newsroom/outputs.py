@@ -49,6 +49,9 @@ logger = logging.getLogger(__name__)
 
 MANIFEST = ".newsroom-output.json"
 VERSION = 1
+#: Names of the ledger's own temporary files in the output folder.
+TEMPORARY = ".newsroom-output-tmp-"
+MARKER = ".newsroom-start-"
 #: Where a build keeps its ledger (Pelican settings).
 STATE_KEY = "OUTPUTS_LEDGER"
 
@@ -85,14 +88,28 @@ class OutputLedger(BuildOnly):
         self.claimed = set()
         self._previous = None
         os.makedirs(self.root, exist_ok=True)
+        self._remove_leftovers()
         # The start, on the file system's own clock (coarser than time.time()):
         # a file written from now on has a ctime no older than this marker's.
-        fd, marker = tempfile.mkstemp(prefix=".newsroom-start-", dir=self.root)
+        fd, marker = tempfile.mkstemp(prefix=MARKER, dir=self.root)
         try:
             self.start = os.fstat(fd).st_ctime_ns
         finally:
             os.close(fd)
             os.remove(marker)
+
+    def _remove_leftovers(self):
+        """Our own temporary files that a killed build left behind (by their names)."""
+        try:
+            names = os.listdir(self.root)
+        except OSError:
+            return
+        for name in names:
+            if name.startswith((TEMPORARY, MARKER)):
+                try:
+                    os.remove(os.path.join(self.root, name))
+                except OSError:
+                    pass
 
     # -- what the build keeps without writing it again --------------------------
 
@@ -206,7 +223,7 @@ class OutputLedger(BuildOnly):
                 "about": "files the last build wrote; the next build removes those it does "
                          "not write again (newsroom/outputs.py)",
                 "files": sorted(files)}
-        fd, temporary = tempfile.mkstemp(prefix=".newsroom-output-", dir=self.root)
+        fd, temporary = tempfile.mkstemp(prefix=TEMPORARY, dir=self.root)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, indent=0, ensure_ascii=False)
             fh.write("\n")

@@ -131,3 +131,14 @@ def test_a_link_out_of_the_folder_is_not_followed(tmp_path):
     ledger = outputs.OutputLedger(out)
     assert ledger.remove("link/page.html") is False
     assert (outside / "page.html").read_text() == "keep"
+
+
+def test_temporary_files_of_a_killed_build_are_removed_and_only_those(tmp_path):
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / f"{outputs.TEMPORARY}abc").write_text("{")
+    (out / f"{outputs.MARKER}def").write_text("")
+    (out / ".well-known").mkdir()
+    (out / ".htaccess").write_text("keep")
+    outputs.OutputLedger(out)
+    assert sorted(p.name for p in out.iterdir()) == [".htaccess", ".well-known"]
