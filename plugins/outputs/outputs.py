@@ -49,11 +49,12 @@ def validate(settings) -> dict:
 def start(pelican):
     settings = pelican.settings
     settings["OUTPUTS"] = config = validate(settings)
-    ledger = outputs.OutputLedger(settings["OUTPUT_PATH"], config["manifest"])
-    settings[outputs.STATE_KEY] = ledger
     run = pelican.run
 
     def run_then_tidy():
+        # A ledger per run: `pelican --autoreload` runs one Pelican object again and again.
+        ledger = outputs.OutputLedger(settings["OUTPUT_PATH"], config["manifest"])
+        settings[outputs.STATE_KEY] = ledger
         succeeded = False
         try:
             result = run()
