@@ -34,6 +34,7 @@ PLUGINS = [
     "search",  # Pagefind index, once every page is written
     "assets",  # the fingerprinted files the pages used, once every page is written
     "sitemap",  # every page the others wrote
+    "outputs",  # removes what the previous build wrote and this one did not
 ]
 
 TIMEZONE = "Europe/Paris"
