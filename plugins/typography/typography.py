@@ -1,13 +1,25 @@
-"""The ``TYPOGRAPHY`` setting and the receivers that apply the French rules.
+"""The ``TYPOGRAPHY`` setting and where the build applies the rules.
 
-``TYPOGRAPHY = {"languages": ["fr"]}`` (the default): articles and pages whose
-language (primary subtag: ``fr-CA`` counts as ``fr``) is listed get the rules
-of ``french.py`` on their body, their ``Summary`` and their title. Other
-languages are left untouched.
+``TYPOGRAPHY = {}`` (the default) gives every language its typography
+(``rules.py``): quotation marks from CLDR, the ``’`` apostrophe, and the spacing
+rules of languages that have some (French). Keys:
 
-Titles are changed once, when the object is created, so every later reader of
-``article.title`` (HTML pages, JSON-LD, listings) shows the same typographed
-text; the feed writer is the one exception, handled in ``retype_feed``.
+* ``languages``: ``None`` (every language) or the list of languages that get
+  typography (``[]`` turns it off);
+* ``quotes``: ``{lang: "«»‹›"}`` replaces CLDR's marks for a language;
+* ``apostrophe``: ``{lang: "’"}`` (``None``: keep ``'``);
+* ``spacing``: ``{lang: {"before": {"?": "\\u202f"}, "inside": {"«»": "\\u202f"}}}``
+  replaces ``rules.SPACING`` for a language.
+
+Applied to:
+
+* bodies, titles and summaries of articles and pages, once, as each source is
+  read (``typeset``, a pipeline step: every later reader of ``title``,
+  ``summary`` and ``content`` — pages, listings, feeds, JSON-LD — sees the
+  same text);
+* the theme's strings: each translated string of the catalogs, in its
+  language, when the multilingual plugin compiles them (``typeset_string``,
+  an ``I18N_STRING_FILTERS`` entry); Jinja escapes them afterwards.
 """
 
 from __future__ import annotations
@@ -17,16 +29,55 @@ import logging
 from markupsafe import Markup
 from pelican import signals
 
-from .french import french_html, french_soup, french_text, primary
+from .rules import normal
+from .tree import typeset_html, typeset_plain, typeset_soup
 
 logger = logging.getLogger(__name__)
 
 SETTING = "TYPOGRAPHY"
-DEFAULTS = {"languages": ["fr"]}
+DEFAULTS = {"languages": None, "quotes": {}, "apostrophe": {}, "spacing": {}}
 
 
 class ConfigurationError(Exception):
     """The TYPOGRAPHY setting is wrong; the message says what to write instead."""
+
+
+def _per_language(config, key, check, example):
+    value = config[key]
+    if not isinstance(value, dict) or not all(isinstance(k, str) and k for k in value):
+        raise ConfigurationError(f"{SETTING}[{key!r}] must be a dict by language, e.g. "
+                                 f"{{'fr': {example}}}; got {value!r}")
+    for lang, item in value.items():
+        problem = check(item)
+        if problem:
+            raise ConfigurationError(f"{SETTING}[{key!r}][{lang!r}]: {problem}; got {item!r} "
+                                     f"(example: {example})")
+    return {normal(lang): item for lang, item in value.items()}
+
+
+def _check_quotes(value):
+    if not isinstance(value, str) or len(value) != 4:
+        return "4 characters: opening, closing, nested opening, nested closing"
+    return None
+
+
+def _check_apostrophe(value):
+    if value is not None and (not isinstance(value, str) or len(value) != 1):
+        return "one character, or None to keep ' as typed"
+    return None
+
+
+def _check_spacing(value):
+    if not isinstance(value, dict) or set(value) - {"before", "inside"}:
+        return "a dict with the keys 'before' and/or 'inside'"
+    before, inside = value.get("before", {}), value.get("inside", {})
+    if not isinstance(before, dict) or not all(
+            isinstance(k, str) and len(k) == 1 and isinstance(v, str) for k, v in before.items()):
+        return "'before' maps one sign to the space before it"
+    if not isinstance(inside, dict) or not all(
+            isinstance(k, str) and len(k) == 2 and isinstance(v, str) for k, v in inside.items()):
+        return "'inside' maps a pair of marks (opening, closing) to the space inside them"
+    return None
 
 
 def validate(settings) -> dict:
@@ -36,81 +87,62 @@ def validate(settings) -> dict:
         value = {}
     if not isinstance(value, dict):
         raise ConfigurationError(
-            f"{SETTING} must be a dict, e.g. {SETTING} = {{'languages': ['fr']}}; got {value!r}"
-        )
+            f"{SETTING} must be a dict, e.g. {SETTING} = {{'languages': ['fr', 'en']}}; "
+            f"got {value!r}")
     unknown = set(value) - set(DEFAULTS)
     if unknown:
         raise ConfigurationError(
-            f"{SETTING}: unknown key(s) {sorted(unknown)}; allowed: {sorted(DEFAULTS)}"
-        )
+            f"{SETTING}: unknown key(s) {sorted(unknown)}; allowed: {sorted(DEFAULTS)}")
     config = {**DEFAULTS, **value}
     languages = config["languages"]
-    if isinstance(languages, str) or not isinstance(languages, (list, tuple)) or not all(
-        isinstance(code, str) and code for code in languages
-    ):
-        raise ConfigurationError(
-            f"{SETTING}['languages'] must be a list of language codes, e.g. ['fr']; "
-            f"got {languages!r}"
-        )
-    config["languages"] = [primary(code) for code in languages]
+    if languages is not None:
+        if isinstance(languages, str) or not isinstance(languages, (list, tuple)) or not all(
+                isinstance(code, str) and code for code in languages):
+            raise ConfigurationError(
+                f"{SETTING}['languages'] must be None (every language) or a list of language "
+                f"codes, e.g. ['fr', 'en']; got {languages!r}")
+        config["languages"] = [normal(code) for code in languages]
+    config["quotes"] = _per_language(config, "quotes", _check_quotes, "'«»“”'")
+    config["apostrophe"] = _per_language(config, "apostrophe", _check_apostrophe, "'’'")
+    config["spacing"] = _per_language(config, "spacing", _check_spacing,
+                                      "{'before': {'?': '\\u202f'}, 'inside': {'«»': '\\u202f'}}")
     return config
 
 
-def configure(pelican):
-    pelican.settings[SETTING] = validate(pelican.settings)
-    pelican.settings.setdefault("PIPELINE_STEPS", []).append(typeset)
-
-
-def _languages(settings):
+def _config(settings):
     config = settings.get(SETTING)
-    if not isinstance(config, dict) or "languages" not in config:
-        config = DEFAULTS
-    return tuple(config["languages"])
+    return config if isinstance(config, dict) and "spacing" in config else validate(settings)
+
+
+def configure(pelican):
+    settings = pelican.settings
+    settings[SETTING] = validate(settings)
+    settings.setdefault("PIPELINE_STEPS", []).append(typeset)
+    settings.setdefault("I18N_STRING_FILTERS", []).append(typeset_string)
 
 
 def typeset(doc):
-    """Pipeline step: typeset a French source's title, summary and body, once, as it is read.
+    """Pipeline step: typeset a source's title, summary and body, once, as it is read.
 
-    Done at read time (on the pipeline's single parse of the body), so every
-    later reader of ``title``, ``summary`` and ``content`` — pages, listings,
-    feeds, JSON-LD — sees the same typographed text.
+    Adapter on the current ``PIPELINE_STEPS`` API (a BeautifulSoup parse of the
+    body): the body goes through ``typeset_tree`` like a Markdown tree would.
     """
-    languages = _languages(doc.settings)
-    if primary(doc.lang) not in languages:
-        return
+    config = _config(doc.settings)
     title = doc.metadata.get("title")
     if isinstance(title, str):
-        doc.metadata["title"] = type(title)(french_text(str(title))) if isinstance(title, Markup) \
-            else french_text(title)
+        new = typeset_plain(str(title), doc.lang, config)
+        doc.metadata["title"] = type(title)(new) if isinstance(title, Markup) else new
     summary = doc.metadata.get("summary")
     if isinstance(summary, str):
-        doc.metadata["summary"] = Markup(french_html(str(summary), languages))
-    if french_soup(doc.soup, languages):
+        doc.metadata["summary"] = Markup(typeset_html(str(summary), doc.lang, config))
+    if typeset_soup(doc.soup, doc.lang, config):
         doc.changed = True
 
 
-def retype_feed(context, feed):
-    """Give feed entries the typographed title again.
-
-    Pelican's feed writer passes every title through ``Markup.striptags()``,
-    which turns every kind of space, no-break ones included, into a plain
-    space. We map each entry back to its article's title (``feed_generated`` is
-    the documented hook for changing a feed before it is written).
-    """
-    languages = _languages(context)
-    feed_lang = feed.feed.get("language")
-    titles = {}
-    for article in context.get("articles", []):
-        lang = primary(getattr(article, "lang", ""))
-        if lang not in languages or (feed_lang and lang != primary(feed_lang)):
-            continue
-        stripped = str(Markup(article.title).striptags())
-        if stripped != article.title:
-            titles.setdefault(stripped, article.title)
-    for item in feed.items:
-        item["title"] = titles.get(item["title"], item["title"])
+def typeset_string(text, lang, settings):
+    """``I18N_STRING_FILTERS`` entry: a translated theme string in its language's typography."""
+    return typeset_plain(text, lang, _config(settings))
 
 
 def register():
     signals.initialized.connect(configure)
-    signals.feed_generated.connect(retype_feed)
