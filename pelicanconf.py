@@ -27,6 +27,7 @@ PLUGINS = [
     "share",
     "newsletter",
     "seo",
+    "notices",  # "Updated …", corrections on articles, /corrections/ per language
     "article_extras",
     "editorial",  # drafts/scheduled, content rules, translation status, live reload
     "security",  # metadata as text, safe slugs; CSP and _headers in publish builds

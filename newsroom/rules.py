@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
+from . import corrections as corrections_mod
 from . import sources as src_mod
 
 ERROR = "error"
@@ -508,10 +509,29 @@ def outside_paths(source, ctx):
                      "never reads it", fix, ERROR, "outside_paths")]
 
 
+#: Keys an editor may repeat: each line is one more value.
+REPEATABLE_KEYS = (corrections_mod.KEY,)
+
+
 def duplicate_fields(source, ctx):
     return [_problem(source, f.line, f"{f.key} is given twice (line {source.line(f.key)} is used)",
                      "keep one of the two lines", WARNING, "duplicate_fields")
-            for f in source.duplicates]
+            for f in source.duplicates if f.key.lower() not in REPEATABLE_KEYS]
+
+
+def invalid_correction(source, ctx):
+    """``Correction:`` lines the build cannot read (see ``newsroom.corrections``)."""
+    tz = ctx.tz if ctx else ZoneInfo("UTC")
+    fields = [f for f in (source.fields.get(corrections_mod.KEY), *source.duplicates)
+              if f is not None and f.key.lower() == corrections_mod.KEY]
+    problems = []
+    for item in sorted(fields, key=lambda f: f.line):
+        for offset, line in enumerate(item.value.split("\n")):
+            _, problem, fix = corrections_mod.parse(line, tz)
+            if problem:
+                problems.append(_problem(source, item.line + offset, problem, fix, ERROR,
+                                         "invalid_correction"))
+    return problems
 
 
 # -- rules across files --------------------------------------------------------
@@ -580,6 +600,7 @@ FILE_RULES = {
     "invalid_status": invalid_status,
     "leftover_original": leftover_original,
     "duplicate_fields": duplicate_fields,
+    "invalid_correction": invalid_correction,
 }
 
 #: The per-file rules the editorial plugin runs during a build. The others are
@@ -604,6 +625,7 @@ BUILD_RULES = (
     "summary_too_long",
     "unknown_category",
     "leftover_original",
+    "invalid_correction",
 )
 
 

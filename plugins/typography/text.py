@@ -207,7 +207,9 @@ class _Stream:
             changes[start] = q.start if primary else q.alternate_start
             changes[end] = q.end if primary else q.alternate_end
         if rules.apostrophe:
-            apostrophes.extend(index for index, kind in unmatched if kind == "'")
+            # a single quote that closes nothing, attached to a word: "'tis", "students'"
+            apostrophes.extend(index for index, kind in unmatched if kind == "'" and (
+                (self._char(index + 1) or " ").isalnum() or (self._char(index - 1) or " ").isalnum()))
             changes.update(dict.fromkeys(apostrophes, rules.apostrophe))
         self._set(changes)
 

@@ -35,6 +35,8 @@ from .tree import typeset_html, typeset_plain, typeset_soup
 logger = logging.getLogger(__name__)
 
 SETTING = "TYPOGRAPHY"
+#: Other text metadata shown to readers (``Correction:`` lines, see newsroom.corrections).
+TEXT_KEYS = ("correction",)
 DEFAULTS = {"languages": None, "quotes": {}, "apostrophe": {}, "spacing": {}}
 
 
@@ -135,6 +137,12 @@ def typeset(doc):
     summary = doc.metadata.get("summary")
     if isinstance(summary, str):
         doc.metadata["summary"] = Markup(typeset_html(str(summary), doc.lang, config))
+    for key in TEXT_KEYS:  # text metadata shown on the page (a list when repeated)
+        value = doc.metadata.get(key)
+        if isinstance(value, str):
+            doc.metadata[key] = typeset_plain(value, doc.lang, config)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            doc.metadata[key] = [typeset_plain(v, doc.lang, config) for v in value]
     if typeset_soup(doc.soup, doc.lang, config):
         doc.changed = True
 
