@@ -30,7 +30,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from .rules import normal
-from .tree import typeset_html, typeset_plain, typeset_soup
+from .tree import typeset_html, typeset_plain, typeset_soup, typeset_tree
 
 logger = logging.getLogger(__name__)
 
@@ -116,18 +116,25 @@ def _config(settings):
     return config if isinstance(config, dict) and "spacing" in config else validate(settings)
 
 
+try:  # the build engine's tree steps (branch engine, newsroom/phases.py)
+    from newsroom import phases
+except ImportError:  # pragma: no cover - until it is merged: PIPELINE_STEPS
+    phases = None
+
+
 def configure(pelican):
     settings = pelican.settings
     settings[SETTING] = validate(settings)
-    settings.setdefault("PIPELINE_STEPS", []).append(typeset)
+    if phases is None:
+        settings.setdefault("PIPELINE_STEPS", []).append(typeset)
     settings.setdefault("I18N_STRING_FILTERS", []).append(typeset_string)
 
 
 def typeset(doc):
     """Pipeline step: typeset a source's title, summary and body, once, as it is read.
 
-    Adapter on the current ``PIPELINE_STEPS`` API (a BeautifulSoup parse of the
-    body): the body goes through ``typeset_tree`` like a Markdown tree would.
+    The body is Markdown's element tree (``doc.root``, build engine) or, on the
+    ``PIPELINE_STEPS`` API, its BeautifulSoup parse mirrored as one (``typeset_soup``).
     """
     config = _config(doc.settings)
     title = doc.metadata.get("title")
@@ -143,7 +150,10 @@ def typeset(doc):
             doc.metadata[key] = typeset_plain(value, doc.lang, config)
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
             doc.metadata[key] = [typeset_plain(v, doc.lang, config) for v in value]
-    if typeset_soup(doc.soup, doc.lang, config):
+    root = getattr(doc, "root", None)  # Markdown's tree (build engine)
+    if root is not None:
+        typeset_tree(root, doc.lang, config)
+    elif typeset_soup(doc.soup, doc.lang, config):  # current pipeline: its BeautifulSoup parse
         doc.changed = True
 
 
@@ -154,3 +164,5 @@ def typeset_string(text, lang, settings):
 
 def register():
     signals.initialized.connect(configure)
+    if phases is not None:
+        phases.connect_step(typeset, phases.PRIORITY["typography"])
