@@ -215,6 +215,24 @@ def test_markdown_tree():
     assert soup.abbr["title"] == "Un titre ?"
     assert second.get_text() == "Un \"vrai\" guillemet et print(\"l'a\")."
     assert soup.pre.get_text() == "x = \"a\" ; y = 'b'\n"
+    # raw inline tags are placeholders: with the stash, their language and code still count
+    stash = []
+
+    class Stashed(Treeprocessor):
+        def run(self, root):
+            blocks = self.md.htmlStash.rawHtmlBlocks
+            typeset_tree(root, "fr", raw_html=lambda i: blocks[i])
+            stash.append(True)
+
+    class StashExtension(markdown.Extension):
+        def extendMarkdown(self, md):
+            md.treeprocessors.register(Stashed(md), "typography", 15)
+
+    raw = ('Il dit : <span lang="en">"Hi!" it\'s</span> puis "oui" ! '
+           '<kbd>"x" ?</kbd> fin !')
+    out = BeautifulSoup(markdown.markdown(raw, extensions=[StashExtension()]), "html.parser")
+    assert stash and out.p.get_text() == (f"Il dit{S}: “Hi!” it’s puis «{N}oui{N}»{N}! "
+                                          f"\"x\" ? fin{N}!")
     link = soup.select_one("li a")
     assert link.get_text() == f"lien «{N}cité{N}»"
     assert link["href"] == "https://example.org/l'a?x=1"

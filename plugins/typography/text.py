@@ -36,9 +36,9 @@ ENDERS = frozenset(")]}»›\"'’”“‘.,…*")
 #: A sign right after one of these gets no space: "(?)".
 OPENERS = frozenset("([{«‹“‘„‚")
 #: Before an opening quote: a space, the start, or one of these.
-QUOTE_OPEN_CONTEXT = frozenset("([{«‹“‘„‚—–-/\"'’")
+QUOTE_OPEN_CONTEXT = frozenset("([{«‹“‘„‚—–-/\"'’\x03")  # \x03: end of a Markdown placeholder
 #: After a closing quote: a space, the end, or one of these.
-QUOTE_CLOSE_CONTEXT = frozenset(")]}»›”“’.,;:!?…—–-/*\"'")
+QUOTE_CLOSE_CONTEXT = frozenset(")]}»›”“’.,;:!?…—–-/*\"'\x02")  # \x02: start of one
 URL_LIKE = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.\-]*://|\bwww\.|\bmailto:|\btel:)[^\s«»<>]*")
 STRAIGHT = re.compile("[\"']")
 #: After an apostrophe between a letter and one of these: "l'« exascale »".

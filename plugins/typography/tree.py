@@ -55,21 +55,33 @@ def typeset_plain(text: str, lang, config=None) -> str:
     return typeset_text(text, rules_for(lang, config))
 
 
-def typeset_tree(root: ET.Element, lang, config=None) -> bool:
+def typeset_tree(root: ET.Element, lang, config=None, raw_html=None) -> bool:
     """Typeset the text of ``root`` and its descendants in place; True if a text changed.
 
     ``lang`` is the document's language; ``config`` the validated ``TYPOGRAPHY``
-    setting (see ``typography.validate``).
+    setting (see ``typography.validate``). ``raw_html(i)``, if given, returns the
+    HTML Markdown stashed as placeholder ``i``: an inline start or end tag the
+    editor wrote (``<span lang="en">``, ``<kbd>``) then sets the language, or
+    protects the text, up to its end tag, as an element of the tree would.
     """
     segments, slots = [], []  # slots: (element, "text"|"tail", [segment indices])
+    raw_open = []  # [(tag, lang or None)] of stashed start tags still open
 
     def add(element, attr, text, lang_here):
         if not text:
             return
         indices = []
         for piece, opaque in _pieces(text):
+            piece_lang = None if opaque else lang_here
+            if opaque and raw_html is not None:
+                _raw_tag(raw_html, piece, raw_open, segments)
+            elif piece_lang is not None and raw_open:
+                if any(tag in SKIP_TAGS for tag, _ in raw_open):
+                    piece_lang = None
+                else:
+                    piece_lang = next((code for _, code in reversed(raw_open) if code), lang_here)
             indices.append(len(segments))
-            segments.append((piece, None if opaque else lang_here))
+            segments.append((piece, piece_lang))
         slots.append((element, attr, indices))
 
     def walk(element, lang_here):
@@ -103,6 +115,37 @@ def typeset_tree(root: ET.Element, lang, config=None) -> bool:
             setattr(element, attr, new)
             changed = True
     return changed
+
+
+START_TAG = re.compile(r"<([a-zA-Z][\w-]*)((?:\s[^<>]*)?)>\Z")
+END_TAG = re.compile(r"</([a-zA-Z][\w-]*)\s*>\Z")
+LANG_ATTR = re.compile(r"""\blang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+STASH_INDEX = re.compile("\x02wzxhzdk:(\\d+)\x03")
+
+
+def _raw_tag(raw_html, placeholder, raw_open, segments):
+    """Follow a stashed inline tag: push a start tag, pop at its end tag."""
+    match = STASH_INDEX.fullmatch(placeholder)
+    html = raw_html(int(match.group(1))) if match else None
+    if not isinstance(html, str):
+        return
+    html = html.strip()
+    start, end = START_TAG.match(html), END_TAG.match(html)
+    if start and not html.endswith("/>"):
+        tag = start.group(1).lower()
+        found = LANG_ATTR.search(start.group(2) or "")
+        code = next((g for g in found.groups() if g), None) if found else None
+        raw_open.append((tag, normal(code) if code else None))
+        if tag in BLOCK_TAGS:
+            segments.append(None)
+    elif end:
+        tag = end.group(1).lower()
+        for i in range(len(raw_open) - 1, -1, -1):
+            if raw_open[i][0] == tag:
+                del raw_open[i:]
+                break
+        if tag in BLOCK_TAGS:
+            segments.append(None)
 
 
 def _pieces(text):

@@ -152,7 +152,7 @@ def typeset(doc):
             doc.metadata[key] = [typeset_plain(v, doc.lang, config) for v in value]
     root = getattr(doc, "root", None)  # Markdown's tree (build engine)
     if root is not None:
-        typeset_tree(root, doc.lang, config)
+        typeset_tree(root, doc.lang, config, getattr(doc, "raw_html", None))
     elif typeset_soup(doc.soup, doc.lang, config):  # current pipeline: its BeautifulSoup parse
         doc.changed = True
 
