@@ -178,3 +178,15 @@ def test_lint_and_build_report_bad_corrections(tmp_path, capsys, monkeypatch):
         assert any(e.startswith(line) for e in errors), errors
     notes = site.soup("2026/11/erreurs/").select("aside.corrections li")
     assert [li.get_text() for li in notes] == [f"Corrigé{S}: Une correction valable."]
+
+
+def test_sample_site_corrected_article(sample_site):
+    soup = sample_site.soup("2025/04/rgpd-minimisation/")
+    assert soup.select_one("p.updated").get_text() == "Mis à jour le 10 avril 2025 à 14:30"
+    note = soup.select_one("aside.corrections li").get_text()
+    assert note == (f"Corrigé le 10 avril 2025{S}: Une version précédente situait ce principe à "
+                    f"l’article 6 du RGPD{N}; il figure à l’article 5.")
+    listed = [a["href"] for a in sample_site.soup("corrections/").select("ul.corrected h2 a")]
+    assert listed == ["/2025/04/rgpd-minimisation/"]
+    en = [a["href"] for a in sample_site.soup("en/corrections/").select("ul.corrected h2 a")]
+    assert en == ["/en/2025/04/rgpd-minimisation/"]

@@ -17,6 +17,7 @@ French has no space before ``; ! ?``::
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from .cldr import Quotes, quotes
@@ -75,14 +76,26 @@ def _lookup(table, code, default=None):
 def rules_for(code, config=None) -> Rules:
     """The rules of language ``code`` under a validated ``TYPOGRAPHY`` setting."""
     config = config or {}
-    marks = _lookup(config.get("quotes"), code)
-    spacing = _lookup(config.get("spacing"), code)
+    # Called for every text of every document: memoised on the language and the
+    # parts of the setting that make the rules (small dicts, usually empty).
+    spacing = tuple((lang, tuple(sorted(value.get("before", {}).items())),
+                     tuple(sorted(value.get("inside", {}).items())))
+                    for lang, value in sorted((config.get("spacing") or {}).items()))
+    return _rules_for(str(code), tuple(sorted((config.get("quotes") or {}).items())),
+                      tuple(sorted((config.get("apostrophe") or {}).items())), spacing)
+
+
+@functools.lru_cache(maxsize=256)
+def _rules_for(code, quotes_setting, apostrophe_setting, spacing_setting) -> Rules:
+    marks = _lookup(dict(quotes_setting), code)
+    spacing = _lookup({lang: {"before": dict(before), "inside": dict(inside)}
+                       for lang, before, inside in spacing_setting}, code)
     if spacing is None:
         spacing = _lookup(SPACING, code, {})
     return Rules(
         lang=normal(code),
         quotes=Quotes.from_string(marks) if marks else quotes(normal(code)),
-        apostrophe=_lookup(config.get("apostrophe"), code, APOSTROPHE),
+        apostrophe=_lookup(dict(apostrophe_setting), code, APOSTROPHE),
         before=dict(spacing.get("before", {})),
         inside=dict(spacing.get("inside", {})),
     )

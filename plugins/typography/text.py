@@ -72,6 +72,16 @@ def typeset_text(text: str, rules: Rules) -> str:
     return retype([(text, True)], rules)[0]
 
 
+def _maybe_url(text):
+    """A cheap test before URL_LIKE (a slow search over every word)."""
+    if "://" in text:
+        return True
+    if ":" not in text and "." not in text:
+        return False
+    low = text.lower()
+    return "www." in low or "mailto:" in low or "tel:" in low
+
+
 def _url_mask(text):
     mask = [False] * len(text)
     for match in URL_LIKE.finditer(text):
@@ -95,7 +105,7 @@ class _Stream:
             text, can_edit = segment
             chars.append(text)
             owner.extend([index] * len(text))
-            if can_edit and URL_LIKE.search(text):
+            if can_edit and _maybe_url(text) and URL_LIKE.search(text):
                 editable.extend([not protected for protected in _url_mask(text)])
             else:
                 editable.extend([can_edit] * len(text))
@@ -104,8 +114,9 @@ class _Stream:
         self.editable = editable
         self.before = {}  # index -> text inserted before that character
         self.after = {}  # index -> text inserted after it
-        self.replace = {}  # index -> replacement character
+        self.replace = {}  # index -> replacement space (spacing rules)
         self.delete = set()
+        self.retyped = set()  # segments whose characters the quote rules replaced (in self.text)
         self.starts = {}
         self.boundaries = []  # indices of the block boundaries, in order
         offset = 0
@@ -154,7 +165,7 @@ class _Stream:
             for index, char in changes.items():
                 chars[index] = char
             self.text = "".join(chars)
-            self.replace.update(changes)
+            self.retyped.update(self.owner[index] for index in changes)
 
     # -- quotes and apostrophes ---------------------------------------------
     def quotes(self, rules: Rules):
@@ -263,7 +274,7 @@ class _Stream:
     def rebuild(self, texts):
         """New texts of the segments; only segments with an edit are rebuilt."""
         edited = set(self.before) | set(self.after) | set(self.replace) | self.delete
-        touched = {self.owner[index] for index in edited} - {None}
+        touched = ({self.owner[index] for index in edited} | self.retyped) - {None}
         result = list(texts)
         if not touched:
             return result
@@ -271,11 +282,11 @@ class _Stream:
         for index in edited:
             by_owner.setdefault(self.owner[index], []).append(index)
         for n in touched:
-            # Copy the untouched stretches as slices; only edited places are
-            # handled one by one.
+            # Copy the untouched stretches as slices (quote marks are already in
+            # them); only the places where spaces change are handled one by one.
             out, start = [], self.starts[n]
             position = start
-            for index in sorted(by_owner[n]):
+            for index in sorted(by_owner.get(n, ())):
                 out.append(self.text[position:index])
                 out.append(self.before.get(index, ""))
                 if index not in self.delete:

@@ -106,7 +106,11 @@ def typeset_tree(root: ET.Element, lang, config=None, raw_html=None) -> bool:
     for code in sorted(languages):
         if not enabled(code, config):
             continue
-        view = [None if s is None else (texts[i], s[1] == code) for i, s in enumerate(segments)]
+        if len(languages) == 1:  # the usual case: one language, editable = not protected
+            view = [s if s is None or s[1] is None else (s[0], True) for s in segments]
+        else:
+            view = [None if s is None else (texts[i], s[1] == code)
+                    for i, s in enumerate(segments)]
         texts = retype(view, rules_for(code, config))
     changed = False
     for element, attr, indices in slots:
