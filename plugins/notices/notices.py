@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_time
+from jinja2 import pass_context
 from pelican import signals
 from pelican.contents import Article
 from pelican.generators import Generator
@@ -87,13 +88,13 @@ def localtime(value, code):
     return format_time(value, "short", tzinfo=value.tzinfo, locale=_locale(code))
 
 
+@pass_context
+def notice_time(ctx, value):
+    """Jinja filter ``localtime``: the short time of ``value`` in the page's language."""
+    return localtime(value, _page_code(ctx))
+
+
 def install(generator):
-    from jinja2 import pass_context
-
-    @pass_context
-    def notice_time(ctx, value):
-        return localtime(value, _page_code(ctx))
-
     generator.env.filters["localtime"] = notice_time
 
 

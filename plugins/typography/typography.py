@@ -24,15 +24,11 @@ Applied to:
 
 from __future__ import annotations
 
-import logging
-
 from markupsafe import Markup
 from pelican import signals
 
 from .rules import normal
 from .tree import typeset_html, typeset_plain, typeset_soup, typeset_tree
-
-logger = logging.getLogger(__name__)
 
 SETTING = "TYPOGRAPHY"
 #: Other text metadata shown to readers (``Correction:`` lines, see newsroom.corrections).
