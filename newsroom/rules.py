@@ -317,6 +317,25 @@ def date_without_offset(source, ctx):
     return problems
 
 
+def modified_before_date(source, ctx):
+    """A Modified earlier than Date: no "Updated" notice is shown, and feeds,
+    sitemaps and JSON-LD would carry a modification before the publication."""
+    if not source.has("modified") or not source.has("date"):
+        return []
+    try:
+        date, _ = src_mod.parse_date(source.get("date"), ctx.tz)
+        modified, _ = src_mod.parse_date(source.get("modified"), ctx.tz)
+    except ValueError:
+        return []  # invalid_date reports it
+    if modified >= date:
+        return []
+    return [_problem(
+        source, source.line("modified"),
+        f"Modified {source.get('modified')!r} is before Date {source.get('date')!r}",
+        "write when the article was last changed (after its Date), or remove the line",
+        WARNING, "modified_before_date")]
+
+
 def unknown_language(source, lang, languages):
     """The file's language (name or 'Lang:') is not one the site publishes."""
     if lang in languages:
@@ -592,6 +611,7 @@ FILE_RULES = {
     "missing_metadata": missing_metadata,
     "invalid_date": invalid_date,
     "date_without_offset": date_without_offset,
+    "modified_before_date": modified_before_date,
     "language_mismatch": language_mismatch,
     "images_without_alt": images_without_alt,
     "missing_link_targets": missing_link_targets,
@@ -619,6 +639,7 @@ BUILD_RULES = (
     "inline_code",
     "missing_metadata",
     "date_without_offset",
+    "modified_before_date",
     "language_mismatch",
     "images_without_alt",
     "missing_link_targets",
