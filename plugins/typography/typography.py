@@ -14,7 +14,7 @@ rules of languages that have some (French). Keys:
 Applied to:
 
 * bodies, titles and summaries of articles and pages, once, as each source is
-  read (``typeset``, a pipeline step: every later reader of ``title``,
+  read (``typeset``, a document step on Markdown's tree: every later reader of ``title``,
   ``summary`` and ``content`` — pages, listings, feeds, JSON-LD — sees the
   same text);
 * the theme's strings: each translated string of the catalogs, in its
@@ -27,8 +27,10 @@ from __future__ import annotations
 from markupsafe import Markup
 from pelican import signals
 
+from newsroom import phases
+
 from .rules import normal
-from .tree import typeset_html, typeset_plain, typeset_soup, typeset_tree
+from .tree import typeset_html, typeset_plain, typeset_tree
 
 SETTING = "TYPOGRAPHY"
 #: Other text metadata shown to readers (``Correction:`` lines, see newsroom.corrections).
@@ -112,25 +114,19 @@ def _config(settings):
     return config if isinstance(config, dict) and "spacing" in config else validate(settings)
 
 
-try:  # the build engine's tree steps (branch engine, newsroom/phases.py)
-    from newsroom import phases
-except ImportError:  # pragma: no cover - until it is merged: PIPELINE_STEPS
-    phases = None
-
-
 def configure(pelican):
     settings = pelican.settings
     settings[SETTING] = validate(settings)
-    if phases is None:
-        settings.setdefault("PIPELINE_STEPS", []).append(typeset)
     settings.setdefault("I18N_STRING_FILTERS", []).append(typeset_string)
 
 
 def typeset(doc):
-    """Pipeline step: typeset a source's title, summary and body, once, as it is read.
+    """Document step: typeset a source's title, summary and body, once, as it is read.
 
-    The body is Markdown's element tree (``doc.root``, build engine) or, on the
-    ``PIPELINE_STEPS`` API, its BeautifulSoup parse mirrored as one (``typeset_soup``).
+    The body is Markdown's element tree (``doc.root``); inline tags the editor
+    wrote as raw HTML are followed through Markdown's stash (``doc.raw_html``).
+    Every later reader of ``title``, ``summary`` and ``content`` — pages,
+    listings, feeds, JSON-LD — sees the same text.
     """
     config = _config(doc.settings)
     title = doc.metadata.get("title")
@@ -146,11 +142,7 @@ def typeset(doc):
             doc.metadata[key] = typeset_plain(value, doc.lang, config)
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
             doc.metadata[key] = [typeset_plain(v, doc.lang, config) for v in value]
-    root = getattr(doc, "root", None)  # Markdown's tree (build engine)
-    if root is not None:
-        typeset_tree(root, doc.lang, config, getattr(doc, "raw_html", None))
-    elif typeset_soup(doc.soup, doc.lang, config):  # current pipeline: its BeautifulSoup parse
-        doc.changed = True
+    typeset_tree(doc.root, doc.lang, config, doc.raw_html)
 
 
 def typeset_string(text, lang, settings):
@@ -160,5 +152,4 @@ def typeset_string(text, lang, settings):
 
 def register():
     signals.initialized.connect(configure)
-    if phases is not None:
-        phases.connect_step(typeset, phases.PRIORITY["typography"])
+    phases.connect_step(typeset, phases.PRIORITY["typography"])
