@@ -11,8 +11,8 @@ stash (inline raw HTML, entities, escapes: ``\\x02…\\x03``) are kept as they a
 an editor who wants a straight quote in text types ``&quot;``.
 
 ``typeset_soup`` applies the same function to a parsed BeautifulSoup fragment
-(the build's current pipeline steps, summaries): the soup is mirrored as an
-element tree, typeset, and the changed strings written back.
+(an HTML ``Summary:``, which is not in the body's tree): the soup is mirrored
+as an element tree, typeset, and the changed strings written back.
 """
 
 from __future__ import annotations
