@@ -36,7 +36,7 @@ from markupsafe import escape
 from pelican import signals
 from pelican.generators import Generator
 
-from newsroom import outputs
+from newsroom import outputs, phases
 from newsroom.build import BuildOnly, scratch_folder, update_with_folder
 
 logger = logging.getLogger(__name__)
@@ -101,6 +101,9 @@ def record(path, context):
 
 class SearchGenerator(Generator):
     """Indexes the search copies once every article page is written."""
+
+    #: Written after every page (newsroom/phases.py), wherever the plugin is in PLUGINS.
+    phase = "newsroom.pages_written"
 
     def generate_context(self):
         pass
@@ -238,7 +241,7 @@ def search_generator(pelican):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     signals.generator_init.connect(attach)
     signals.content_written.connect(record)
     signals.get_generators.connect(search_generator)
