@@ -186,6 +186,10 @@ def steps_on_html(reader, path, content, metadata, steps):
 
 def _with_steps(base):
     """Reader class ``base`` (not Markdown) with the document steps after its read."""
+    name = f"Steps{base.__name__}"
+    known = globals().get(name)
+    if isinstance(known, type) and known.__mro__[1] is base:
+        return known  # one class per reader (and per process): see below
 
     def read(self, source_path):
         content, metadata = base.read(self, source_path)
@@ -196,7 +200,13 @@ def _with_steps(base):
                 metadata[NOTES_KEY] = [tuple(note) for note in notes]
         return content, metadata
 
-    return type(base.__name__, (base,), {"read": read, "newsroom_steps": True})
+    cls = type(base.__name__, (base,), {"read": read, "newsroom_steps": True})
+    # The settings hold it (READERS), and the content cache pickles the settings with
+    # every article's category and tags: a class pickles by module and name, so it
+    # must be found there (under a name of its own), or no cache is ever saved.
+    cls.__qualname__ = cls.__name__ = name
+    globals()[name] = cls
+    return cls
 
 
 def use_steps_reader(pelican):
