@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 
 import yaml
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, build
 
 
 def workflow():
@@ -155,3 +157,88 @@ def test_deploy_targets_refuse_a_site_that_fails_the_check(tmp_path):
         assert "check: FAILED" in result.stdout, target
         assert "rsync -avz" not in result.stdout and "ghp-import" not in result.stdout
     assert not dest.exists()
+
+
+def test_source_times_come_back_only_for_unchanged_bytes(tmp_path):
+    """A checkout resets modification times; the content cache matches sources by them."""
+    (tmp_path / "content" / "2026").mkdir(parents=True)
+    same, edited, added = (tmp_path / "content" / "2026" / n for n in ("a.fr.md", "b.fr.md", "c.fr.md"))
+    same.write_text("Title: A\n")
+    edited.write_text("Title: B\n")
+    os.utime(same, ns=(1_000_000_000, 1_000_000_000))
+    os.utime(edited, ns=(2_000_000_000, 2_000_000_000))
+    script = str(ROOT / ".ci/source-mtimes")
+    subprocess.run([script, "save", "cache", "content"], cwd=tmp_path, check=True,
+                   capture_output=True)
+    # The next run's checkout: same bytes, new times; one file edited (same size), one added.
+    same.write_text("Title: A\n")
+    edited.write_text("Title: C\n")
+    added.write_text("Title: D\n")
+    fresh = {p: p.stat().st_mtime_ns for p in (same, edited, added)}
+    result = subprocess.run([script, "restore", "cache"], cwd=tmp_path, check=True,
+                            capture_output=True, text=True)
+    assert "1 unchanged file(s) given back their time, 1 changed" in result.stdout
+    assert same.stat().st_mtime_ns == 1_000_000_000
+    assert edited.stat().st_mtime_ns == fresh[edited] != 2_000_000_000
+    assert added.stat().st_mtime_ns == fresh[added]
+    # Nothing recorded (first run): nothing changes.
+    result = subprocess.run([script, "restore", "elsewhere"], cwd=tmp_path, check=True,
+                            capture_output=True, text=True)
+    assert "nothing recorded" in result.stdout
+
+
+def test_the_workflow_restores_source_times_before_the_build_and_saves_them_after():
+    names = [s.get("run", "") for s in steps(workflow())]
+    restore = next(i for i, r in enumerate(names) if r.startswith(".ci/source-mtimes restore cache"))
+    publish = next(i for i, r in enumerate(names) if r.startswith("make publish"))
+    save = next(i for i, r in enumerate(names) if r.startswith(".ci/source-mtimes save cache content"))
+    assert restore < publish < save
+
+
+def test_with_source_times_given_back_a_fresh_checkout_reads_only_what_changed(tmp_path,
+                                                                               monkeypatch):
+    """What the CI steps do, with real builds: build with the content cache, record;
+    a new checkout (same bytes, new times) with one article edited; give the times
+    back; build: only the edited source is read again."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    import pipeline.pipeline as engine  # the plugin module Pelican loads (same object)
+
+    reads = []
+    original = engine.read_source
+
+    def counting(reader, path, steps):
+        reads.append(os.path.basename(path))
+        return original(reader, path, steps)
+
+    monkeypatch.setattr(engine, "read_source", counting)
+    monkeypatch.chdir(tmp_path)
+    options = dict(PATH=str(tmp_path / "content"), CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
+                   CACHE_PATH=str(tmp_path / "cache"), PIPELINE={"workers": 0},
+                   SEARCH={"enabled": False})
+    script = str(ROOT / ".ci/source-mtimes")
+
+    def checkout():
+        shutil.rmtree(tmp_path / "content", ignore_errors=True)
+        shutil.copytree(ROOT / "content", tmp_path / "content", copy_function=shutil.copyfile)
+
+    checkout()
+    build(tmp_path / "out", **options)
+    sources = len(reads)
+    assert sources > 10
+    subprocess.run([script, "save", "cache", "content"], cwd=tmp_path, check=True,
+                   capture_output=True)
+    checkout()
+    edited = tmp_path / "content" / "2025" / "cles-d-acces.fr.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nUne phrase de plus.\n",
+                      encoding="utf-8")
+    subprocess.run([script, "restore", "cache"], cwd=tmp_path, check=True, capture_output=True)
+    reads.clear()
+    site = build(tmp_path / "out", **options)
+    assert reads == ["cles-d-acces.fr.md"]
+    assert "Une phrase de plus." in (site.output / "2025/02/cles-d-acces/index.html").read_text(
+        encoding="utf-8")
+    # Without the times given back, every source is read again (what the step saves).
+    checkout()
+    reads.clear()
+    build(tmp_path / "out", **options)
+    assert len(reads) == sources
