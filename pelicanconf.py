@@ -28,12 +28,14 @@ PLUGINS = [
     "share",
     "newsletter",
     "seo",
+    "notices",  # "Updated …", corrections on articles, /corrections/ per language
     "article_extras",
     "editorial",  # drafts/scheduled, content rules, translation status, live reload
     "security",  # metadata as text, safe slugs; CSP and _headers in publish builds
     "search",  # Pagefind index, once every page is written
     "assets",  # the fingerprinted files the pages used, once every page is written
     "sitemap",  # every page the others wrote
+    "outputs",  # removes what the previous build wrote and this one did not
 ]
 
 TIMEZONE = "Europe/Paris"
@@ -136,6 +138,10 @@ SHARE = ["facebook", "x", "linkedin", "mastodon", "bluesky", "hackernews", "redd
          "whatsapp", "telegram", "email"]
 NEWSLETTER = {"provider": "buttondown", "username": "lefiltech", "privacy_page": "confidentialite"}
 SEO = {"default_image": "images/card.png", "publisher_logo": "images/logo.png"}
+# Every language: CLDR quotes, ’, French no-break spaces (plugins/typography/rules.py).
+TYPOGRAPHY = {"languages": None}
+# "Updated …" and corrections on articles; corrections/ in every language ("" for none).
+NOTICES = {"corrections_url": "corrections/"}
 
 # -- Editors (plugins/editorial, `newsroom` command; defaults in newsroom/config.py)
 # Preview builds show drafts and scheduled articles (with a banner) and write
