@@ -88,6 +88,8 @@ def enhance_soup(soup, *, config, content_path, site_host, source, regex_subs=()
 
     if config["lazy_images"]:
         for n, img in enumerate(soup.find_all("img")):
+            if img.get("width") and (img.get("loading") or img.get("fetchpriority")):
+                continue  # sized and marked by the images plugin already
             # The first image is often the largest paint: load it eagerly.
             img["loading"] = "lazy" if n else "eager"
             img["decoding"] = "async"
