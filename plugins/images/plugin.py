@@ -31,12 +31,17 @@ from babel import Locale, UnknownLocaleError
 from jinja2 import pass_context
 from markupsafe import Markup
 from pelican import signals
-from pelican.generators import ArticlesGenerator
+from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from newsroom import media, rules, sources
 from newsroom.build import BuildOnly
 
-from .body import BodyContext, from_soup, static_url
+from .body import BodyContext, from_soup, static_url, transform
+
+try:  # the build engine's document steps on Markdown's tree (newsroom/phases.py)
+    from newsroom import phases
+except ImportError:  # not merged yet: the pipeline's PIPELINE_STEPS
+    phases = None
 from .derivatives import Derivatives, Job, digest
 from .privacy import strip_file
 from .responsive import THUMB_WIDTHS, element, plan, to_html
@@ -97,7 +102,8 @@ def configure(pelican):
         folder = os.path.abspath(folder)
         if folder not in sys.path:
             sys.path.append(folder)
-    settings.setdefault("PIPELINE_STEPS", []).append(read_images)
+    if phases is None:  # before the build engine's tree steps (see register)
+        settings.setdefault("PIPELINE_STEPS", []).append(read_images)
 
 
 def _workers(config):
@@ -136,9 +142,12 @@ def read_images(doc):
         doc.metadata[LEAD_KEY] = lead
         jobs.extend(lead.image.jobs + lead.thumb.jobs)
     ctx = BodyContext(doc.path, root, doc.lang, config, siteurl, depends=doc.depends_on)
-    if "<img" in doc.html and from_soup(doc.soup, ctx):
+    tree = getattr(doc, "root", None)  # Markdown's element tree (build engine's steps)
+    if tree is not None:
+        transform(tree, ctx)
+    elif "<img" in doc.html and from_soup(doc.soup, ctx):  # until then: the soup adapter
         doc.changed = True
-        jobs.extend(ctx.jobs)
+    jobs.extend(ctx.jobs)
     if jobs:
         doc.metadata[JOBS_KEY] = tuple(jobs)
 
@@ -152,11 +161,18 @@ def make_lead(path, config, siteurl, root, alt, caption, credit, focus):
 
 # -- once every article is known ---------------------------------------------------------
 
-def _articles(generators):
+ITEM_LISTS = {
+    ArticlesGenerator: ("articles", "translations", "hidden_articles", "hidden_translations",
+                        "drafts", "drafts_translations"),
+    PagesGenerator: ("pages", "translations", "hidden_pages", "hidden_translations",
+                     "draft_pages", "draft_translations"),
+}
+
+
+def _items(generators, kind):
     for generator in generators:
-        if isinstance(generator, ArticlesGenerator):
-            for name in ("articles", "translations", "hidden_articles", "hidden_translations",
-                         "drafts", "drafts_translations"):
+        if isinstance(generator, kind):
+            for name in ITEM_LISTS[kind]:
                 yield from getattr(generator, name, None) or []
 
 
@@ -229,9 +245,10 @@ def social(item, lead, config, siteurl, settings):
 
 def finish(generators):
     """Inherit, plan the social cards, and encode every planned file."""
-    articles = {id(a): a for a in _articles(generators)}.values()
     if not generators:
         return
+    articles = {id(a): a for a in _items(generators, ArticlesGenerator)}.values()
+    pages = {id(p): p for p in _items(generators, PagesGenerator)}.values()
     settings = generators[0].settings
     config = settings[media.SETTING]
     siteurl = settings.get("SITEURL") or ""
@@ -246,6 +263,9 @@ def finish(generators):
             state.derivatives.add(rel, job)
         item.social_image, rel, job = social(item, lead, config, siteurl, settings)
         if job is not None:
+            state.derivatives.add(rel, job)
+    for page in pages:  # body images only: pages have no lead image nor drawn card
+        for rel, job in page.metadata.get(JOBS_KEY) or ():
             state.derivatives.add(rel, job)
     for generator in generators:
         static = getattr(generator, "staticfiles", None)
@@ -291,6 +311,8 @@ def install(generator):
 
 
 def register():
+    if phases is not None:
+        phases.connect_step(read_images, phases.PRIORITY["images"])
     signals.initialized.connect(configure)
     signals.generator_init.connect(install)
     signals.all_generators_finalized.connect(finish)
