@@ -377,9 +377,16 @@ def test_bad_image_is_reported_with_file_line_and_fix_and_other_pages_built(brok
     assert broken.soup("2026/11/photo/").select_one("figure.lead picture") is not None
 
 
+def lint_settings(content):
+    """The settings `newsroom lint` reads: pelicanconf.py, on this content folder."""
+    from pelican.settings import read_settings
+
+    return read_settings(str(ROOT / "pelicanconf.py"),
+                         override={"PATH": str(content), "ARTICLE_PATHS": ["articles"]})
+
+
 def test_lint_reports_the_same_image_problems_as_the_build(broken):
-    settings = {"LANGUAGES": ["fr", "en"], "DEFAULT_LANG": "fr", "PATH": str(broken.content),
-                "ARTICLE_PATHS": ["articles"], "TIMEZONE": "Europe/Paris"}
+    settings = lint_settings(broken.content)
     ctx = rules.RuleContext.from_settings(settings, {"preview": True}, str(broken.content))
     linted = set()
     for slug in BROKEN:
@@ -441,3 +448,21 @@ def test_settings_are_checked():
                 {"quality": {"avif": 0}}, {"output": "../x"}):
         with pytest.raises(media.ImagesSettingsError):
             media.validate({"IMAGES": bad})
+
+
+def test_translation_without_alt_text_is_warned_in_build_and_lint(tmp_path):
+    content = make_content(tmp_path / "content")
+    path = content / "articles/photo.en.md"
+    path.write_text(path.read_text().replace("ImageAlt: A red and blue photo\n", ""))
+    built = build(tmp_path / "out", **site_settings(content, tmp_path / "cache"))
+    warned = [m for m in built.warnings() if "photo.en.md" in m and "alt text" in m]
+    assert len(warned) == 1, built.warnings()
+    settings = lint_settings(content)
+    ctx = rules.RuleContext.from_settings(settings, {"preview": True}, str(content))
+    scanned = [sources.read_source(str(p), settings, str(content), "article")
+               for p in sorted((content / "articles").glob("*.md"))]
+    assert [str(p) for p in rules.check_collection(scanned, ctx)
+            if p.rule == "translation_image_alt"] == warned
+    # The page still shows the image, with the original's alt text marked in its language.
+    img = built.soup("en/2026/11/photo/").select_one("figure.lead img")
+    assert img["alt"] == "Une photo rouge et bleue" and img["lang"] == "fr"

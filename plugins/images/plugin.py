@@ -92,6 +92,17 @@ class State(BuildOnly):
     statics: list = field(default_factory=list)  # output paths of copied originals
 
 
+def start(pelican):
+    """``get_generators``: this build's state (the encoders start with the first file)."""
+    settings = pelican.settings
+    stale = settings.pop(STATE_KEY, None)  # left by a failed build (dev server)
+    if stale is not None:
+        stale.derivatives.close()
+    config = settings[media.SETTING]
+    settings[STATE_KEY] = State(config, Derivatives(config, settings["OUTPUT_PATH"],
+                                                    _workers(config)))
+
+
 # -- settings -----------------------------------------------------------------------
 
 def configure(pelican):
@@ -150,6 +161,10 @@ def read_images(doc):
     jobs.extend(ctx.jobs)
     if jobs:
         doc.metadata[JOBS_KEY] = tuple(jobs)
+        state = settings.get(STATE_KEY)
+        if isinstance(state, State):  # read in the build process: encode them now
+            for rel, job in jobs:
+                state.derivatives.add(rel, job)
 
 
 def make_lead(path, config, siteurl, root, alt, caption, credit, focus):
@@ -252,8 +267,10 @@ def finish(generators):
     settings = generators[0].settings
     config = settings[media.SETTING]
     siteurl = settings.get("SITEURL") or ""
-    state = State(config, Derivatives(config, settings["OUTPUT_PATH"]))
-    settings[STATE_KEY] = state
+    state = settings.get(STATE_KEY)
+    if not isinstance(state, State):
+        start(generators[0])  # a generator has the settings, as the Pelican object has
+        state = settings[STATE_KEY]
     for item in articles:
         lead = item.metadata.get(LEAD_KEY)
         if lead is None and _is_translation(item):
@@ -271,7 +288,6 @@ def finish(generators):
         static = getattr(generator, "staticfiles", None)
         if static is not None:
             state.statics = [os.path.join(settings["OUTPUT_PATH"], s.save_as) for s in static]
-    state.derivatives.start(_workers(config))
 
 
 def write(pelican):
@@ -314,6 +330,7 @@ def register():
     if phases is not None:
         phases.connect_step(read_images, phases.PRIORITY["images"])
     signals.initialized.connect(configure)
+    signals.get_generators.connect(start)
     signals.generator_init.connect(install)
     signals.all_generators_finalized.connect(finish)
     signals.finalized.connect(write)
