@@ -401,7 +401,7 @@ def test_lint_reports_the_same_image_problems_as_the_build(broken):
 def test_strict_publish_fails_on_a_bad_image(tmp_path):
     content = make_content(tmp_path / "content", broken=["truncated"])
     result = run_pelican(str(content), "-o", str(tmp_path / "out"), "-s", "publishconf.py",
-                         "-e", f'ARTICLE_PATHS=["articles"]', f'IMAGES={{"cache": "{tmp_path}/cache"}}')
+                         "-e", 'ARTICLE_PATHS=["articles"]', f'IMAGES={{"cache": "{tmp_path}/cache"}}')
     assert result.returncode != 0
     assert "truncated.fr.md:" in result.stdout + result.stderr
 

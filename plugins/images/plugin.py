@@ -202,7 +202,7 @@ def _is_translation(item):
     return str(item.metadata.get("translation", "")).strip().lower() not in sources.FALSE_VALUES
 
 
-def inherit(item, ctx):
+def inherit(item):
     """A translation without its own image shows its original's, with its own words."""
     original = _original(item)
     lead = getattr(original, LEAD_KEY, None) or (original.metadata.get(LEAD_KEY)
@@ -230,11 +230,11 @@ def _direction(lang):
         return "ltr"
 
 
-def social(item, lead, config, siteurl, settings):
+def social(item, lead, config, settings):
     """(SocialImage, output-relative path, Job) of an article's card."""
     folder = config["output"].strip("/")
     value = _text(item.metadata.get("image"))
-    if lead is None and value and media.image_path(value, item.source_path, "/",
+    if lead is None and value and media.image_path(value, item.source_path, settings["PATH"],
                                                    metadata=True) is None:
         return None, None, None  # an image on another site: the seo plugin's og:image
     if lead is not None and not lead.image.sources:
@@ -266,7 +266,6 @@ def finish(generators):
     pages = {id(p): p for p in _items(generators, PagesGenerator)}.values()
     settings = generators[0].settings
     config = settings[media.SETTING]
-    siteurl = settings.get("SITEURL") or ""
     state = settings.get(STATE_KEY)
     if not isinstance(state, State):
         start(generators[0])  # a generator has the settings, as the Pelican object has
@@ -274,11 +273,11 @@ def finish(generators):
     for item in articles:
         lead = item.metadata.get(LEAD_KEY)
         if lead is None and _is_translation(item):
-            lead = inherit(item, state)
+            lead = inherit(item)
         item.lead_image = lead
         for rel, job in item.metadata.get(JOBS_KEY) or ():
             state.derivatives.add(rel, job)
-        item.social_image, rel, job = social(item, lead, config, siteurl, settings)
+        item.social_image, rel, job = social(item, lead, config, settings)
         if job is not None:
             state.derivatives.add(rel, job)
     for page in pages:  # body images only: pages have no lead image nor drawn card
