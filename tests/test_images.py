@@ -9,6 +9,7 @@ and the files are inspected.
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import sys
@@ -466,3 +467,33 @@ def test_translation_without_alt_text_is_warned_in_build_and_lint(tmp_path):
     # The page still shows the image, with the original's alt text marked in its language.
     img = built.soup("en/2026/11/photo/").select_one("figure.lead img")
     assert img["alt"] == "Une photo rouge et bleue" and img["lang"] == "fr"
+
+
+def test_body_transform_is_a_function_of_markdowns_tree(tmp_path):
+    """The body step works on Python-Markdown's element tree, without Pelican."""
+    import xml.etree.ElementTree as ET
+
+    import markdown
+
+    from images.body import BodyContext, transform
+
+    make_images(tmp_path / "images")
+    md = markdown.Markdown()
+    root = md.parser.parseDocument(
+        ['![Carte]({static}/images/tagged.jpg "Légende")', "", "Texte ![logo](/images/logo.svg) fin.",
+         "", "![distante](https://example.org/x.png)"]).getroot()
+    md.treeprocessors["inline"].run(root)
+    planned = []
+    ctx = BodyContext(str(tmp_path / "a.md"), str(tmp_path), "fr", media.validate({}), "",
+                      depends=planned.append)
+    assert transform(root, ctx)
+    figure = root.find("figure")
+    assert figure.find("figcaption").text == "Légende"
+    assert figure.find("picture/img").get("alt") == "Carte"
+    assert [s.get("type") for s in figure.findall("picture/source")] == ["image/avif", "image/webp"]
+    assert root.find("p/img").get("src") == "/images/logo.svg"  # SVG: as is, sized
+    assert root.find("p/img").get("width") == "120"
+    assert root.findall("p/img")[1].get("src") == "https://example.org/x.png"  # not ours: untouched
+    assert {os.path.basename(p) for p in planned} == {"tagged.jpg", "logo.svg"}
+    assert {job.fmt for _, job in ctx.jobs} == {"avif", "webp", "jpeg"}
+    assert "<figure>" in ET.tostring(root, encoding="unicode", method="html")
