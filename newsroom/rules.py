@@ -442,13 +442,19 @@ def image_problems(source, ctx):
 
 
 def translation_image_alt(source, original):
-    """A translation showing its original's image gives its own alt text."""
-    if not original.has("image") or source.has("image") or source.has("imagealt"):
+    """A translation showing its original's image gives its own alt text (and caption,
+    if the original has one), in its language."""
+    if not original.has("image") or source.has("image"):
+        return None
+    missing = [(what, key) for what, key in (("alt text", "ImageAlt"), ("caption", "ImageCaption"))
+               if not source.has(key) and (key == "ImageAlt" or original.has(key))]
+    if not missing:
         return None
     return _problem(
         source, source.line("translation"),
-        f"the translation shows the image of {original.display} without alt text in its language",
-        "add 'ImageAlt: …' (and 'ImageCaption: …' if the original has one) in this language",
+        f"the translation shows the image of {original.display} without "
+        + " and ".join(f"{what} ({key}:)" for what, key in missing) + " in its language",
+        "add " + " and ".join(f"'{key}: …'" for _, key in missing) + " in this language",
         WARNING, "translation_image_alt")
 
 

@@ -210,16 +210,18 @@ def inherit(item):
     if lead is None:
         return None
     alt = _text(item.metadata.get("imagealt"))
+    caption = _text(item.metadata.get("imagecaption"))
     lang = None
-    if not alt:
+    if not alt or (lead.caption and not caption):
         problem = rules.translation_image_alt(
             sources.read_source(item.source_path, item.settings, item.settings["PATH"], "article"),
             sources.read_source(original.source_path, item.settings, item.settings["PATH"],
                                 "article"))
         if problem is not None:
             logger.warning("%s", problem)
+    if not alt:  # the original's, marked as in its language
         alt, lang = lead.alt, original.lang
-    return replace(lead, alt=alt, lang=lang, caption=_text(item.metadata.get("imagecaption")),
+    return replace(lead, alt=alt, lang=lang, caption=caption,
                    credit=_text(item.metadata.get("imagecredit")) or lead.credit)
 
 
