@@ -22,6 +22,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 import threading
 from dataclasses import asdict, dataclass
@@ -32,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 EXTENSIONS = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
 MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
+#: Names ``Job.name`` gives (only such files are ever removed from the output).
+DERIVATIVE_RE = re.compile(r"[a-z0-9-]+-\d+\.[0-9a-f]{10}\.(?:avif|webp|jpg|png)")
 #: Bump when the encoding code changes what it writes: every cached file is redone.
 VERSION = 3
 
@@ -216,6 +219,21 @@ class Derivatives(BuildOnly):
             if not os.path.exists(target):
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 shutil.copyfile(cached, target)
+        self._remove_outdated()
+
+    def _remove_outdated(self):
+        """Derivatives an earlier build left in the output (a preview keeps the output
+        folder) that this one no longer uses: the output is what a clean build gives."""
+        folder = os.path.join(self.output_path, self.config["output"].strip("/"))
+        planned = {os.path.normpath(os.path.join(self.output_path, rel)) for rel in self.planned}
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return
+        for name in names:
+            path = os.path.normpath(os.path.join(folder, name))
+            if DERIVATIVE_RE.fullmatch(name) and path not in planned:
+                os.remove(path)
 
     def close(self):
         """Stop the encoders of a build that failed before ``finish``."""
