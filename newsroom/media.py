@@ -19,6 +19,8 @@ lives here, not in the plugin, for the same reason ``EDITORIAL`` does
         "workers": None,                   # encoding processes (None: every core)
         "background": "#ffffff",           # transparent images flattened on it for JPEG
         "card_colors": ("#0b3d73", "#ffffff", "#b8d7ff"),  # generated cards: background, title, details
+        "cards": True,                     # draw a card for articles without an image
+                                           # (False: they get SEO["default_image"])
     }
 """
 
@@ -44,6 +46,7 @@ DEFAULTS = {
     "workers": None,
     "background": "#ffffff",
     "card_colors": ("#0b3d73", "#ffffff", "#b8d7ff"),
+    "cards": True,
 }
 FORMATS = ("avif", "webp")
 COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
@@ -96,6 +99,8 @@ def validate(settings: dict) -> dict:
             raise ImagesSettingsError(f"IMAGES[{key!r}] must be a non-empty string")
     if config["output"].startswith("/") or ".." in config["output"].split("/"):
         raise ImagesSettingsError("IMAGES['output'] must be a folder inside the output, e.g. 'img'")
+    if not isinstance(config["cards"], bool):
+        raise ImagesSettingsError("IMAGES['cards'] must be True or False")
     colors = [config["background"], *config["card_colors"]]
     if len(config["card_colors"]) != 3 or not all(isinstance(c, str) and COLOR_RE.fullmatch(c)
                                                   for c in colors):

@@ -446,7 +446,7 @@ def test_metadata_stripping_keeps_the_pixels(tmp_path):
 def test_settings_are_checked():
     assert media.validate({})["widths"] == (480, 800, 1200, 1600)
     for bad in ({"widths": []}, {"formats": ["gif"]}, {"max_pixels": 0}, {"colour": 1},
-                {"quality": {"avif": 0}}, {"output": "../x"}):
+                {"quality": {"avif": 0}}, {"output": "../x"}, {"cards": "yes"}):
         with pytest.raises(media.ImagesSettingsError):
             media.validate({"IMAGES": bad})
 

@@ -248,6 +248,8 @@ def social(item, lead, config, settings):
                   crop=box)
         rel = f"{folder}/{job.name('social')}"
         return SocialImage(rel, alt=lead.alt), rel, job
+    if not config["cards"]:
+        return None, None, None  # the seo plugin's default card
     lang = str(item.lang)
     site = (settings.get("I18N_OVERRIDES") or {}).get(lang, {}).get("SITENAME") \
         or settings.get("SITENAME", "")

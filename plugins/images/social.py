@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -70,7 +71,10 @@ def is_rtl_text(text: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=64)
 def _font(path, size, weight):
+    """A font at a size and weight; kept for the process's next cards (loading the
+    variable font costs more than drawing a card)."""
     from PIL import ImageFont
 
     font = ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.RAQM)
