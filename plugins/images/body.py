@@ -2,10 +2,10 @@
 with its ``<figcaption>`` when the image has a title).
 
 ``transform`` is a pure function over Python-Markdown's element tree (an
-``xml.etree.ElementTree.Element``) and a ``BodyContext``, so the build engine can
-run it as a tree step. Until that API exists, ``from_soup`` adapts it to the
-pipeline's BeautifulSoup document: each top-level block holding an image is
-turned into an element, transformed, and put back (nothing else is touched).
+``xml.etree.ElementTree.Element``) and a ``BodyContext``; the plugin runs it as a
+document step (``newsroom.phases``, priority "images": before typography, reading
+time, summaries and article extras). Images written as raw HTML (in Markdown's
+stash) are left as written.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Callable
 
 from newsroom import media
 
-from .responsive import element, plan, to_html
+from .responsive import element, plan
 
 
 @dataclass
@@ -75,48 +75,4 @@ def transform(root: ET.Element, ctx: BodyContext) -> bool:
             new.tail = img.tail
             parent[list(parent).index(img)] = new
         changed = True
-    return changed
-
-
-# -- temporary adapter to the pipeline's BeautifulSoup document ----------------------
-
-def _to_element(tag) -> ET.Element:
-    from bs4 import Comment, NavigableString
-
-    el = ET.Element(tag.name, {k: " ".join(v) if isinstance(v, list) else v
-                               for k, v in tag.attrs.items()})
-    last = None
-    for child in tag.children:
-        if isinstance(child, Comment):
-            continue
-        if isinstance(child, NavigableString):
-            if last is None:
-                el.text = (el.text or "") + str(child)
-            else:
-                last.tail = (last.tail or "") + str(child)
-        else:
-            last = _to_element(child)
-            el.append(last)
-    return el
-
-
-def from_soup(soup, ctx: BodyContext) -> bool:
-    """Run ``transform`` on the blocks of a parsed body that hold an image."""
-    from bs4 import BeautifulSoup
-
-    blocks = []
-    for img in soup.find_all("img"):
-        block = img
-        while block.parent is not None and block.parent is not soup:
-            block = block.parent
-        if block not in blocks and block.find("pre") is None:
-            blocks.append(block)
-    changed = False
-    for block in blocks:
-        wrapper = ET.Element("div")
-        wrapper.append(_to_element(block))
-        if transform(wrapper, ctx):
-            html = "".join(to_html(child) for child in wrapper)
-            block.replace_with(BeautifulSoup(html, "html.parser"))
-            changed = True
     return changed

@@ -22,7 +22,6 @@ import json
 import logging
 import multiprocessing
 import os
-import re
 import shutil
 import threading
 from dataclasses import asdict, dataclass
@@ -33,8 +32,6 @@ logger = logging.getLogger(__name__)
 
 EXTENSIONS = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
 MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
-#: Names ``Job.name`` gives (only such files are ever removed from the output).
-DERIVATIVE_RE = re.compile(r"[a-z0-9-]+-\d+\.[0-9a-f]{10}\.(?:avif|webp|jpg|png)")
 #: Bump when the encoding code changes what it writes: every cached file is redone.
 VERSION = 4
 
@@ -198,8 +195,9 @@ class Derivatives(BuildOnly):
             process.start()
             self.processes.append(process)
 
-    def finish(self):
-        """Wait for the encoders, then copy every planned file into the output."""
+    def finish(self, keep=lambda path: None):
+        """Wait for the encoders, then copy every planned file into the output;
+        ``keep(path)`` is told of each one already there (see ``newsroom.outputs``)."""
         for _ in self.processes:
             self.tasks.put(None)
         for process in self.processes:
@@ -216,24 +214,11 @@ class Derivatives(BuildOnly):
             if job.key in self.failed or not os.path.exists(cached):
                 continue
             target = os.path.join(self.output_path, rel)
-            if not os.path.exists(target):
+            if os.path.exists(target):  # named by its content: the same file
+                keep(target)
+            else:
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 shutil.copyfile(cached, target)
-        self._remove_outdated()
-
-    def _remove_outdated(self):
-        """Derivatives an earlier build left in the output (a preview keeps the output
-        folder) that this one no longer uses: the output is what a clean build gives."""
-        folder = os.path.join(self.output_path, self.config["output"].strip("/"))
-        planned = {os.path.normpath(os.path.join(self.output_path, rel)) for rel in self.planned}
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            return
-        for name in names:
-            path = os.path.normpath(os.path.join(folder, name))
-            if DERIVATIVE_RE.fullmatch(name) and path not in planned:
-                os.remove(path)
 
     def close(self):
         """Stop the encoders of a build that failed before ``finish``."""

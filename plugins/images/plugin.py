@@ -1,15 +1,16 @@
 """images: lead images, responsive body images, social cards, metadata-free originals.
 
-* Read time (a pipeline step, in the reading processes): an article's
+* Read time (a document step on Markdown's tree, ``newsroom.phases``): an article's
   ``Image:`` becomes ``lead_image`` (a ``Lead``), its body images become
   ``<picture>`` elements (``body.py``), and the files they need are planned
-  (``image_jobs`` in the metadata, so the content cache keeps them too).
-* ``all_generators_finalized``: translations get their original's image (with
-  their own alt text and caption), every article its social card (a crop of its
-  image, or a generated card), and the planned files are encoded, on every core,
-  into the cache, then copied into the output (``derivatives.py``).
-* ``finalized``: the originals Pelican copied from ``STATIC_PATHS`` lose their
-  EXIF/GPS/XMP blocks (``privacy.py``).
+  (``image_jobs`` in the metadata, so the content cache keeps them too); sources
+  read in the build process start the encoders at once (``derivatives.py``).
+* ``items_ready``: translations get their original's image (with their own alt
+  text and caption), every article its social card (a crop of its image, or a
+  drawn card), and every planned file goes to the encoders (every core).
+* ``pages_written``: the encoded files are copied from the cache into the output,
+  and the originals Pelican copied from ``STATIC_PATHS`` lose their EXIF/GPS/XMP
+  blocks (``privacy.py``).
 
 Templates: ``item|picture("lead" | "story" | "card")`` renders an item's lead
 image; ``item.lead_image`` has ``caption`` and ``credit``; the seo plugin takes
@@ -33,15 +34,10 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from newsroom import media, rules, sources
+from newsroom import media, outputs, phases, rules, sources
 from newsroom.build import BuildOnly
 
-from .body import BodyContext, from_soup, static_url, transform
-
-try:  # the build engine's document steps on Markdown's tree (newsroom/phases.py)
-    from newsroom import phases
-except ImportError:  # not merged yet: the pipeline's PIPELINE_STEPS
-    phases = None
+from .body import BodyContext, static_url, transform
 from .derivatives import Derivatives, Job, digest
 from .privacy import strip_file
 from .responsive import THUMB_WIDTHS, element, plan, to_html
@@ -113,8 +109,6 @@ def configure(pelican):
         folder = os.path.abspath(folder)
         if folder not in sys.path:
             sys.path.append(folder)
-    if phases is None:  # before the build engine's tree steps (see register)
-        settings.setdefault("PIPELINE_STEPS", []).append(read_images)
 
 
 def _workers(config):
@@ -134,7 +128,7 @@ def _text(value):
 
 
 def read_images(doc):
-    """Pipeline step: lead image and body images of one source."""
+    """Document step: lead image and body images of one source."""
     settings = doc.settings
     config = settings[media.SETTING]
     root = os.path.abspath(settings["PATH"])
@@ -153,11 +147,7 @@ def read_images(doc):
         doc.metadata[LEAD_KEY] = lead
         jobs.extend(lead.image.jobs + lead.thumb.jobs)
     ctx = BodyContext(doc.path, root, doc.lang, config, siteurl, depends=doc.depends_on)
-    tree = getattr(doc, "root", None)  # Markdown's element tree (build engine's steps)
-    if tree is not None:
-        transform(tree, ctx)
-    elif "<img" in doc.html and from_soup(doc.soup, ctx):  # until then: the soup adapter
-        doc.changed = True
+    transform(doc.root, ctx)  # Markdown's element tree
     jobs.extend(ctx.jobs)
     if jobs:
         doc.metadata[JOBS_KEY] = tuple(jobs)
@@ -300,7 +290,7 @@ def write(pelican):
     if state is None:
         return
     derivatives = state.derivatives
-    derivatives.finish()
+    derivatives.finish(keep=lambda path: outputs.claim(pelican.settings, path))
     logger.info("images: %d file(s) encoded, %d from the cache", derivatives.encoded,
                 len(set(j.key for j in derivatives.planned.values())) - derivatives.encoded)
     for path in state.statics:
@@ -330,10 +320,10 @@ def install(generator):
 
 
 def register():
-    if phases is not None:
-        phases.connect_step(read_images, phases.PRIORITY["images"])
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
+    phases.connect_step(read_images, phases.PRIORITY["images"])
     signals.get_generators.connect(start)
     signals.generator_init.connect(install)
-    signals.all_generators_finalized.connect(finish)
-    signals.finalized.connect(write)
+    phases.items_ready.connect(finish)
+    # Before build_finished, where strict builds count the problems.
+    phases.pages_written.connect(write)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import html as htmllib
 import json
 import re
 
@@ -52,8 +53,15 @@ def _text_of(node) -> str:
     return collapse(node.get_text())
 
 
+#: A paragraph of text with no markup: the summaries the security step makes.
+PLAIN_PARAGRAPH = re.compile(r"<p>([^<>]*)</p>")
+
+
 def plain_text(html: str) -> str:
     """The text of an HTML fragment: tags stripped, entities decoded, whitespace collapsed."""
+    plain = PLAIN_PARAGRAPH.fullmatch(html or "")
+    if plain is not None:  # no parse needed: the usual summary
+        return collapse(htmllib.unescape(plain.group(1)))
     return _text_of(BeautifulSoup(html or "", "html.parser"))
 
 
@@ -70,6 +78,31 @@ def first_paragraph_of(soup) -> str:
         text = _text_of(copy.copy(p))
         if text:
             return text
+    return ""
+
+
+def first_paragraph_of_doc(doc) -> str:
+    """``first_paragraph`` of a document step's tree (``doc.events()``), in one pass."""
+    stack, parts, current = [], [], None
+    for kind, value in doc.events(HIDDEN_TAGS):
+        if kind == "text":
+            if current is not None:
+                parts.append(value)
+        elif kind == "start":
+            if current is None:
+                if value.tag == "p" and not any(e.tag in NOT_LEAD for e in stack):
+                    current, parts = value, []
+            elif value.tag in BLOCK_TAGS:
+                parts.append(" ")
+            stack.append(value)
+        elif kind == "end":
+            stack.pop()
+            if value is current:
+                current, text = None, collapse("".join(parts))
+                if text:
+                    return text
+            elif current is not None and value.tag in BLOCK_TAGS:
+                parts.append(" ")
     return ""
 
 

@@ -17,7 +17,9 @@ import logging
 from markupsafe import Markup
 from pelican import signals
 
-from .french import french_html, french_soup, french_text, primary
+from newsroom import phases
+
+from .french import BLOCK_TAGS, SKIP_TAGS, french_html, french_text, primary, retype
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +60,6 @@ def validate(settings) -> dict:
 
 def configure(pelican):
     pelican.settings[SETTING] = validate(pelican.settings)
-    pelican.settings.setdefault("PIPELINE_STEPS", []).append(typeset)
 
 
 def _languages(settings):
@@ -69,9 +70,9 @@ def _languages(settings):
 
 
 def typeset(doc):
-    """Pipeline step: typeset a French source's title, summary and body, once, as it is read.
+    """Document step: typeset a French source's title, summary and body, once, as it is read.
 
-    Done at read time (on the pipeline's single parse of the body), so every
+    Done at read time (on Markdown's tree of the body), so every
     later reader of ``title``, ``summary`` and ``content`` — pages, listings,
     feeds, JSON-LD — sees the same typographed text.
     """
@@ -85,8 +86,73 @@ def typeset(doc):
     summary = doc.metadata.get("summary")
     if isinstance(summary, str):
         doc.metadata["summary"] = Markup(french_html(str(summary), languages))
-    if french_soup(doc.soup, languages):
-        doc.changed = True
+    french_tree(doc, languages)
+
+
+def french_tree(doc, languages=("fr",)) -> bool:
+    """``french.french_soup`` on Python-Markdown's tree (an adapter for the build
+    engine's document steps). Inline raw HTML tags (``<span lang="en">``, ``<kbd>``)
+    count as elements; the text inside stashed raw HTML blocks is left as written."""
+    texts = []  # [(element, "text" or "tail", [segment index or literal placeholder])]
+    segments = []
+    raw = []  # the raw inline tags open: [(tag, french inside it)]
+
+    def add(el, attr, text, french):
+        parts = []
+        for piece, index in doc.split_placeholders(text):
+            if index is None:
+                parts.append(len(segments))
+                segments.append((piece, raw[-1][1] if raw else french))
+                continue
+            parts.append(piece)  # the placeholder itself is written back as it was
+            tag = doc.inline_tag(index)
+            if tag is None:  # an entity (&nbsp;) or raw HTML: context, never changed
+                fragment = doc.fragment(index)
+                context = "".join(fragment.itertext()) if fragment is not None else ""
+                segments.append((context, False))
+            elif tag[0].startswith("/"):
+                for depth in range(len(raw) - 1, -1, -1):
+                    if raw[depth][0] == tag[0][1:]:
+                        del raw[depth:]
+                        break
+            else:
+                inside = raw[-1][1] if raw else french
+                lang = tag[1].get("lang")
+                if lang is not None:
+                    inside = primary(lang) in languages
+                if tag[0] in SKIP_TAGS:
+                    inside = False
+                raw.append((tag[0], inside))
+        texts.append((el, attr, parts))
+
+    def walk(el, french):
+        if el.text:
+            add(el, "text", el.text, french)
+        for child in el:
+            if isinstance(child.tag, str):  # not comments
+                base = raw[-1][1] if raw else french
+                lang = child.get("lang")
+                child_french = base if lang is None else primary(lang) in languages
+                if child.tag in SKIP_TAGS:
+                    child_french = False
+                block = child.tag in BLOCK_TAGS
+                if block:
+                    segments.append(None)
+                walk(child, child_french)
+                if block:
+                    segments.append(None)
+            if child.tail:
+                add(child, "tail", child.tail, french)
+
+    walk(doc.root, True)
+    new = retype(segments)
+    changed = False
+    for el, attr, parts in texts:
+        text = "".join(new[p] if isinstance(p, int) else p for p in parts)
+        if text != getattr(el, attr):
+            setattr(el, attr, text)
+            changed = True
+    return changed
 
 
 def retype_feed(context, feed):
@@ -113,4 +179,5 @@ def retype_feed(context, feed):
 
 def register():
     signals.initialized.connect(configure)
+    phases.connect_step(typeset, phases.PRIORITY["typography"])
     signals.feed_generated.connect(retype_feed)
