@@ -29,6 +29,7 @@ PLUGINS = [
     "newsletter",
     "seo",
     "notices",  # "Updated …", corrections on articles, /corrections/ per language
+    "images",  # lead and body images: AVIF/WebP/JPEG derivatives, social cards, no EXIF
     "article_extras",
     "editorial",  # drafts/scheduled, content rules, translation status, live reload
     "security",  # metadata as text, safe slugs; CSP and _headers in publish builds

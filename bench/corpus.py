@@ -35,9 +35,11 @@ NEWSROOM_CATEGORIES = {"fr": ["Cloud", "Mobile", "Start-up", "Matériel"],
                        "de": ["Cloud", "Mobil", "Start-ups", "Hardware"]}
 STYLES = ("today", "issue")
 TAGS = ["python", "rust", "cloud", "gpu", "web", "privacy", "linux", "llm", "database", "api"]
+# A transparent 1×1 PNG (the one written here before had a broken data stream,
+# which newsroom.rules.image_problems reports).
 PNG_1PX = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+    "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082")
 
 
 def sentence(rng, lang, n):

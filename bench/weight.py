@@ -87,6 +87,19 @@ def measure(url_base, host):
                         others += 1
                 rows.append((lang, kind, path, len(requests), transferred, others))
                 page.close()
+            # The article page's target: a 390-px-wide phone at 3x (it picks its image
+            # among the srcset's widths as a phone would).
+            path = prefix + PAGES["article"]
+            page = browser.new_page(viewport={"width": 390, "height": 844},
+                                    device_scale_factor=3, is_mobile=True, has_touch=True)
+            requests = []
+            page.on("requestfinished", lambda req: requests.append(req))
+            page.goto(f"{url_base}/{path}", wait_until="networkidle")
+            transferred = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]
+                              for r in requests)
+            others = sum(not r.url.startswith(url_base) for r in requests)
+            rows.append((lang, "article, 390-px phone 3x", path, len(requests), transferred, others))
+            page.close()
         browser.close()
     return rows
 

@@ -19,6 +19,7 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from . import corrections as corrections_mod
+from . import media
 from . import sources as src_mod
 
 ERROR = "error"
@@ -60,6 +61,7 @@ class RuleContext:
     tz: ZoneInfo
     article_paths: tuple = ()
     page_paths: tuple = ()
+    images: dict = None  # IMAGES (newsroom.media.validate)
 
     @classmethod
     def from_settings(cls, settings, editorial, root=None):
@@ -76,6 +78,7 @@ class RuleContext:
             tz=timezone(settings),
             article_paths=tuple(settings.get("ARTICLE_PATHS") or ()),
             page_paths=tuple(settings.get("PAGE_PATHS") or ()),
+            images=media.validate(settings),
         )
 
     def taxonomy_key(self, lang: str, name: str) -> str:
@@ -448,6 +451,64 @@ def images_without_alt(source, ctx):
     return problems
 
 
+IMAGE_SRC_RE = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<src>[^\s)>]+)")
+
+
+def image_problems(source, ctx):
+    """The lead image (``Image:``, ``ImageAlt:``) and the body's images: files the build
+    can use (an image, not truncated, within the pixel limit, wide enough for a lead).
+
+    The images plugin uses the same ``newsroom.media`` checks and leaves out what
+    fails them; this rule is what reports it, in `make lint` and in the build alike.
+    """
+    config = ctx.images or media.validate({})
+    root = source.root or os.path.dirname(source.path)
+    problems = []
+    if source.has("image"):
+        line = source.line("image")
+        if not source.has("imagealt"):
+            problems.append(_problem(
+                source, line, "Image: without ImageAlt:",
+                "add a line 'ImageAlt: what the image shows', in the article's language",
+                ERROR, "image_problems"))
+        if media.image_path(source.get("image"), source.path, root, metadata=True) is None:
+            problems.append(_problem(
+                source, line, f"Image {source.get('image')!r} is on another site: only social "
+                "networks show it, the page shows no lead image",
+                "copy the image into content/images/ and write 'Image: images/<name>'",
+                WARNING, "image_problems"))
+        for message, fix in media.lead_problems(source.get("image"), source.path, root, config):
+            problems.append(_problem(source, line, message, fix, ERROR, "image_problems"))
+    elif source.has("imagealt") or source.has("imagecaption"):
+        if not source.is_translation:
+            key = "imagealt" if source.has("imagealt") else "imagecaption"
+            problems.append(_problem(
+                source, source.line(key), f"{source.fields[key].key}: without Image:",
+                "add 'Image: images/<name>' or remove the line", WARNING, "image_problems"))
+    for number, line in _body_lines(source):
+        for match in IMAGE_SRC_RE.finditer(line):
+            for message, fix in media.body_problems(match.group("src"), source.path, root, config):
+                problems.append(_problem(source, number, message, fix, ERROR, "image_problems"))
+    return problems
+
+
+def translation_image_alt(source, original):
+    """A translation showing its original's image gives its own alt text (and caption,
+    if the original has one), in its language."""
+    if not original.has("image") or source.has("image"):
+        return None
+    missing = [(what, key) for what, key in (("alt text", "ImageAlt"), ("caption", "ImageCaption"))
+               if not source.has(key) and (key == "ImageAlt" or original.has(key))]
+    if not missing:
+        return None
+    return _problem(
+        source, source.line("translation"),
+        f"the translation shows the image of {original.display} without "
+        + " and ".join(f"{what} ({key}:)" for what, key in missing) + " in its language",
+        "add " + " and ".join(f"'{key}: …'" for _, key in missing) + " in this language",
+        WARNING, "translation_image_alt")
+
+
 LINK_RE = re.compile(r"""[{|](?P<kind>filename|static|attach)[}|](?P<target>[^\s)"'>\]]+)""")
 
 
@@ -645,6 +706,7 @@ FILE_RULES = {
     "modified_before_date": modified_before_date,
     "language_mismatch": language_mismatch,
     "images_without_alt": images_without_alt,
+    "image_problems": image_problems,
     "missing_link_targets": missing_link_targets,
     "summary_too_long": summary_too_long,
     "unknown_category": unknown_category,
@@ -673,6 +735,7 @@ BUILD_RULES = (
     "modified_before_date",
     "language_mismatch",
     "images_without_alt",
+    "image_problems",
     "missing_link_targets",
     "summary_too_long",
     "unknown_category",
@@ -722,6 +785,11 @@ def check_collection(sources, ctx) -> list[Problem]:
             continue
         published = [o for o in originals
                      if src_mod.state_of(o, ctx.tz, ctx.now) in ("published", "hidden")]
+        for source in translations:
+            if originals:
+                problem = translation_image_alt(source, originals[0])
+                if problem:
+                    problems.append(problem)
         for source in translations:
             if published or src_mod.state_of(source, ctx.tz, ctx.now) in ("draft", "scheduled"):
                 continue

@@ -98,6 +98,8 @@ def enhance_tree(doc, *, config, content_path, site_host, source, regex_subs=(),
 
     if config["lazy_images"]:
         for n, img in enumerate(root.iter("img")):
+            if img.get("width") and (img.get("loading") or img.get("fetchpriority")):
+                continue  # sized and marked by the images plugin already
             # The first image is often the largest paint: load it eagerly.
             img.set("loading", "lazy" if n else "eager")
             img.set("decoding", "async")

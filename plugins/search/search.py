@@ -23,6 +23,7 @@ of the whole site (137 MB instead of 300 MB at 1,000 articles × 3 languages).
 from __future__ import annotations
 
 import hashlib
+import html
 import importlib.metadata
 import json
 import logging
@@ -45,7 +46,7 @@ DEFAULTS = {"enabled": True, "output_subdir": "pagefind"}
 STATE_KEY = "SEARCH_STATE"
 
 SEARCH_COPY = ('<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-               "<title>{title}</title></head><body><h1>{title}</h1>"
+               "<title>{title}</title></head><body><h1>{title}</h1>{image}"
                "<div data-pagefind-body>{body}</div></body></html>")
 
 
@@ -58,12 +59,13 @@ class SearchCopies(BuildOnly):
         self.languages = {}  # language code -> its subfolder
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, True)
 
-    def add(self, rel, lang, title, body):
+    def add(self, rel, lang, title, body, image=""):
         sub = self.languages.setdefault(lang, str(len(self.languages)))
         path = os.path.join(self.folder, sub, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as fh:
-            fh.write(SEARCH_COPY.format(lang=escape(lang), title=escape(title), body=body))
+            fh.write(SEARCH_COPY.format(lang=escape(lang), title=escape(title), body=body,
+                                        image=image))
         self.count += 1
 
     def remove(self):
@@ -87,6 +89,12 @@ def attach(generator):
         generator.context[STATE_KEY] = SearchCopies()
 
 
+def _attribute(value):
+    """Escaped for a double-quoted attribute as the page's own (an apostrophe stays:
+    Pagefind keeps ``&#39;`` as is)."""
+    return html.escape(str(value), quote=False).replace('"', "&quot;")
+
+
 def record(path, context):
     """Write the search copy of an article page just written."""
     copies = context.get(STATE_KEY) if context else None
@@ -96,7 +104,12 @@ def record(path, context):
         return
     rel = os.path.relpath(path, context["OUTPUT_PATH"])
     lang = page.code if page is not None else str(getattr(article, "lang", ""))
-    copies.add(rel, lang, str(article.title), article.content)
+    # The lead image (images plugin), where the page has it: Pagefind shows the
+    # first image after the title with each result.
+    lead = getattr(article, "lead_image", None)
+    image = (f'<img src="{_attribute(lead.image.src)}" alt="{_attribute(lead.alt)}">'
+             if lead is not None else "")
+    copies.add(rel, lang, str(article.title), article.content, image)
 
 
 class SearchGenerator(Generator):

@@ -84,11 +84,6 @@ def configure(pelican):
 
 # -- once per build -------------------------------------------------------------
 
-def _where(item, key):
-    """``path:line`` of an item's ``Key:`` metadata line."""
-    return sources.where(item.source_path, key)
-
-
 class _Images:
     """Finds the file behind a site image and reads its size, once per file."""
 
@@ -112,18 +107,20 @@ class _Images:
                 return candidate
         return None
 
-    def size(self, source):
+    def size(self, source, quiet=False):
         if source not in self.sizes:
             try:
                 with Image.open(source) as image:
                     self.sizes[source] = image.size
             except (OSError, ValueError) as exc:
-                logger.warning("seo: %s: cannot read the image size (%s); social networks "
-                               "need a PNG, JPEG, GIF or WebP image", os.path.relpath(source), exc)
+                if not quiet:
+                    logger.warning("seo: %s: cannot read the image size (%s); social networks "
+                                   "need a PNG, JPEG, GIF or WebP image",
+                                   os.path.relpath(source), exc)
                 self.sizes[source] = (None, None)
         return self.sizes[source]
 
-    def resolve(self, value):
+    def resolve(self, value, quiet=False):
         """ImageRef for a site path, ``{static}/path`` or absolute URL; None if not published."""
         if is_url(value):
             return ImageRef(value)
@@ -137,7 +134,7 @@ class _Images:
             source = self.source(src)
             if source is None:
                 return None
-        width, height = self.size(source)
+        width, height = self.size(source, quiet)
         return ImageRef(src, width, height)
 
 
@@ -158,12 +155,10 @@ def _item_image(item, images, default):
     value = item.metadata.get("image")
     if not value:
         return default
-    ref = images.resolve(str(value).strip())
+    # A missing or unreadable file is reported by the content rule
+    # newsroom.rules.image_problems (in `make lint` and in the build).
+    ref = images.resolve(str(value).strip(), quiet=True)
     if ref is None:
-        logger.warning("seo: %s: Image %r is not a file this site publishes; put it in a "
-                       "STATIC_PATHS folder and write e.g. 'Image: images/photo.jpg', or give "
-                       "an absolute https:// URL (the default card is used)",
-                       _where(item, "image"), value)
         return default
     alt = item.metadata.get("imagealt")
     return replace(ref, alt=str(alt).strip() if alt else None)
@@ -305,7 +300,10 @@ def seo(ctx, item) -> Seo:
     description = item.metadata.get("seo_description")
     if description is None:  # not read through the pipeline, or no summary then
         description = shorten(plain_text(item.summary), DESCRIPTION_LENGTH)
-    image = getattr(item, "seo_image", state.get("default_image"))
+    # The images plugin's card (a crop of the lead image, or one drawn for the
+    # article) when it made one; else the Image: line or the default card.
+    image = getattr(item, "social_image", None) or getattr(item, "seo_image",
+                                                           state.get("default_image"))
     if image is not None:
         alt = image.alt or (publisher if image.default else None)
         image = replace(image, src=absolute(siteurl, image.src), alt=alt)

@@ -1,0 +1,272 @@
+"""Images of the content: the ``IMAGES`` setting, where an image file is, and what it holds.
+
+Shared by `newsroom lint` (``newsroom.rules.image_problems``) and the ``images``
+build plugin, so both accept and refuse the same files with the same words. It
+lives here, not in the plugin, for the same reason ``EDITORIAL`` does
+(``newsroom.config``): the lint command reads the settings without loading plugins.
+
+``IMAGES`` keys (pelicanconf.py), every one optional::
+
+    IMAGES = {
+        "widths": (480, 800, 1200, 1600),  # responsive widths (never upscaled)
+        "formats": ("avif", "webp"),       # <source> formats, plus a JPEG (PNG with alpha) fallback
+        "quality": {"avif": 55, "webp": 75, "jpeg": 80},
+        "max_pixels": 50_000_000,          # larger images are refused (decompression bombs)
+        "min_width": 800,                  # a lead image narrower than this is refused
+        "sizes": "(min-width: 46rem) 42rem, calc(100vw - 2rem)",  # sizes of body and lead images
+        "output": "img",                   # folder of the derivatives in the output
+        "cache": "cache/images",           # derivatives kept between builds
+        "workers": None,                   # encoding processes (None: every core)
+        "background": "#ffffff",           # transparent images flattened on it for JPEG
+        "card_colors": ("#0b3d73", "#ffffff", "#b8d7ff"),  # generated cards: background, title, details
+        "cards": True,                     # draw a card for articles without an image
+                                           # (False: they get SEO["default_image"])
+    }
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+SETTING = "IMAGES"
+DEFAULTS = {
+    "widths": (480, 800, 1200, 1600),
+    "formats": ("avif", "webp"),
+    "quality": {"avif": 55, "webp": 75, "jpeg": 80, "png": None},
+    "max_pixels": 50_000_000,
+    "min_width": 800,
+    "sizes": "(min-width: 46rem) 42rem, calc(100vw - 2rem)",
+    "output": "img",
+    "cache": "cache/images",
+    "workers": None,
+    "background": "#ffffff",
+    "card_colors": ("#0b3d73", "#ffffff", "#b8d7ff"),
+    "cards": True,
+}
+FORMATS = ("avif", "webp")
+COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
+#: Formats the build re-encodes; others are refused, SVG and animated GIF pass through.
+RASTER_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "AVIF", "TIFF", "BMP"}
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".tif", ".tiff",
+                    ".bmp", ".svg")
+
+
+class ImagesSettingsError(ValueError):
+    """IMAGES is wrong; the message names the key and what to write."""
+
+
+def validate(settings: dict) -> dict:
+    """Check ``settings['IMAGES']`` and return it complete (defaults filled)."""
+    value = settings.get(SETTING) or {}
+    if not isinstance(value, dict):
+        raise ImagesSettingsError("IMAGES must be a dict, e.g. {'widths': (480, 800, 1200, 1600)}")
+    unknown = set(value) - set(DEFAULTS)
+    if unknown:
+        raise ImagesSettingsError(
+            f"IMAGES: unknown key(s) {sorted(map(str, unknown))}; known keys: {sorted(DEFAULTS)}")
+    config = {**DEFAULTS, **value}
+    widths = config["widths"]
+    if (not isinstance(widths, (list, tuple)) or not widths
+            or not all(isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8000
+                       for w in widths)):
+        raise ImagesSettingsError("IMAGES['widths'] must be a list of pixel widths between 16 "
+                                  "and 8000, e.g. (480, 800, 1200, 1600)")
+    config["widths"] = tuple(sorted(set(widths)))
+    formats = config["formats"]
+    if not isinstance(formats, (list, tuple)) or not set(formats) <= set(FORMATS):
+        raise ImagesSettingsError(f"IMAGES['formats'] must list formats among {FORMATS}")
+    config["formats"] = tuple(f for f in FORMATS if f in formats)  # smallest first
+    quality = {**DEFAULTS["quality"], **(config["quality"] or {})}
+    for fmt, q in quality.items():
+        if fmt == "png" or (isinstance(q, int) and 1 <= q <= 100):
+            continue
+        raise ImagesSettingsError(f"IMAGES['quality'][{fmt!r}] must be between 1 and 100")
+    config["quality"] = quality
+    for key in ("max_pixels", "min_width"):
+        if isinstance(config[key], bool) or not isinstance(config[key], int) or config[key] < 1:
+            raise ImagesSettingsError(f"IMAGES[{key!r}] must be a whole number ≥ 1")
+    workers = config["workers"]
+    if workers is not None and (not isinstance(workers, int) or workers < 0):
+        raise ImagesSettingsError("IMAGES['workers'] must be a whole number ≥ 0 (0: encode in "
+                                  "the build process) or None (every core)")
+    for key in ("sizes", "output", "cache"):
+        if not isinstance(config[key], str) or not config[key].strip():
+            raise ImagesSettingsError(f"IMAGES[{key!r}] must be a non-empty string")
+    if config["output"].startswith("/") or ".." in config["output"].split("/"):
+        raise ImagesSettingsError("IMAGES['output'] must be a folder inside the output, e.g. 'img'")
+    if not isinstance(config["cards"], bool):
+        raise ImagesSettingsError("IMAGES['cards'] must be True or False")
+    colors = [config["background"], *config["card_colors"]]
+    if len(config["card_colors"]) != 3 or not all(isinstance(c, str) and COLOR_RE.fullmatch(c)
+                                                  for c in colors):
+        raise ImagesSettingsError("IMAGES['background'] is one colour and IMAGES['card_colors'] "
+                                  "three, written #rrggbb")
+    return config
+
+
+# -- where an image is ------------------------------------------------------------
+
+def image_path(value: str, source_path: str, root: str, metadata: bool = False) -> str | None:
+    """File behind an image reference written in a source, or None if it is remote.
+
+    ``{static}x`` / ``{attach}x`` follow Pelican's rule (relative to the source's
+    folder, or to the content folder with a leading ``/``); a plain ``/images/x``
+    is a site path, so a content path; an ``Image:`` line (``metadata``) is a
+    path from the content folder with or without the leading ``/``.
+    """
+    value = value.strip()
+    for marker in ("{static}", "{attach}", "|static|", "|attach|", "{filename}", "|filename|"):
+        if value.startswith(marker):
+            target = unquote(re.split(r"[#?]", value[len(marker):], maxsplit=1)[0])
+            base = root if target.startswith("/") else os.path.dirname(source_path)
+            return os.path.normpath(os.path.join(base, target.lstrip("/")))
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or value.startswith("data:"):
+        return None
+    if metadata or parts.path.startswith("/"):
+        return os.path.normpath(os.path.join(root, unquote(parts.path).lstrip("/")))
+    return os.path.normpath(os.path.join(os.path.dirname(source_path), unquote(parts.path)))
+
+
+# -- what it holds ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """An image file as the build will use it."""
+
+    path: str
+    format: str  # Pillow's format name, or "SVG"
+    width: int  # as displayed (EXIF orientation applied)
+    height: int
+    passthrough: bool = False  # SVG and animated GIF: published unchanged
+    alpha: bool = False
+
+
+class ImageProblem(Exception):
+    """An image the build cannot use: ``message`` says what, ``fix`` what to do."""
+
+    def __init__(self, message: str, fix: str):
+        super().__init__(f"{message} ({fix})")
+        self.message, self.fix = message, fix
+
+
+def inspect(path: str, max_pixels: int = DEFAULTS["max_pixels"]) -> ImageInfo:
+    """What ``path`` holds, or ImageProblem: missing, not an image, corrupt, too large."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        raise ImageProblem(f"image {os.path.relpath(path)} does not exist",
+                           "fix the path, or put the file in content/images/") from None
+    return _inspect(os.path.abspath(path), stat.st_mtime_ns, stat.st_size, max_pixels)
+
+
+@functools.lru_cache(maxsize=4096)
+def _inspect(path, mtime, size, max_pixels):
+    from PIL import Image, UnidentifiedImageError
+
+    shown = os.path.relpath(path)
+    if path.lower().endswith(".svg"):
+        return _svg(path, shown)
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            if width * height > max_pixels:
+                raise _bomb(shown, width, height, max_pixels)
+            if image.format not in RASTER_FORMATS:
+                raise ImageProblem(f"{shown} is a {image.format} image, which web pages cannot show",
+                                   "save it as JPEG, PNG or WebP")
+            animated = getattr(image, "is_animated", False) and image.format == "GIF"
+            orientation = image.getexif().get(0x0112, 1)
+            if orientation in (5, 6, 7, 8):
+                width, height = height, width
+            alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+            if not animated:
+                # Decode it at 1/8 scale where the format allows (JPEG): a truncated
+                # or corrupt file fails here, not in the middle of the build.
+                image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
+                image.load()
+    except ImageProblem:
+        raise
+    except Image.DecompressionBombError:
+        raise _bomb(shown, 0, 0, max_pixels) from None
+    except UnidentifiedImageError:
+        raise ImageProblem(f"{shown} is not an image (or not one in a format the build reads)",
+                           "save it as JPEG, PNG, WebP or GIF") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ImageProblem(f"{shown} is truncated or corrupt ({exc})",
+                           "export the image again from the original and replace the file") from None
+    return ImageInfo(path, "GIF" if animated else image.format, width, height,
+                     passthrough=bool(animated), alpha=alpha)
+
+
+def _bomb(shown, width, height, limit):
+    size = f" ({width}×{height} = {width * height / 1e6:.0f} megapixels)" if width else ""
+    return ImageProblem(
+        f"{shown} has more pixels than the limit of {limit / 1e6:g} megapixels{size}",
+        "resize it to at most 4000 pixels wide before adding it (or raise IMAGES['max_pixels'])")
+
+
+def _svg(path, shown):
+    """An SVG's size from its width/height or viewBox; it is never parsed with a DOCTYPE."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(1_000_000)
+    except OSError as exc:
+        raise ImageProblem(f"{shown} cannot be read ({exc})", "check the file") from None
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise ImageProblem(f"{shown}: SVG with a DOCTYPE or entities",
+                           "export it again as plain SVG (no DOCTYPE)")
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise ImageProblem(f"{shown} is not a valid SVG ({exc})", "export it again") from None
+    if not root.tag.endswith("svg"):
+        raise ImageProblem(f"{shown} is not an SVG image", "export it again as SVG")
+
+    def number(value):
+        match = re.match(r"\s*([0-9.]+)\s*(px)?\s*$", value or "")
+        return round(float(match.group(1))) if match else None
+
+    width, height = number(root.get("width")), number(root.get("height"))
+    if not (width and height):
+        box = (root.get("viewBox") or "").replace(",", " ").split()
+        try:
+            width, height = round(float(box[2])), round(float(box[3]))
+        except (IndexError, ValueError):
+            raise ImageProblem(f"{shown} has no size", "give the <svg> a viewBox") from None
+    return ImageInfo(path, "SVG", width, height, passthrough=True, alpha=True)
+
+
+def lead_problems(value: str, source_path: str, root: str, config: dict):
+    """Problems of an ``Image:`` value as (message, fix); [] when the build can use it."""
+    path = image_path(value, source_path, root, metadata=True)
+    if path is None:
+        return []  # on another site: social networks only (see rules.image_problems)
+    try:
+        info = inspect(path, config["max_pixels"])
+    except ImageProblem as exc:
+        return [(exc.message, exc.fix)]
+    if not info.passthrough and info.width < config["min_width"]:
+        return [(f"{os.path.relpath(path)} is {info.width} pixels wide; a lead image needs at "
+                 f"least {config['min_width']}",
+                 f"use a larger original, at least {config['min_width']} pixels wide")]
+    return []
+
+
+def body_problems(value: str, source_path: str, root: str, config: dict):
+    """Problems of an image in the body (``![alt](value)``) as (message, fix)."""
+    path = image_path(value, source_path, root)
+    if path is None:
+        return []  # remote: third_party_resources reports it
+    if not os.path.exists(path) and value.lstrip().startswith(("{", "|")):
+        return []  # a missing {static} file: missing_link_targets reports it
+    try:
+        inspect(path, config["max_pixels"])
+    except ImageProblem as exc:
+        return [(exc.message, exc.fix)]
+    return []
