@@ -89,9 +89,16 @@ def attach(generator):
 def record(path, context):
     """Write the search copy of an article page just written."""
     copies = context.get(STATE_KEY) if context else None
-    article = context.get("article") if context else None
-    page = context.get("i18n") if context else None
-    if copies is None or article is None or not path.endswith(".html"):
+    if copies is not None:
+        copy_article(copies, path, context)
+
+
+def copy_article(copies, path, context):
+    """The search copy of the page at ``path`` if it is an article's (``context``:
+    the page's, with ``article``, ``i18n`` and ``OUTPUT_PATH``)."""
+    article = context.get("article")
+    page = context.get("i18n")
+    if article is None or not path.endswith(".html"):
         return
     rel = os.path.relpath(path, context["OUTPUT_PATH"])
     lang = page.code if page is not None else str(getattr(article, "lang", ""))

@@ -1,0 +1,379 @@
+"""The build process of `newsroom serve`: the site stays in memory between edits.
+
+`newsroom serve` (serve.py) starts this process once; it builds the whole
+site, then waits for the list of files that changed (one JSON line on stdin)
+and answers, after each build, with one JSON line on the result pipe (build
+kind, seconds, errors, warnings, failure). It is restarted by the server, not
+reused, when plugin or ``newsroom`` code, the theme, the catalogs or the
+settings change: then everything is built again.
+
+Two kinds of build, chosen per change, so that the output is always what a
+cold preview build of the same files gives:
+
+* **pages** — every changed file is an article or page the site already has,
+  and read again it differs from what the site holds only in what no page but
+  its own shows: its body (its metadata, summary, reading time, problems,
+  URL and everything else :func:`plugins.pipeline.memo.item_digest` covers are
+  those of the last build, and no translation tracks its text with
+  ``Translation-Of``). The new reading replaces the old one in memory, only
+  the item's own page(s) are rendered and written (through Pelican's writer,
+  as in a full build), and the search index of its language is rebuilt.
+* **full** — anything else (a title, a date, a new or deleted file, an image,
+  a broken file, an error): Pelican's whole ``run()`` in this process, with
+  the content cache and render memo of warm builds (plugins/pipeline/): every
+  source is read and every page rendered that can show the change, the rest
+  is kept. Modules, settings, plugins and the Jinja templates' compiled code
+  stay loaded.
+
+Scheduled articles: the reply tells the server when the next one goes live
+(``next_change``), and the server builds again at that time, as a cold build
+would then publish it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import logging
+import os
+import sys
+import time
+import traceback
+
+FULL, PAGES = "full", "pages"
+
+
+class Problems(logging.Handler):
+    """The warnings and errors logged during one build, as /__build.json lists them."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.errors, self.warnings = [], []
+
+    def emit(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken log call must not break the build
+            message = str(record.msg)
+        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(message)
+
+
+def _reset_between_builds():
+    """What Pelican keeps at class level from one ``run()`` to the next in one process.
+
+    Its log filter drops a message it has already shown (a problem fixed and
+    made again would go unreported), and its memoised ``content``/``summary``
+    keep every article of every earlier build alive.
+    """
+    from pelican import contents
+    from pelican.log import LimitFilter
+
+    LimitFilter._ignore.clear()
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+    for cls in vars(contents).values():
+        if isinstance(cls, type):
+            for value in vars(cls).values():
+                cache = getattr(value, "cache", None)
+                if isinstance(cache, dict):
+                    cache.clear()
+
+
+def _forget(item):
+    """Drop ``item``'s memoised content and summary (Pelican keys them by object)."""
+    from pelican import contents
+
+    for cls in type(item).__mro__:
+        if cls.__module__ != contents.__name__:
+            continue
+        for value in vars(cls).values():
+            cache = getattr(value, "cache", None)
+            if isinstance(cache, dict):
+                for key in [k for k in cache if k and k[0] is item]:
+                    del cache[key]
+
+
+class CaptureWriter:
+    """A writer that only lists the pages a generator would write (nothing is rendered)."""
+
+    def __init__(self):
+        self.jobs = []
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        self.jobs.append((name, template, context, args, kwargs))
+
+    def write_feed(self, *args, **kwargs):
+        return None
+
+
+class PreviewSite:
+    """One Pelican object, its settings and the last build's generators, kept between edits."""
+
+    def __init__(self, pelican_args):
+        from pelican import get_instance, parse_arguments, signals
+        from pelican.log import init as init_logging
+
+        args = parse_arguments(pelican_args)
+        init_logging(level=args.verbosity, fatal=args.fatal, name="pelican",
+                     logs_dedup_min_level=getattr(logging, args.logs_dedup_min_level))
+        self.pelican, self.settings = get_instance(args)
+        self.generators = None
+        self.problems = {"errors": [], "warnings": []}
+        self.ok = False
+        signals.all_generators_finalized.connect(self._keep_generators)
+
+    def _keep_generators(self, generators):
+        self.generators = generators
+
+    # -- full builds ------------------------------------------------------------
+
+    def full(self):
+        _reset_between_builds()
+        self.generators = None
+        self.ok = False
+        problems = Problems()
+        root = logging.getLogger()
+        root.addHandler(problems)
+        try:
+            self.pelican.run()
+        finally:
+            root.removeHandler(problems)
+        self.problems = {"errors": problems.errors, "warnings": problems.warnings}
+        self.ok = self.generators is not None
+        return FULL
+
+    # -- page builds --------------------------------------------------------------
+
+    def items(self):
+        """(generator, item) for every article and page the last build made, by source path."""
+        from pipeline.memo import ITEM_LISTS
+
+        found = {}
+        for generator in self.generators or ():
+            for cls, names in ITEM_LISTS.items():
+                if isinstance(generator, cls):
+                    for name in names:
+                        for item in getattr(generator, name, None) or []:
+                            found.setdefault(os.path.abspath(item.source_path), (generator, item))
+        return found
+
+    def update(self, changes):
+        """Build after ``changes`` ([(kind, path)]); returns the build kind."""
+        if self.ok and self.generators is not None:
+            try:
+                if self._pages(changes):
+                    return PAGES
+            except Exception:  # noqa: BLE001 - any doubt: the full build decides
+                logging.getLogger(__name__).info("preview: full build (%s)", sys.exc_info()[1])
+        return self.full()
+
+    def _pages(self, changes):
+        """Rebuild only the changed items' own pages, if only their bodies changed."""
+        if not changes or any(kind != "modified" for kind, _ in changes):
+            return False
+        items = self.items()
+        fresh = []
+        for path in sorted({os.path.abspath(p) for _, p in changes}):
+            if path not in items:
+                return False  # not an article or page: an image, a new file…
+            generator, old = items[path]
+            new = self._read_again(generator, old)
+            if new is None:
+                return False
+            fresh.append((generator, old, new))
+        for _, old, new in fresh:
+            _replace(old, new)
+        self._write_own_pages([old for _, old, _ in fresh])
+        return True
+
+    def _read_again(self, generator, old):
+        """A new reading of ``old``'s source, or None if it changes more than its body."""
+        from pelican import signals
+        from pelican.contents import Article, Page
+
+        from pipeline.memo import BODY_ONLY_METADATA, item_digest
+
+        if any("translation-of" in t.metadata for t in getattr(old, "translations", ()) or ()):
+            return None  # their "outdated" state follows this text
+        is_article = isinstance(old, Article)
+        name = "article" if is_article else "page"
+        quiet = Problems()
+        root = logging.getLogger()
+        root.addHandler(quiet)
+        try:
+            new = generator.readers.read_file(
+                base_path=generator.path, path=os.path.relpath(old.source_path, generator.path),
+                content_class=Article if is_article else Page, context=generator.context,
+                preread_signal=getattr(signals, f"{name}_generator_preread"),
+                preread_sender=generator,
+                context_signal=getattr(signals, f"{name}_generator_context"),
+                context_sender=generator)
+        finally:
+            root.removeHandler(quiet)
+        if quiet.errors or quiet.warnings or type(new) is not type(old):
+            return None
+        # What the whole-site steps add to each item: its reading time (from
+        # its words), then what links it to the others (translations,
+        # neighbours, related articles, editorial notes, card image), which
+        # depend on metadata found equal below.
+        reading_time = sys.modules.get("reading_time.reading_time")
+        if reading_time is not None:
+            reading_time.measure(new, self.settings[reading_time.SETTING])
+        if hasattr(new, "refresh_metadata_intersite_links"):
+            new.refresh_metadata_intersite_links()
+        for key, value in vars(old).items():
+            if key not in vars(new) or key in LINKS:
+                setattr(new, key, value)
+        same = (item_digest(new) == item_digest(old)
+                and {k: v for k, v in old.metadata.items() if k not in BODY_ONLY_METADATA}.keys()
+                == {k: v for k, v in new.metadata.items() if k not in BODY_ONLY_METADATA}.keys())
+        return new if same else None
+
+    def _write_own_pages(self, changed):
+        from pelican.generators import ArticlesGenerator, PagesGenerator
+
+        ids = {id(item) for item in changed}
+        writer = self.pelican._get_writer()
+        jobs = []
+        for generator in self.generators:
+            if isinstance(generator, (ArticlesGenerator, PagesGenerator)):
+                capture = CaptureWriter()
+                type(generator).generate_output(generator, capture)
+                jobs += capture.jobs
+        own = [job for job in jobs
+               if id(job[4].get("article") or job[4].get("page")) in ids]
+        if not own:
+            raise LookupError("no page of the changed item")
+        search = sys.modules.get("search.search")
+        if search is not None:  # the last build's search copies are gone: see SearchRefresh
+            self.generators[0].context[search.STATE_KEY] = None
+        problems = Problems()
+        root = logging.getLogger()
+        root.addHandler(problems)
+        try:
+            for name, template, context, args, kwargs in own:
+                writer.write_file(name, template, context, *args, **kwargs)
+        finally:
+            root.removeHandler(problems)
+        if problems.errors or problems.warnings:
+            raise ValueError("a page build logged problems: the full build reports them")
+        refresh = SearchRefresh(self.settings)
+        self.after_reply = lambda: refresh.run(jobs)
+
+    after_reply = None
+
+    def next_change(self):
+        """Seconds until the next scheduled item goes live (None: none)."""
+        if (self.settings.get("EDITORIAL") or {}).get("now"):
+            return None  # a fixed "now": nothing goes live by itself
+        now = datetime.datetime.now(datetime.timezone.utc)
+        later = [item.date for _, item in self.items().values()
+                 if getattr(getattr(item, "editorial", None), "state", None) == "scheduled"
+                 and getattr(item, "date", None) is not None and item.date > now]
+        return (min(later) - now).total_seconds() if later else None
+
+
+LINKS = frozenset({"translations", "related_articles", "prev_article", "next_article",
+                   "editorial", "seo_image", "in_default_lang"})
+
+
+def _replace(old, new):
+    """``old`` (the object every list and link of the site holds) becomes ``new``."""
+    _forget(old)
+    vars(old).clear()
+    vars(old).update(vars(new))
+
+
+class SearchRefresh:
+    """The search index after a page build: the search copies of every article
+    page again (from memory, nothing rendered), then Pagefind on the languages
+    whose copies changed (search.py's own memo finds them)."""
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def run(self, jobs):
+        search = sys.modules.get("search.search")
+        if search is None or not self.settings["SEARCH"]["enabled"]:
+            return
+        output = self.settings["OUTPUT_PATH"]
+        copies = search.SearchCopies()
+        try:
+            for name, _, context, _, kwargs in jobs:
+                article = kwargs.get("article")
+                if article is not None:
+                    search.copy_article(copies, os.path.join(output, name),
+                                        {**kwargs, "OUTPUT_PATH": output,
+                                         "i18n": _page_language(context, kwargs)})
+            search.index(self.settings, copies, output)
+        finally:
+            copies.remove()
+
+
+def _page_language(context, kwargs):
+    """The page's language, as the multilingual writer gives it to the templates."""
+    if kwargs.get("i18n") is not None:
+        return kwargs["i18n"]
+    multilingual = sys.modules.get("multilingual.state")
+    state = context.get(multilingual.STATE_KEY) if multilingual is not None else None
+    return state.page_language(kwargs, kwargs.get("url")) if state is not None else None
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m newsroom.preview", description=__doc__)
+    parser.add_argument("--result-fd", type=int, required=True)
+    parser.add_argument("pelican_args", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    results = os.fdopen(args.result_fd, "w", encoding="utf-8", buffering=1)
+
+    def reply(**values):
+        results.write(json.dumps(values, ensure_ascii=False, default=str) + "\n")
+        results.flush()
+
+    started = time.monotonic()
+    try:
+        site = PreviewSite([a for a in args.pelican_args if a != "--"])
+    except SystemExit as exc:  # argparse or a settings check that exits
+        reply(kind=FULL, ok=False, errors=[], warnings=[], seconds=0,
+              failure=f"settings: {exc}")
+        return 2
+    except Exception as exc:  # noqa: BLE001 - reported to the server, which goes on
+        reply(kind=FULL, ok=False, errors=[], warnings=[], seconds=0,
+              failure=f"{type(exc).__name__}: {exc}")
+        traceback.print_exc()
+        return 1
+    changes = None
+    while True:
+        failure = None
+        site.after_reply = None
+        try:
+            kind = site.full() if changes is None else site.update(changes)
+        except Exception as exc:  # noqa: BLE001 - the next change builds again
+            kind, failure = FULL, f"{type(exc).__name__}: {exc}"
+            logging.getLogger(__name__).critical("%s", failure, exc_info=True)
+            site.ok = False
+        try:
+            next_change = site.next_change() if failure is None else None
+        except Exception:  # noqa: BLE001
+            next_change = None
+        reply(kind=kind, ok=failure is None and not site.problems["errors"],
+              errors=site.problems["errors"], warnings=site.problems["warnings"],
+              failure=failure, seconds=round(time.monotonic() - started, 3),
+              next_change=next_change)
+        if site.after_reply is not None:
+            try:
+                site.after_reply()
+            except Exception as exc:  # noqa: BLE001 - the next build does it whole
+                logging.getLogger(__name__).error("preview: search index not updated: %s", exc)
+                site.ok = False
+        reply(kind="idle")
+        line = sys.stdin.readline()
+        if not line:
+            return 0
+        started = time.monotonic()
+        changes = [tuple(change) for change in json.loads(line)["changes"]]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
