@@ -30,6 +30,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import weakref
 
 from markupsafe import escape
@@ -135,20 +136,27 @@ def index(settings, copies, output_path):
             languages[lang], entry = previous["language"], entry or previous["entry"]
             kept.append(lang)
             continue
-        command = [sys.executable, "-m", "pagefind", "--site", site,
-                   "--output-path", bundle, "--quiet"]
+        # Into a folder of its own, then moved into the bundle in place of this
+        # language's earlier shards (see replace_shards).
+        fresh = tempfile.mkdtemp(prefix=".pagefind-", dir=os.path.dirname(bundle))
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            logger.error("search: could not run Pagefind (%s); run `make venv` to install it",
-                         exc)
-            return
-        if result.returncode != 0:
-            logger.error("search: Pagefind failed on the %s pages (exit %s): %s", lang,
-                         result.returncode, (result.stderr or result.stdout).strip()[-2000:])
-            return
-        with open(entry_path, encoding="utf-8") as fh:
-            entry = json.load(fh)
+            command = [sys.executable, "-m", "pagefind", "--site", site,
+                       "--output-path", fresh, "--quiet"]
+            try:
+                result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                logger.error("search: could not run Pagefind (%s); run `make venv` to install it",
+                             exc)
+                return
+            if result.returncode != 0:
+                logger.error("search: Pagefind failed on the %s pages (exit %s): %s", lang,
+                             result.returncode, (result.stderr or result.stdout).strip()[-2000:])
+                return
+            with open(os.path.join(fresh, "pagefind-entry.json"), encoding="utf-8") as fh:
+                entry = json.load(fh)
+            replace_shards(fresh, bundle, lang)
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
         languages.update(entry["languages"])
         memo.put(lang, digest, entry)
     if languages:
@@ -160,6 +168,34 @@ def index(settings, copies, output_path):
         logger.info("search: Pagefind index of %d article page(s) in %d language(s) written "
                     "to %s%s", copies.count, len(languages), bundle,
                     f" (unchanged, kept: {', '.join(kept)})" if kept else "")
+
+
+def replace_shards(fresh, bundle, lang):
+    """Move Pagefind's output for ``lang`` from ``fresh`` into ``bundle``, whose
+    shards of ``lang`` from an earlier build are removed first.
+
+    Pagefind names its shards by their content hash and never removes any: an
+    edit would leave the previous ones behind (which a cold build has not).
+    """
+    old = [os.path.join(bundle, name) for name in _names(bundle, f"pagefind.{lang}_")
+           if name.endswith(".pf_meta")]
+    for sub in ("fragment", "index"):
+        folder = os.path.join(bundle, sub)
+        old += [os.path.join(folder, name) for name in _names(folder, f"{lang}_")]
+    for path in old:
+        os.remove(path)
+    for root, _, files in os.walk(fresh):
+        target = os.path.join(bundle, os.path.relpath(root, fresh))
+        os.makedirs(target, exist_ok=True)
+        for name in files:
+            os.replace(os.path.join(root, name), os.path.join(target, name))
+
+
+def _names(folder, prefix):
+    try:
+        return [n for n in os.listdir(folder) if n.startswith(prefix)]
+    except OSError:
+        return []
 
 
 class IndexMemo:
