@@ -94,19 +94,6 @@ def _forget(item):
                     del cache[key]
 
 
-class CaptureWriter:
-    """A writer that only lists the pages a generator would write (nothing is rendered)."""
-
-    def __init__(self):
-        self.jobs = []
-
-    def write_file(self, name, template, context, *args, **kwargs):
-        self.jobs.append((name, template, context, args, kwargs))
-
-    def write_feed(self, *args, **kwargs):
-        return None
-
-
 class PreviewSite:
     """One Pelican object, its settings and the last build's generators, kept between edits."""
 
@@ -119,6 +106,7 @@ class PreviewSite:
                      logs_dedup_min_level=getattr(logging, args.logs_dedup_min_level))
         self.pelican, self.settings = get_instance(args)
         self.generators = None
+        self.index = None  # newsroom.pagedeps.PageIndex of the last full build
         self.problems = {"errors": [], "warnings": []}
         self.ok = False
         signals.all_generators_finalized.connect(self._keep_generators)
@@ -130,7 +118,7 @@ class PreviewSite:
 
     def full(self):
         _reset_between_builds()
-        self.generators = None
+        self.generators = self.index = None
         self.ok = False
         problems = Problems()
         root = logging.getLogger()
@@ -141,7 +129,14 @@ class PreviewSite:
             root.removeHandler(problems)
         self.problems = {"errors": problems.errors, "warnings": problems.warnings}
         self.ok = self.generators is not None
+        if self.ok:  # once the pages are served: what each page shows, for the next edit
+            self.after_reply = self._index_pages
         return FULL
+
+    def _index_pages(self):
+        from .pagedeps import PageIndex
+
+        self.index = PageIndex(self.page_jobs(), self.settings)
 
     # -- page builds --------------------------------------------------------------
 
@@ -169,8 +164,13 @@ class PreviewSite:
         return self.full()
 
     def _pages(self, changes):
-        """Rebuild only the changed items' own pages, if only their bodies changed."""
-        if not changes or any(kind != "modified" for kind, _ in changes):
+        """Rebuild only the pages that show the changed items, if the site's structure
+        (which pages exist, what each lists, in which order) stays the same."""
+        from pelican.contents import Page
+
+        from .pagedeps import PageIndex
+
+        if not changes or any(kind != "modified" for kind, _ in changes) or self._feeds():
             return False
         items = self.items()
         fresh = []
@@ -182,20 +182,112 @@ class PreviewSite:
             if new is None:
                 return False
             fresh.append((generator, old, new))
+        if self.index is None:
+            self.index = PageIndex(self.page_jobs(), self.settings)
+        changed = [old for _, old, _ in fresh]
+        # Items whose listing-visible data can follow the changed ones: themselves,
+        # their translations (whose "outdated" state follows the original's text).
+        candidates = {id(item): item for item in changed}
+        for item in changed:
+            for other in getattr(item, "translations", ()) or ():
+                candidates[id(other)] = other
+        before = {key: item_digest(item) for key, item in candidates.items()}
+        rows = self._status_rows()
         for _, old, new in fresh:
             _replace(old, new)
-        self._write_own_pages([old for _, old, _ in fresh])
+        self._refresh_status([old.source_path for old in changed])
+        shown = {key for key, item in candidates.items() if item_digest(item) != before[key]}
+        if any(isinstance(candidates[key], Page) for key in shown):
+            raise ValueError("a page's title or summary changed: every page shows the menu")
+        jobs = [self.index.jobs[i]
+                for i in self.index.jobs_of({id(item) for item in changed}, shown)]
+        # The status page's arguments are computed as it is written (rows, totals):
+        # captured again, not taken from the index.
+        status = [job for job in jobs if job[4].get("template_name") == "translation_status"]
+        if status or rows != self._status_rows():
+            jobs = [job for job in jobs if job not in status]
+            jobs += self.page_jobs({"EditorialGenerator"})
+        self._write(jobs, shown)
         return True
+
+    def page_jobs(self, only=None):
+        """Every page the page generators would write, captured without rendering."""
+        from .pagedeps import CaptureWriter
+
+        only = PAGE_GENERATORS if only is None else only
+        capture = CaptureWriter()
+        for generator in self.generators:
+            if type(generator).__name__ in only:
+                type(generator).generate_output(generator, capture)
+        return capture.jobs
+
+    def _feeds(self):
+        """True if this preview writes feeds (which show titles and bodies): full builds."""
+        feeds = self.settings.get("I18N_FEEDS") or {}
+        return any(feeds.values()) or any(
+            self.settings.get(key) for key in self.settings
+            if key.endswith(("FEED_ATOM", "FEED_RSS")))
+
+    def _editorial(self):
+        return next((g for g in self.generators or () if type(g).__name__ == "EditorialGenerator"),
+                    None)
+
+    def _status_rows(self):
+        generator = self._editorial()
+        return None if generator is None else json.dumps(generator.status_rows(), default=str)
+
+    def _refresh_status(self, paths):
+        """The translation status with the changed sources read again (newsroom.sources)."""
+        from . import sources
+
+        generator = self._editorial()
+        if generator is None:
+            return
+        scan = generator.context[EDITORIAL_STATE].scan.get()
+        paths = {os.path.abspath(p) for p in paths}
+        for index, source in enumerate(scan.sources):
+            if source.path in paths:
+                scan.sources[index] = sources.read_source(source.path, self.settings, scan.root,
+                                                          source.kind)
+        type(generator).generate_context(generator)
+
+    def _write(self, jobs, shown):
+        """Write the page ``jobs`` through Pelican's writer (paginated listings:
+        only the pages whose slice shows an item of ``shown``)."""
+        from .pagedeps import Listed, paginated_keys
+
+        writer = self.pelican._get_writer()
+        context = self.generators[0].context
+        # The last build's search copies and sitemap list are done with: the search
+        # index and the sitemaps are made again below, from memory.
+        muted = {key: context.get(key) for key in (SEARCH_STATE, SITEMAP_STATE)}
+        context.update(dict.fromkeys(muted))
+        problems = Problems()
+        root = logging.getLogger()
+        root.addHandler(problems)
+        try:
+            for job in jobs:
+                name, template, job_context, args, kwargs = job
+                if paginated_keys(job, self.settings):
+                    template = Listed(template, shown, self.settings["OUTPUT_PATH"])
+                writer.write_file(name, template, job_context, *args, **kwargs)
+        finally:
+            root.removeHandler(problems)
+            context.update(muted)
+        if problems.errors or problems.warnings:
+            raise ValueError("a page build logged problems: the full build reports them")
+        sitemap = next((g for g in self.generators if type(g).__name__ == "SitemapGenerator"),
+                       None)
+        if sitemap is not None and shown:
+            type(sitemap).generate_output(sitemap, writer)
+        refresh, jobs = SearchRefresh(self.settings), self.index.jobs
+        self.after_reply = lambda: refresh.run(jobs)
 
     def _read_again(self, generator, old):
         """A new reading of ``old``'s source, or None if it changes more than its body."""
         from pelican import signals
         from pelican.contents import Article, Page
 
-        from pipeline.memo import BODY_ONLY_METADATA, item_digest
-
-        if any("translation-of" in t.metadata for t in getattr(old, "translations", ()) or ()):
-            return None  # their "outdated" state follows this text
         is_article = isinstance(old, Article)
         name = "article" if is_article else "page"
         quiet = Problems()
@@ -225,41 +317,7 @@ class PreviewSite:
         for key, value in vars(old).items():
             if key not in vars(new) or key in LINKS:
                 setattr(new, key, value)
-        same = (item_digest(new) == item_digest(old)
-                and {k: v for k, v in old.metadata.items() if k not in BODY_ONLY_METADATA}.keys()
-                == {k: v for k, v in new.metadata.items() if k not in BODY_ONLY_METADATA}.keys())
-        return new if same else None
-
-    def _write_own_pages(self, changed):
-        from pelican.generators import ArticlesGenerator, PagesGenerator
-
-        ids = {id(item) for item in changed}
-        writer = self.pelican._get_writer()
-        jobs = []
-        for generator in self.generators:
-            if isinstance(generator, (ArticlesGenerator, PagesGenerator)):
-                capture = CaptureWriter()
-                type(generator).generate_output(generator, capture)
-                jobs += capture.jobs
-        own = [job for job in jobs
-               if id(job[4].get("article") or job[4].get("page")) in ids]
-        if not own:
-            raise LookupError("no page of the changed item")
-        search = sys.modules.get("search.search")
-        if search is not None:  # the last build's search copies are gone: see SearchRefresh
-            self.generators[0].context[search.STATE_KEY] = None
-        problems = Problems()
-        root = logging.getLogger()
-        root.addHandler(problems)
-        try:
-            for name, template, context, args, kwargs in own:
-                writer.write_file(name, template, context, *args, **kwargs)
-        finally:
-            root.removeHandler(problems)
-        if problems.errors or problems.warnings:
-            raise ValueError("a page build logged problems: the full build reports them")
-        refresh = SearchRefresh(self.settings)
-        self.after_reply = lambda: refresh.run(jobs)
+        return new if structure(new) == structure(old) else None
 
     after_reply = None
 
@@ -272,6 +330,37 @@ class PreviewSite:
                  if getattr(getattr(item, "editorial", None), "state", None) == "scheduled"
                  and getattr(item, "date", None) is not None and item.date > now]
         return (min(later) - now).total_seconds() if later else None
+
+
+#: Generators that only write pages through the writer (no other side effect).
+PAGE_GENERATORS = frozenset({"ArticlesGenerator", "PagesGenerator", "ListingsGenerator",
+                             "EditorialGenerator", "ConfirmPageGenerator"})
+EDITORIAL_STATE, SEARCH_STATE, SITEMAP_STATE = "EDITORIAL_STATE", "SEARCH_STATE", "SITEMAP_STATE"
+#: Metadata that changes what pages show of an item, not which pages exist or what they list.
+DISPLAY_METADATA = frozenset({"title", "summary", "summary_from_body"})
+
+
+def item_digest(item):
+    from pipeline.memo import item_digest as digest
+
+    return digest(item)
+
+
+def structure(item):
+    """Everything of an item but what pages show of it: which pages exist, what each
+    lists and in which order (and the problems it reports) follow from this."""
+    from pipeline.memo import BODY_ONLY_METADATA, _canonical, _ref
+
+    metadata = {k: v for k, v in item.metadata.items()
+                if k not in BODY_ONLY_METADATA and k not in DISPLAY_METADATA}
+    notes = getattr(item, "editorial", None)
+    return _canonical([
+        type(item).__name__, item.url, item.save_as, item.status, item.lang, metadata,
+        sorted(item.metadata), [(t.lang, _ref(t)) for t in getattr(item, "translations", [])],
+        [_ref(a) for a in getattr(item, "related_articles", None) or []],
+        _ref(getattr(item, "prev_article", None)), _ref(getattr(item, "next_article", None)),
+        None if notes is None else notes.state, getattr(item, "seo_image", None),
+    ])
 
 
 LINKS = frozenset({"translations", "related_articles", "prev_article", "next_article",

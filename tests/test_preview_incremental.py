@@ -202,6 +202,18 @@ def test_a_body_edit_renders_only_its_pages_and_matches_a_cold_build(preview, tm
     assert_same_as_cold(preview, tmp_path)
 
 
+def test_a_title_edit_renders_the_pages_that_show_it_and_matches_a_cold_build(preview,
+                                                                              tmp_path):
+    path = preview.content / "2025" / "cles-d-acces.fr.md"
+    before = preview.state()["build"]
+    set_field(path, "Title", "Clés d'accès : un titre revu")
+    state = preview.settle(before)
+    assert state["kind"] == "pages", state
+    status, html = fetch(f"{preview.url}/")
+    assert status == 200 and "un titre revu" in html
+    assert_same_as_cold(preview, tmp_path)
+
+
 def test_a_broken_file_is_reported_the_others_served_and_fixing_it_recovers(preview, tmp_path):
     path = preview.content / "2024" / "sora-fuite.fr.md"
     if not path.exists():
