@@ -76,3 +76,30 @@ def parse_metadata(reader, md):
         return reader._parse_metadata(meta)
     finally:
         reader._md = md
+
+
+def forget_memoised(item=None):
+    """Drop what Pelican memoised of ``item`` (every item if None).
+
+    ``Content.get_content`` and ``get_summary`` are ``pelican.utils.memoized``:
+    one class-level dict keyed by (object, siteurl), never emptied. A process
+    that builds more than once (the preview's build process) would keep every
+    article of every build alive, and an item whose body is replaced in place
+    would keep its old content.
+    """
+    from pelican.contents import Content
+
+    for value in vars(Content).values():
+        cache = getattr(value, "cache", None)
+        if not isinstance(cache, dict):
+            continue
+        if item is None:
+            cache.clear()
+        else:
+            for key in [k for k in cache if k and k[0] is item]:
+                del cache[key]
+
+
+def writer_of(pelican_instance):
+    """The writer ``Pelican.run`` uses (a ``get_writer`` receiver's, or Pelican's own)."""
+    return pelican_instance._get_writer()

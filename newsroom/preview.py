@@ -60,38 +60,13 @@ class Problems(logging.Handler):
 
 
 def _reset_between_builds():
-    """What Pelican keeps at class level from one ``run()`` to the next in one process.
+    """What Pelican keeps at class level from one ``run()`` to the next in one process:
+    the messages its log filter has shown (a problem fixed and made again would go
+    unreported) and its memoised contents and summaries (every earlier build's)."""
+    from .compat import forget_logged_messages, forget_memoised
 
-    Its log filter drops a message it has already shown (a problem fixed and
-    made again would go unreported), and its memoised ``content``/``summary``
-    keep every article of every earlier build alive.
-    """
-    from pelican import contents
-    from pelican.log import LimitFilter
-
-    LimitFilter._ignore.clear()
-    LimitFilter._raised_messages.clear()
-    LimitFilter._group_count.clear()
-    for cls in vars(contents).values():
-        if isinstance(cls, type):
-            for value in vars(cls).values():
-                cache = getattr(value, "cache", None)
-                if isinstance(cache, dict):
-                    cache.clear()
-
-
-def _forget(item):
-    """Drop ``item``'s memoised content and summary (Pelican keys them by object)."""
-    from pelican import contents
-
-    for cls in type(item).__mro__:
-        if cls.__module__ != contents.__name__:
-            continue
-        for value in vars(cls).values():
-            cache = getattr(value, "cache", None)
-            if isinstance(cache, dict):
-                for key in [k for k in cache if k and k[0] is item]:
-                    del cache[key]
+    forget_logged_messages()
+    forget_memoised()
 
 
 class PreviewSite:
@@ -254,9 +229,10 @@ class PreviewSite:
     def _write(self, jobs, shown):
         """Write the page ``jobs`` through Pelican's writer (paginated listings:
         only the pages whose slice shows an item of ``shown``)."""
+        from .compat import writer_of
         from .pagedeps import Listed, paginated_keys
 
-        writer = self.pelican._get_writer()
+        writer = writer_of(self.pelican)
         context = self.generators[0].context
         # The last build's search copies and sitemap list are done with: the search
         # index and the sitemaps are made again below, from memory.
@@ -369,7 +345,9 @@ LINKS = frozenset({"translations", "related_articles", "prev_article", "next_art
 
 def _replace(old, new):
     """``old`` (the object every list and link of the site holds) becomes ``new``."""
-    _forget(old)
+    from .compat import forget_memoised
+
+    forget_memoised(old)
     vars(old).clear()
     vars(old).update(vars(new))
 
