@@ -29,7 +29,7 @@ NEWSROOMOPTS := -s $(CONFFILE) --content $(INPUTDIR)
 EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html serve devserver publish check bench weight deploy-rsync deploy-ghpages clean test translations chromium
+.PHONY: help venv html serve devserver publish check bench bench-preview weight deploy-rsync deploy-ghpages clean test translations chromium
 .PHONY: article translation translation-done lint status guard-outputdir
 
 help: ## Show this help
@@ -121,6 +121,9 @@ N ?= 1000
 LANGS ?= fr,en,de
 bench: $(STAMP) ## Benchmark vs Pelican+i18n_subsites, monolingual Pelican, Hugo (N=1000 LANGS=fr,en,de)
 	$(BIN)/python bench/run.py -n $(N) --langs $(LANGS)
+
+bench-preview: $(STAMP) ## Preview latency: edit → served page, first build, memory (N=1000 LANGS=fr,en,de)
+	$(BIN)/python bench/preview.py -n $(N) --langs $(LANGS)
 
 weight: $(STAMP) chromium ## Page weight, requests and Lighthouse scores of the sample site
 	@if [ ! -x bench/node_modules/.bin/lighthouse ] && command -v npm >/dev/null; then \

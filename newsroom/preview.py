@@ -208,8 +208,14 @@ class PreviewSite:
                     None)
 
     def _status_rows(self):
+        """What the status page shows of its rows (their URLs are structure)."""
         generator = self._editorial()
-        return None if generator is None else json.dumps(generator.status_rows(), default=str)
+        if generator is None:
+            return None
+        return [(row.kind, row.slug, row.title,
+                 [(lang, cell.state, str(cell.publication) if cell.source else None)
+                  for lang, cell in row.cells.items()])
+                for row in generator.context[EDITORIAL_STATE].rows]
 
     def _refresh_status(self, paths):
         """The translation status with the changed sources read again (newsroom.sources)."""
