@@ -8,6 +8,8 @@ outside ``SUPPORTED`` stops the build at import with what to check.
 
 from __future__ import annotations
 
+import os
+
 import pelican
 
 #: Pelican versions these shims were checked against (major.minor).
@@ -103,3 +105,24 @@ def forget_memoised(item=None):
 def writer_of(pelican_instance):
     """The writer ``Pelican.run`` uses (a ``get_writer`` receiver's, or Pelican's own)."""
     return pelican_instance._get_writer()
+
+
+def discard_writes(writer, discard):
+    """Have ``writer`` open nothing for an output path ``discard(path)`` accepts.
+
+    Pelican's ``Writer.write_file`` renders each page of a paginated listing and
+    opens its file through the private ``_open_w``; the preview keeps the pages of
+    a listing that do not show a changed item (their files stay untouched).
+    """
+    import contextlib
+    import io
+
+    original = writer._open_w
+
+    def open_w(filename, encoding, override=False):
+        if discard(os.path.abspath(filename)):
+            return contextlib.nullcontext(io.StringIO())
+        return original(filename, encoding, override=override)
+
+    writer._open_w = open_w
+    return writer

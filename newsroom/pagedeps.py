@@ -112,21 +112,21 @@ class PageIndex:
 
 class Listed:
     """A template stand-in for a paginated listing: a page whose slice shows none
-    of the changed items keeps its file (read back from the output, written again
-    through the writer, as the render memo does); the others are rendered."""
+    of the changed items is not rendered, and its file is left as it is (the
+    writer is told to discard it: see ``compat.discard_writes``); the others are
+    rendered."""
 
-    def __init__(self, template, shown, output_path):
+    def __init__(self, template, shown, output_path, kept):
         self.template, self.shown, self.output_path = template, shown, output_path
+        self.kept = kept  # absolute paths of the pages left as they are
 
     def render(self, localcontext):
         slices = [value for key, value in localcontext.items()
                   if key.endswith("_page") and isinstance(value, PaginatedPage)]
-        if slices and not any(id(item) in self.shown for page in slices
-                              for item in page.object_list):
-            try:
-                with open(os.path.join(self.output_path, localcontext["output_file"]),
-                          encoding="utf-8") as fh:
-                    return fh.read()
-            except OSError:
-                pass
+        path = os.path.abspath(os.path.join(self.output_path, localcontext["output_file"]))
+        if slices and os.path.isfile(path) and not any(
+                id(item) in self.shown for page in slices for item in page.object_list):
+            self.kept.add(path)
+            return ""
+        self.kept.discard(path)
         return self.template.render(localcontext)

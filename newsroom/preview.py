@@ -145,9 +145,10 @@ class PreviewSite:
 
         from .pagedeps import PageIndex
 
+        items = self.items()
+        changes = settled(changes, items)
         if not changes or any(kind != "modified" for kind, _ in changes) or self._feeds():
             return False
-        items = self.items()
         fresh = []
         for path in sorted({os.path.abspath(p) for _, p in changes}):
             if path not in items:
@@ -235,27 +236,29 @@ class PreviewSite:
     def _write(self, jobs, shown):
         """Write the page ``jobs`` through Pelican's writer (paginated listings:
         only the pages whose slice shows an item of ``shown``)."""
-        from .compat import writer_of
+        from pelican import signals
+
+        from .compat import discard_writes, writer_of
         from .pagedeps import Listed, paginated_keys
 
-        writer = writer_of(self.pelican)
-        context = self.generators[0].context
-        # The last build's search copies and sitemap list are done with: the search
-        # index and the sitemaps are made again below, from memory.
-        muted = {key: context.get(key) for key in (SEARCH_STATE, SITEMAP_STATE)}
-        context.update(dict.fromkeys(muted))
+        kept = set()
+        writer = discard_writes(writer_of(self.pelican), kept.__contains__)
+        output = self.settings["OUTPUT_PATH"]
         problems = Problems()
         root = logging.getLogger()
         root.addHandler(problems)
         try:
-            for job in jobs:
-                name, template, job_context, args, kwargs = job
-                if paginated_keys(job, self.settings):
-                    template = Listed(template, shown, self.settings["OUTPUT_PATH"])
-                writer.write_file(name, template, job_context, *args, **kwargs)
+            # Nothing listens to these writes: the search index and the sitemaps are
+            # made again below, from memory (the pages written are those of the
+            # last full build, at the same paths).
+            with signals.content_written.muted():
+                for job in jobs:
+                    name, template, job_context, args, kwargs = job
+                    if paginated_keys(job, self.settings):
+                        template = Listed(template, shown, output, kept)
+                    writer.write_file(name, template, job_context, *args, **kwargs)
         finally:
             root.removeHandler(problems)
-            context.update(muted)
         if problems.errors or problems.warnings:
             raise ValueError("a page build logged problems: the full build reports them")
         sitemap = next((g for g in self.generators if type(g).__name__ == "SitemapGenerator"),
@@ -312,6 +315,25 @@ class PreviewSite:
                  if getattr(getattr(item, "editorial", None), "state", None) == "scheduled"
                  and getattr(item, "date", None) is not None and item.date > now]
         return (min(later) - now).total_seconds() if later else None
+
+
+def settled(changes, items):
+    """The changes as they stand once the batch is over: a known source that exists is
+    "modified" (an editor's save may replace the file: "deleted" then "added"), and a
+    file that came and went within the batch (an editor's or sed's temporary file) is
+    left out."""
+    kinds = {}
+    for kind, path in changes:
+        kinds.setdefault(os.path.abspath(path), set()).add(kind)
+    result = []
+    for path, seen in sorted(kinds.items()):
+        if path in items and os.path.isfile(path):
+            result.append(("modified", path))
+        elif {"added", "deleted"} <= seen and not os.path.exists(path):
+            continue
+        else:
+            result.extend((kind, path) for kind in sorted(seen))
+    return result
 
 
 #: Generators that only write pages through the writer (no other side effect).

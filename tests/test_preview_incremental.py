@@ -256,3 +256,38 @@ def test_random_edits_give_the_cold_build(preview, tmp_path_factory, ops, seed, 
         raise AssertionError(f"after {done}: {exc}") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_a_scheduled_article_goes_live_at_its_time_without_an_edit(tmp_path):
+    """With the real "now": the server builds again when a scheduled date passes."""
+    import datetime
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    when = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) \
+        + datetime.timedelta(seconds=25)
+    (content / "2026" / "bientot.fr.md").write_text(
+        f"Title: Bientôt en ligne\nDate: {when.isoformat()}\nCategory: IA\n"
+        "Authors: Claire Dubois\nSummary: Un article programmé.\n\nLe texte.\n",
+        encoding="utf-8")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    process = subprocess.Popen([NEWSROOM, "serve", "--content", str(content), "--output",
+                                str(tmp_path / "out"), "--port", str(port)], cwd=ROOT,
+                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    server = Preview(f"http://127.0.0.1:{port}", content, tmp_path / "out", process, log)
+    try:
+        first = server.settle(0)
+        assert fetch(f"{server.url}/drafts/bientot/")[0] == 200
+        live = f"{server.url}/{when:%Y}/{when:%m}/bientot/"
+        assert fetch(live)[0] == 404
+        wait_for(lambda: fetch(live)[0] == 200, timeout=120, what="the article, live")
+        server.settle(first["build"])
+        assert "a scheduled item goes live" in log.read_text()
+        cold = build(tmp_path / "cold", PATH=str(content),
+                     EDITORIAL={**editorial(), "now": None})
+        different, detail = differences(server.output, cold.output)
+        assert not different, f"{len(different)} file(s) differ: {different[:10]}{detail}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
