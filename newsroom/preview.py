@@ -168,10 +168,16 @@ class PreviewSite:
             for other in getattr(item, "translations", ()) or ():
                 candidates[id(other)] = other
         before = {key: item_digest(item) for key, item in candidates.items()}
-        rows = self._status_rows()
+        # The status page shows an original's title and each translation's state, which
+        # follows the original's title, summary and text when it records Translation-Of.
+        tracked = any(display(old) != display(new)
+                      or any("translation-of" in t.metadata for t in old.translations or ())
+                      for _, old, new in fresh)
+        rows = self._status_rows() if tracked else None
         for _, old, new in fresh:
             _replace(old, new)
-        self._refresh_status([old.source_path for old in changed])
+        if tracked:
+            self._refresh_status([old.source_path for old in changed])
         shown = {key for key, item in candidates.items() if item_digest(item) != before[key]}
         if any(isinstance(candidates[key], Page) for key in shown):
             raise ValueError("a page's title or summary changed: every page shows the menu")
@@ -180,7 +186,7 @@ class PreviewSite:
         # The status page's arguments are computed as it is written (rows, totals):
         # captured again, not taken from the index.
         status = [job for job in jobs if job[4].get("template_name") == "translation_status"]
-        if status or rows != self._status_rows():
+        if status or (tracked and rows != self._status_rows()):
             jobs = [job for job in jobs if job not in status]
             jobs += self.page_jobs({"EditorialGenerator"})
         self._write(jobs, shown)
@@ -214,8 +220,7 @@ class PreviewSite:
         if generator is None:
             return None
         return [(row.kind, row.slug, row.title,
-                 [(lang, cell.state, str(cell.publication) if cell.source else None)
-                  for lang, cell in row.cells.items()])
+                 [(lang, cell.state, cell.publication) for lang, cell in row.cells.items()])
                 for row in generator.context[EDITORIAL_STATE].rows]
 
     def _refresh_status(self, paths):
@@ -348,6 +353,11 @@ def item_digest(item):
     from pipeline.memo import item_digest as digest
 
     return digest(item)
+
+
+def display(item):
+    """What pages show of an item besides its body (its title, its summary)."""
+    return [str(item.metadata.get(key)) for key in sorted(DISPLAY_METADATA)]
 
 
 def structure(item):
