@@ -37,6 +37,7 @@ import datetime
 import json
 import logging
 import os
+import select
 import sys
 import time
 import traceback
@@ -105,7 +106,7 @@ class PreviewSite:
         self.problems = {"errors": problems.errors, "warnings": problems.warnings}
         self.ok = self.generators is not None
         if self.ok:  # once the pages are served: what each page shows, for the next edit
-            self.after_reply = self._index_pages
+            self.after_reply = lambda interrupted: interrupted() or self._index_pages()
         return FULL
 
     def _index_pages(self):
@@ -266,12 +267,15 @@ class PreviewSite:
             root.removeHandler(problems)
         if problems.errors or problems.warnings:
             raise ValueError("a page build logged problems: the full build reports them")
+        logging.getLogger(__name__).info(
+            "preview: %d page job(s) rendered (%d listing page(s) showing no change kept)",
+            len(jobs), len(kept))
         sitemap = next((g for g in self.generators if type(g).__name__ == "SitemapGenerator"),
                        None)
         if sitemap is not None and shown:
             type(sitemap).generate_output(sitemap, writer)
         refresh, jobs = SearchRefresh(self.settings), self.index.jobs
-        self.after_reply = lambda: refresh.run(jobs)
+        self.after_reply = lambda interrupted: refresh.run(jobs, interrupted)
 
     def _read_again(self, generator, old):
         """A new reading of ``old``'s source, or None if it changes more than its body."""
@@ -398,20 +402,24 @@ class SearchRefresh:
     def __init__(self, settings):
         self.settings = settings
 
-    def run(self, jobs):
+    def run(self, jobs, interrupted):
+        """Refresh the index; stops early (the next build does it again) if
+        ``interrupted()`` says another edit is waiting."""
         search = sys.modules.get("search.search")
         if search is None or not self.settings["SEARCH"]["enabled"]:
             return
         output = self.settings["OUTPUT_PATH"]
         copies = search.SearchCopies()
         try:
-            for name, _, context, _, kwargs in jobs:
+            for count, (name, _, context, _, kwargs) in enumerate(jobs):
+                if count % 200 == 0 and interrupted():
+                    return
                 article = kwargs.get("article")
                 if article is not None:
                     search.copy_article(copies, os.path.join(output, name),
                                         {**kwargs, "OUTPUT_PATH": output,
                                          "i18n": _page_language(context, kwargs)})
-            search.index(self.settings, copies, output)
+            search.index(self.settings, copies, output, interrupted)
         finally:
             copies.remove()
 
@@ -448,6 +456,7 @@ def main(argv=None):
               failure=f"{type(exc).__name__}: {exc}")
         traceback.print_exc()
         return 1
+    commands = Commands(sys.stdin.fileno())
     changes = None
     while True:
         failure = None
@@ -467,17 +476,47 @@ def main(argv=None):
               failure=failure, seconds=round(time.monotonic() - started, 3),
               next_change=next_change)
         if site.after_reply is not None:
+            # Work the served pages do not wait for (the search index, the page
+            # index); an edit that comes meanwhile stops it: its build does it again.
             try:
-                site.after_reply()
+                site.after_reply(commands.waiting)
             except Exception as exc:  # noqa: BLE001 - the next build does it whole
-                logging.getLogger(__name__).error("preview: search index not updated: %s", exc)
+                logging.getLogger(__name__).error("preview: %s", exc)
                 site.ok = False
         reply(kind="idle")
-        line = sys.stdin.readline()
-        if not line:
+        line = commands.next()
+        if line is None:
             return 0
         started = time.monotonic()
         changes = [tuple(change) for change in json.loads(line)["changes"]]
+
+
+class Commands:
+    """Lines from the server on a file descriptor, with a look ahead: is one waiting?"""
+
+    def __init__(self, fd):
+        self.fd, self.buffer, self.closed = fd, b"", False
+
+    def _fill(self, timeout):
+        if self.closed or not select.select([self.fd], [], [], timeout)[0]:
+            return
+        data = os.read(self.fd, 1 << 16)
+        if data:
+            self.buffer += data
+        else:
+            self.closed = True
+
+    def waiting(self):
+        self._fill(0)
+        return b"\n" in self.buffer or self.closed
+
+    def next(self):
+        while b"\n" not in self.buffer and not self.closed:
+            self._fill(None)
+        if b"\n" not in self.buffer:
+            return None
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line.decode("utf-8")
 
 
 if __name__ == "__main__":

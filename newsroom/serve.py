@@ -15,6 +15,7 @@ import collections
 import http.server
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
@@ -31,8 +32,11 @@ class LiveState:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._data = {"build": 0, "building": False, "ok": None, "errors": [], "warnings": [],
-                      "failure": None, "seconds": None}
+        # indexing: the build process is still at work after the last build
+        # (the search index): the pages are served already.
+        self._data = {"build": 0, "building": False, "indexing": False, "ok": None,
+                      "errors": [], "warnings": [], "failure": None, "seconds": None,
+                      "kind": None}
 
     def update(self, **values):
         with self._lock:
@@ -178,9 +182,25 @@ class Builder:
             text=True, encoding="utf-8", errors="replace", pass_fds=(write,),
             env={**os.environ, "COLUMNS": "200"}, start_new_session=True)
         os.close(write)
-        self.results = os.fdopen(read, encoding="utf-8")
+        self.results = queue.Queue()
         self.tail.clear()
         threading.Thread(target=self._echo, args=(self.process,), daemon=True).start()
+        threading.Thread(target=self._read_results, args=(os.fdopen(read, encoding="utf-8"),
+                                                          self.results), daemon=True).start()
+
+    def _read_results(self, stream, results):
+        """The build process's replies: build results go to ``results``; "idle" (its
+        work after a build, the search index, is done) to /__build.json."""
+        with stream:
+            for line in stream:
+                reply = json.loads(line)
+                # In order: after a result, the build process works on (indexing)
+                # until it says it is idle.
+                self.state.update(indexing=reply.get("kind") != "idle")
+                if reply.get("kind") != "idle":
+                    results.put(reply)
+        self.state.update(indexing=False)
+        results.put(None)
 
     def _echo(self, process):
         for line in process.stdout:
@@ -189,9 +209,8 @@ class Builder:
             self.tail.append(line.rstrip())
 
     def _reply(self):
-        """The next result line of the build process, or None if it stopped."""
-        line = self.results.readline()
-        return json.loads(line) if line else None
+        """The next build result of the build process, or None if it stopped."""
+        return self.results.get()
 
     def build(self, changes=None):
         """Build after ``changes`` ([(kind, path)]; None: everything, in a new process)."""
@@ -225,7 +244,7 @@ class Builder:
         errors, warnings = result.get("errors", []), result.get("warnings", [])
         self.state.finish(ok=bool(result.get("ok")) and not errors, errors=errors,
                           warnings=warnings, failure=failure, seconds=seconds,
-                          kind=result.get("kind"), indexing=self.process is not None)
+                          kind=result.get("kind"))
         if failure:
             last = failure.strip().splitlines()[-1] if failure.strip() else ""
             summary = f"build FAILED in {seconds} s; the server goes on ({last})"
@@ -233,16 +252,6 @@ class Builder:
             summary = (f"built ({result.get('kind')}) in {seconds} s: {len(errors)} error(s), "
                        f"{len(warnings)} warning(s)")
         print(f"newsroom serve: {summary}", flush=True)
-        self.wait_idle()
-
-    def wait_idle(self):
-        """Wait for the work the build process does after a reply (the search index)."""
-        if self.process is not None:
-            while (reply := self._reply()) is not None and reply.get("kind") != "idle":
-                pass
-            if reply is None:
-                self.process = None
-        self.state.update(indexing=False)
 
     def stop(self):
         process = self.process
@@ -254,9 +263,7 @@ class Builder:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        if self.results is not None:
-            self.results.close()
-            self.results = None
+        self.results = None
 
 
 def watched_paths(project):

@@ -291,3 +291,41 @@ def test_a_scheduled_article_goes_live_at_its_time_without_an_edit(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_a_template_change_restarts_the_build_process_not_the_server(tmp_path):
+    content, theme = tmp_path / "content", tmp_path / "theme"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ROOT / "theme", theme, ignore=shutil.ignore_patterns("*.mo"))
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
+        f"THEME = {str(theme)!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+        f"PATH = {str(content)!r}\n", encoding="utf-8")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    process = subprocess.Popen([NEWSROOM, "serve", "-s", str(settings), "--content", str(content),
+                                "--output", str(tmp_path / "out"), "--port", str(port)],
+                               cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    server = Preview(f"http://127.0.0.1:{port}", content, tmp_path / "out", process, log)
+    try:
+        first = server.settle(0)
+        footer = theme / "templates" / "partials" / "footer.html"
+        footer.write_text(footer.read_text(encoding="utf-8").replace(
+            "</footer>", "<p>Pied de page modifié</p></footer>", 1), encoding="utf-8")
+        state = server.settle(first["build"])
+        assert state["kind"] == "full" and state["ok"], state
+        for rel in ("", "2025/11/python-sans-gil/", "en/"):
+            assert "Pied de page modifié" in fetch(f"{server.url}/{rel}")[1], rel
+        assert process.poll() is None  # the same server
+        assert log.read_text().count("rebuilding") == 1
+        # Then content edits go to the new build process, page by page again.
+        path = content / "2025" / "python-sans-gil.fr.md"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write("\nAprès le changement de gabarit.\n")
+        assert server.settle(state["build"])["kind"] == "pages"
+        assert "Après le changement de gabarit." in fetch(
+            f"{server.url}/2025/11/python-sans-gil/")[1]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

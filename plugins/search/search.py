@@ -122,7 +122,9 @@ class SearchGenerator(Generator):
             copies.remove()
 
 
-def index(settings, copies, output_path):
+def index(settings, copies, output_path, interrupted=None):
+    """Index ``copies`` into the output's bundle; False if ``interrupted()`` said to
+    stop before a language (the preview's build process, when another edit comes)."""
     config = settings["SEARCH"]
     bundle = os.path.join(os.path.abspath(output_path), config["output_subdir"])
     entry_path = os.path.join(bundle, "pagefind-entry.json")
@@ -136,6 +138,8 @@ def index(settings, copies, output_path):
             languages[lang], entry = previous["language"], entry or previous["entry"]
             kept.append(lang)
             continue
+        if interrupted is not None and interrupted():
+            return False
         # Into a folder of its own, then moved into the bundle in place of this
         # language's earlier shards (see replace_shards).
         fresh = tempfile.mkdtemp(prefix=".pagefind-", dir=os.path.dirname(bundle))
@@ -168,6 +172,7 @@ def index(settings, copies, output_path):
         logger.info("search: Pagefind index of %d article page(s) in %d language(s) written "
                     "to %s%s", copies.count, len(languages), bundle,
                     f" (unchanged, kept: {', '.join(kept)})" if kept else "")
+    return True
 
 
 def replace_shards(fresh, bundle, lang):
