@@ -1,12 +1,16 @@
 """`newsroom serve`: live preview for editors.
 
-Builds the preview site in a subprocess (so changes to plugins/ and newsroom/
-take effect), serves it with http.server on 127.0.0.1, watches content/,
-theme/, plugins/, newsroom/ and the settings with watchfiles, and rebuilds on
-every change. Open pages poll ``/__build.json`` (served from memory, never
-written to the site) through the reload script the editorial plugin injects
-in these builds only, reload when a build finishes, and show its errors and
-warnings over the page. A failing build is reported and the server goes on.
+Serves the preview site with http.server on 127.0.0.1 and watches content/,
+theme/, plugins/, newsroom/ and the settings with watchfiles. The site is
+built by a separate build process (newsroom/preview.py) that stays alive
+between edits and keeps the site in memory: a content change is sent to it
+and it builds only what the change needs; a change to code, templates,
+catalogs or settings starts a new build process (everything is built again)
+while this server goes on serving. Open pages poll ``/__build.json`` (served
+from memory, never written to the site) through the reload script the
+editorial plugin injects in these builds only, reload when a build finishes,
+and show its errors and warnings over the page. A failing build is reported
+and the server goes on.
 """
 
 from __future__ import annotations
