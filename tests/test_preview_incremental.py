@@ -160,7 +160,10 @@ def edit(content: Path, op: str, rng: random.Random) -> str:
             original.with_name(original.name.replace(".fr.md", ".en.md")).write_text(
                 f"Title: A translation {n}\n{date}\nCategory: AI\nTranslation: true\n\n"
                 f"The translated text {n}.\n", encoding="utf-8")
-        target = original if originals else target
+            target = original
+        else:  # every article has its translation: an edit all the same
+            with target.open("a", encoding="utf-8") as fh:
+                fh.write(f"\nUn autre paragraphe {n}.\n")
     elif op == "delete":
         target.unlink()
     elif op == "rename":
