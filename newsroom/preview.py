@@ -42,22 +42,9 @@ import sys
 import time
 import traceback
 
+from .build import Problems
+
 FULL, PAGES = "full", "pages"
-
-
-class Problems(logging.Handler):
-    """The warnings and errors logged during one build, as /__build.json lists them."""
-
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.errors, self.warnings = [], []
-
-    def emit(self, record):
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken log call must not break the build
-            message = str(record.msg)
-        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(message)
 
 
 def _reset_between_builds():
