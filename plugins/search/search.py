@@ -37,6 +37,7 @@ from markupsafe import escape
 from pelican import signals
 from pelican.generators import Generator
 
+from newsroom import outputs, phases
 from newsroom.build import BuildOnly, scratch_folder, update_with_folder
 
 logger = logging.getLogger(__name__)
@@ -109,6 +110,9 @@ def copy_article(copies, path, context):
 class SearchGenerator(Generator):
     """Indexes the search copies once every article page is written."""
 
+    #: Written after every page (newsroom/phases.py), wherever the plugin is in PLUGINS.
+    phase = "newsroom.pages_written"
+
     def generate_context(self):
         pass
 
@@ -137,11 +141,17 @@ def index(settings, copies, output_path, interrupted=None):
         if previous is not None:
             languages[lang], entry = previous["language"], entry or previous["entry"]
             kept.append(lang)
+            keep_language(settings, bundle, lang, previous["language"])
             continue
         if interrupted is not None and interrupted():
             return False
+        # Pagefind does not write a shard it finds already there: the language's
+        # shards of the last build go first, so those it writes are seen as this
+        # build's and the others as stale (newsroom.outputs).
+        outputs.release_matching(settings, bundle, language_files(lang))
         # Into a folder of its own, then moved into the bundle in place of this
-        # language's earlier shards (see replace_shards).
+        # language's earlier shards (see replace_shards): the preview's page builds
+        # have no ledger, and the shards they write are in no manifest.
         fresh = tempfile.mkdtemp(prefix=".pagefind-", dir=os.path.dirname(bundle))
         try:
             command = [sys.executable, "-m", "pagefind", "--site", site,
@@ -188,7 +198,10 @@ def replace_shards(fresh, bundle, lang):
         folder = os.path.join(bundle, sub)
         old += [os.path.join(folder, name) for name in _names(folder, f"{lang}_")]
     for path in old:
-        os.remove(path)
+        try:
+            os.remove(path)
+        except FileNotFoundError:  # released already (newsroom.outputs)
+            pass
     for root, _, files in os.walk(fresh):
         target = os.path.join(bundle, os.path.relpath(root, fresh))
         os.makedirs(target, exist_ok=True)
@@ -201,6 +214,20 @@ def _names(folder, prefix):
         return [n for n in os.listdir(folder) if n.startswith(prefix)]
     except OSError:
         return []
+
+
+def language_files(lang):
+    """Whether a file name in the bundle is one of language ``lang``'s: Pagefind names
+    them ``pagefind.<lang>_<hash>.pf_meta``, ``<lang>_<hash>.pf_index`` (and
+    ``pf_fragment``, ``pf_filter``) and ``wasm.<lang>.pagefind``."""
+    return lambda name: (name.startswith((f"{lang}_", f"pagefind.{lang}_"))
+                         or name == f"wasm.{lang}.pagefind")
+
+
+def keep_language(settings, bundle, lang, language):
+    """The files of a language index kept from the last build are this build's too
+    (``newsroom.outputs`` removes the files a build does not produce)."""
+    outputs.claim_matching(settings, bundle, language_files(language.get("wasm") or lang))
 
 
 class IndexMemo:
@@ -266,7 +293,7 @@ def search_generator(pelican):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     signals.generator_init.connect(attach)
     signals.content_written.connect(record)
     signals.get_generators.connect(search_generator)
