@@ -100,6 +100,7 @@ class PreviewSite:
         from .pagedeps import PageIndex
 
         self.index = PageIndex(self.page_jobs(), self.settings)
+        self._known_sources()
 
     # -- page builds --------------------------------------------------------------
 
@@ -165,7 +166,7 @@ class PreviewSite:
         for _, old, new in fresh:
             _replace(old, new)
         if tracked:
-            self._refresh_status([old.source_path for old in changed])
+            self._refresh_status()
         shown = {key for key, item in candidates.items() if item_digest(item) != before[key]}
         if any(isinstance(candidates[key], Page) for key in shown):
             raise ValueError("a page's title or summary changed: every page shows the menu")
@@ -211,20 +212,28 @@ class PreviewSite:
                  [(lang, cell.state, cell.publication) for lang, cell in row.cells.items()])
                 for row in generator.context[EDITORIAL_STATE].rows]
 
-    def _refresh_status(self, paths):
-        """The translation status with the changed sources read again (newsroom.sources)."""
+    def _refresh_status(self):
+        """The translation status again: from the build engine's parsed sources
+        (``newsroom.sources``), where reading a changed source again put its new one."""
+        generator = self._editorial()
+        if generator is not None:
+            type(generator).generate_context(generator)
+
+    def _known_sources(self):
+        """Parse the sources the last build took from the content cache (once), so that
+        the translation status never reads the content folder again."""
+        from pelican.contents import Page
+
         from . import sources
 
-        generator = self._editorial()
-        if generator is None:
+        registry = getattr(self.settings.get(SOURCES_KEY), "by_path", None)
+        if registry is None:
             return
-        scan = generator.context[EDITORIAL_STATE].scan.get()
-        paths = {os.path.abspath(p) for p in paths}
-        for index, source in enumerate(scan.sources):
-            if source.path in paths:
-                scan.sources[index] = sources.read_source(source.path, self.settings, scan.root,
-                                                          source.kind)
-        type(generator).generate_context(generator)
+        root = self.settings["PATH"]
+        for path, (_, item) in self.items().items():
+            if path not in registry and os.path.isfile(path):
+                registry[path] = sources.read_source(
+                    path, self.settings, root, "page" if isinstance(item, Page) else "article")
 
     def _write(self, jobs, shown):
         """Write the page ``jobs`` through Pelican's writer (paginated listings:
@@ -335,7 +344,7 @@ def settled(changes, items):
 #: Generators that only write pages through the writer (no other side effect).
 PAGE_GENERATORS = frozenset({"ArticlesGenerator", "PagesGenerator", "ListingsGenerator",
                              "EditorialGenerator", "ConfirmPageGenerator"})
-EDITORIAL_STATE, SEARCH_STATE, SITEMAP_STATE = "EDITORIAL_STATE", "SEARCH_STATE", "SITEMAP_STATE"
+EDITORIAL_STATE, SOURCES_KEY = "EDITORIAL_STATE", "NEWSROOM_SOURCES"
 #: Metadata that changes what pages show of an item, not which pages exist or what they list.
 DISPLAY_METADATA = frozenset({"title", "summary", "summary_from_body"})
 
@@ -406,9 +415,14 @@ class SearchRefresh:
                     search.copy_article(copies, os.path.join(output, name),
                                         {**kwargs, "OUTPUT_PATH": output,
                                          "i18n": _page_language(context, kwargs)})
-            search.index(self.settings, copies, output, interrupted)
+            done = search.index(self.settings, copies, output, interrupted)
         finally:
             copies.remove()
+        config = self.settings.get("OUTPUTS")
+        if done and config:  # the output folder's manifest (newsroom.outputs) follows
+            from .outputs import refresh_manifest
+
+            refresh_manifest(output, config["manifest"], [self.settings["SEARCH"]["output_subdir"]])
 
 
 def _page_language(context, kwargs):
