@@ -27,6 +27,7 @@ import importlib.metadata
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -228,6 +229,15 @@ def keep_language(settings, bundle, lang, language):
     """The files of a language index kept from the last build are this build's too
     (``newsroom.outputs`` removes the files a build does not produce)."""
     outputs.claim_matching(settings, bundle, language_files(language.get("wasm") or lang))
+    # And the bundle's files of no language (pagefind.js, the UI, wasm.unknown…), which
+    # only a Pagefind run writes: a build that indexes no language keeps them too.
+    outputs.claim_matching(settings, bundle, shared_file)
+
+
+def shared_file(name):
+    """Whether a file name in the bundle belongs to no language's index."""
+    return not (re.match(r"(pagefind\.)?[A-Za-z]{2,3}(-[A-Za-z0-9]+)*_", name)
+                or (name.startswith("wasm.") and name != "wasm.unknown.pagefind"))
 
 
 class IndexMemo:
