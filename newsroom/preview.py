@@ -304,9 +304,17 @@ class PreviewSite:
             reading_time.measure(new, self.settings[reading_time.SETTING])
         if hasattr(new, "refresh_metadata_intersite_links"):
             new.refresh_metadata_intersite_links()
+        if _names(old.metadata) != _names(new.metadata):
+            return None  # another category, tags or authors: other listings
+        # The whole-site steps also made its category, tags and authors those of its
+        # language (plugins/multilingual): the old ones are kept when the names are the
+        # same (structure() compares them).
         for key, value in vars(old).items():
-            if key not in vars(new) or key in LINKS:
+            if key not in vars(new) or key in LINKS or _taxonomy(value):
                 setattr(new, key, value)
+        for key, value in old.metadata.items():
+            if _taxonomy(value) and key in new.metadata:
+                new.metadata[key] = value
         return new if structure(new) == structure(old) else None
 
     after_reply = None
@@ -379,6 +387,21 @@ def structure(item):
 
 LINKS = frozenset({"translations", "related_articles", "prev_article", "next_article",
                    "editorial", "seo_image", "in_default_lang"})
+
+
+def _taxonomy(value):
+    """True for a category, tag or author, or a list of them."""
+    from pelican.urlwrappers import URLWrapper
+
+    if isinstance(value, (list, tuple)):
+        return bool(value) and all(isinstance(v, URLWrapper) for v in value)
+    return isinstance(value, URLWrapper)
+
+
+def _names(metadata):
+    """The category, tag and author names in ``metadata``."""
+    return {key: [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
+            for key, value in metadata.items() if _taxonomy(value)}
 
 
 def _replace(old, new):
