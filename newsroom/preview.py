@@ -82,6 +82,12 @@ class PreviewSite:
     def full(self):
         _reset_between_builds()
         self.generators = self.index = None
+        # The engine's parsed sources start empty, as in a cold build: a source whose
+        # reading failed would otherwise keep the one from before (its old date in
+        # the translation status).
+        registry = getattr(self.settings.get(SOURCES_KEY), "by_path", None)
+        if registry is not None:
+            registry.clear()
         self.ok = False
         problems = Problems()
         root = logging.getLogger()
