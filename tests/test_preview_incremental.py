@@ -246,6 +246,7 @@ def test_a_broken_file_is_reported_the_others_served_and_fixing_it_recovers(prev
 
 
 @settings(max_examples=int(__import__("os").environ.get("PREVIEW_EXAMPLES", 8)), deadline=None,
+          derandomize=not __import__("os").environ.get("PREVIEW_EXPLORE"),
           phases=[Phase.generate], suppress_health_check=list(HealthCheck))
 @given(ops=st.lists(st.sampled_from(
     __import__("os").environ.get("PREVIEW_OPS", "").split(",") if __import__("os").environ.get(
