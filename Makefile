@@ -29,7 +29,7 @@ NEWSROOMOPTS := -s $(CONFFILE) --content $(INPUTDIR)
 EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html serve devserver publish check bench weight deploy-rsync deploy-ghpages clean test translations chromium
+.PHONY: help venv html serve devserver publish check bench bench-preview weight deploy-rsync deploy-ghpages clean test translations chromium
 .PHONY: article translation translation-done lint status guard-outputdir
 
 help: ## Show this help
@@ -127,6 +127,9 @@ LANGS ?= fr,en,de
 ROUNDS ?= 3
 bench: $(STAMP) ## Benchmark vs i18n_subsites, monolingual Pelican, Hugo; CPU per source, memory curve (N=1000 NS="100 1000 3000" CORPUS=today|issue)
 	$(BIN)/python bench/run.py -n $(N) --langs $(LANGS) --rounds $(ROUNDS) --curve "$(NS)" --corpus $(CORPUS)
+
+bench-preview: $(STAMP) ## Preview latency: edit → served page, first build, memory (N=1000 LANGS=fr,en,de)
+	$(BIN)/python bench/preview.py -n $(N) --langs $(LANGS)
 
 weight: $(STAMP) chromium ## Page weight, requests and Lighthouse scores of the sample site
 	@if [ ! -x bench/node_modules/.bin/lighthouse ] && command -v npm >/dev/null; then \

@@ -8,6 +8,8 @@ from pelicanconf import *  # noqa: E402,F401,F403
 
 LANGUAGES = os.environ.get("BENCH_LANGS", "fr,en,de").split(",")
 DEFAULT_LANG = LANGUAGES[0]
+# The corpus (bench/preview.py's `newsroom serve` reads it from here; pelican from its argument).
+PATH = os.environ.get("BENCH_CORPUS", "content")
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]

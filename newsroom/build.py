@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import os
 import shutil
 import socket
@@ -53,6 +54,22 @@ def _running(pid):
     except PermissionError:  # another user's process
         return True
     return True
+
+
+class Problems(logging.Handler):
+    """The warnings and errors logged while it is attached (their messages), as
+    `newsroom serve` shows them in /__build.json and over the open page."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.errors, self.warnings = [], []
+
+    def emit(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken log call must not break the build
+            message = str(record.msg)
+        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(message)
 
 
 class BuildOnly:

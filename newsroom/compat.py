@@ -8,6 +8,8 @@ outside ``SUPPORTED`` stops the build at import with what to check.
 
 from __future__ import annotations
 
+import os
+
 import pelican
 
 #: Pelican versions these shims were checked against (major.minor).
@@ -79,3 +81,51 @@ def parse_metadata(reader, md):
         return reader._parse_metadata(meta)
     finally:
         reader._md = md
+
+
+def forget_memoised(item=None):
+    """Drop what Pelican memoised of ``item`` (every item if None).
+
+    ``Content.get_content`` and ``get_summary`` are ``pelican.utils.memoized``:
+    one class-level dict keyed by (object, siteurl), never emptied. A process
+    that builds more than once (the preview's build process) would keep every
+    article of every build alive, and an item whose body is replaced in place
+    would keep its old content.
+    """
+    from pelican.contents import Content
+
+    for value in vars(Content).values():
+        cache = getattr(value, "cache", None)
+        if not isinstance(cache, dict):
+            continue
+        if item is None:
+            cache.clear()
+        else:
+            for key in [k for k in cache if k and k[0] is item]:
+                del cache[key]
+
+
+def writer_of(pelican_instance):
+    """The writer ``Pelican.run`` uses (a ``get_writer`` receiver's, or Pelican's own)."""
+    return pelican_instance._get_writer()
+
+
+def discard_writes(writer, discard):
+    """Have ``writer`` open nothing for an output path ``discard(path)`` accepts.
+
+    Pelican's ``Writer.write_file`` renders each page of a paginated listing and
+    opens its file through the private ``_open_w``; the preview keeps the pages of
+    a listing that do not show a changed item (their files stay untouched).
+    """
+    import contextlib
+    import io
+
+    original = writer._open_w
+
+    def open_w(filename, encoding, override=False):
+        if discard(os.path.abspath(filename)):
+            return contextlib.nullcontext(io.StringIO())
+        return original(filename, encoding, override=override)
+
+    writer._open_w = open_w
+    return writer

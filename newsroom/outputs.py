@@ -247,3 +247,17 @@ class OutputLedger(BuildOnly):
             logger.info("outputs: removed %d stale file(s) the previous build wrote and this "
                         "one did not (e.g. %s)", len(removed), removed[0])
         return removed
+
+
+def refresh_manifest(output_path, manifest, folders):
+    """After a build that wrote no new file outside ``folders`` and ran no ledger (the
+    preview's page builds: pages at the paths of the last build, and the search
+    index again), the manifest lists the files it listed that still exist and
+    every file below ``folders`` (relative to the output folder)."""
+    ledger = OutputLedger(output_path, manifest)
+    files = {rel for rel in ledger.previous()
+             if (path := ledger._safe_path(rel)) and os.path.lexists(path)}
+    for folder in folders:
+        for root, _, names in os.walk(os.path.join(ledger.root, folder)):
+            files |= {ledger.relative(os.path.join(root, name)) for name in names}
+    ledger.save({rel for rel in files if rel})

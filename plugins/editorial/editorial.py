@@ -34,7 +34,7 @@ from pelican.generators import Generator
 
 from newsroom import config as config_mod
 from newsroom import phases, rules, sources, status
-from newsroom.build import BuildOnly
+from newsroom.build import BuildOnly, Problems
 
 logger = logging.getLogger(__name__)
 
@@ -62,20 +62,9 @@ class BuildState:
     rows: list = field(default_factory=list)  # newsroom.status rows
 
 
-class Recorder(BuildOnly, logging.Handler):
+class Recorder(BuildOnly, Problems):
     """Collects a live build's warnings and errors for `newsroom serve` (kept in
     the settings, which the content cache pickles with every article: saved as None)."""
-
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.errors, self.warnings = [], []
-
-    def emit(self, record):
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken log call must not break the build
-            message = str(record.msg)
-        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(message)
 
 
 def configure(pelican):

@@ -32,7 +32,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from newsroom.build import update_with_folder
 
-from .document import DEPENDS_KEY
+from .document import DEPENDS_KEY, file_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +107,9 @@ def site_fingerprint(settings, generators, plain_settings, code) -> str:
         update_with_folder(digest, settings["THEME"])
     seen = set()
     for generator in generators:
+        # Static files (images): pages show their sizes (SEO cards, sized images).
+        for static in getattr(generator, "staticfiles", None) or []:
+            digest.update(f"{static.source_path}\0{file_stamp(static.source_path)}".encode())
         for cls, names in ITEM_LISTS.items():
             if isinstance(generator, cls):
                 for name in names:

@@ -28,9 +28,11 @@ import importlib.metadata
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import weakref
 
 from markupsafe import escape
@@ -98,9 +100,16 @@ def _attribute(value):
 def record(path, context):
     """Write the search copy of an article page just written."""
     copies = context.get(STATE_KEY) if context else None
-    article = context.get("article") if context else None
-    page = context.get("i18n") if context else None
-    if copies is None or article is None or not path.endswith(".html"):
+    if copies is not None:
+        copy_article(copies, path, context)
+
+
+def copy_article(copies, path, context):
+    """The search copy of the page at ``path`` if it is an article's (``context``:
+    the page's, with ``article``, ``i18n`` and ``OUTPUT_PATH``)."""
+    article = context.get("article")
+    page = context.get("i18n")
+    if article is None or not path.endswith(".html"):
         return
     rel = os.path.relpath(path, context["OUTPUT_PATH"])
     lang = page.code if page is not None else str(getattr(article, "lang", ""))
@@ -131,7 +140,9 @@ class SearchGenerator(Generator):
             copies.remove()
 
 
-def index(settings, copies, output_path):
+def index(settings, copies, output_path, interrupted=None):
+    """Index ``copies`` into the output's bundle; False if ``interrupted()`` said to
+    stop before a language (the preview's build process, when another edit comes)."""
     config = settings["SEARCH"]
     bundle = os.path.join(os.path.abspath(output_path), config["output_subdir"])
     entry_path = os.path.join(bundle, "pagefind-entry.json")
@@ -146,24 +157,34 @@ def index(settings, copies, output_path):
             kept.append(lang)
             keep_language(settings, bundle, lang, previous["language"])
             continue
+        if interrupted is not None and interrupted():
+            return False
         # Pagefind does not write a shard it finds already there: the language's
         # shards of the last build go first, so those it writes are seen as this
         # build's and the others as stale (newsroom.outputs).
         outputs.release_matching(settings, bundle, language_files(lang))
-        command = [sys.executable, "-m", "pagefind", "--site", site,
-                   "--output-path", bundle, "--quiet"]
+        # Into a folder of its own, then moved into the bundle in place of this
+        # language's earlier shards (see replace_shards): the preview's page builds
+        # have no ledger, and the shards they write are in no manifest.
+        fresh = tempfile.mkdtemp(prefix=".pagefind-", dir=os.path.dirname(bundle))
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            logger.error("search: could not run Pagefind (%s); run `make venv` to install it",
-                         exc)
-            return
-        if result.returncode != 0:
-            logger.error("search: Pagefind failed on the %s pages (exit %s): %s", lang,
-                         result.returncode, (result.stderr or result.stdout).strip()[-2000:])
-            return
-        with open(entry_path, encoding="utf-8") as fh:
-            entry = json.load(fh)
+            command = [sys.executable, "-m", "pagefind", "--site", site,
+                       "--output-path", fresh, "--quiet"]
+            try:
+                result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                logger.error("search: could not run Pagefind (%s); run `make venv` to install it",
+                             exc)
+                return
+            if result.returncode != 0:
+                logger.error("search: Pagefind failed on the %s pages (exit %s): %s", lang,
+                             result.returncode, (result.stderr or result.stdout).strip()[-2000:])
+                return
+            with open(os.path.join(fresh, "pagefind-entry.json"), encoding="utf-8") as fh:
+                entry = json.load(fh)
+            replace_shards(fresh, bundle, lang)
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
         languages.update(entry["languages"])
         memo.put(lang, digest, entry)
     if languages:
@@ -175,6 +196,38 @@ def index(settings, copies, output_path):
         logger.info("search: Pagefind index of %d article page(s) in %d language(s) written "
                     "to %s%s", copies.count, len(languages), bundle,
                     f" (unchanged, kept: {', '.join(kept)})" if kept else "")
+    return True
+
+
+def replace_shards(fresh, bundle, lang):
+    """Move Pagefind's output for ``lang`` from ``fresh`` into ``bundle``, whose
+    shards of ``lang`` from an earlier build are removed first.
+
+    Pagefind names its shards by their content hash and never removes any: an
+    edit would leave the previous ones behind (which a cold build has not).
+    """
+    old = [os.path.join(bundle, name) for name in _names(bundle, f"pagefind.{lang}_")
+           if name.endswith(".pf_meta")]
+    for sub in ("fragment", "index"):
+        folder = os.path.join(bundle, sub)
+        old += [os.path.join(folder, name) for name in _names(folder, f"{lang}_")]
+    for path in old:
+        try:
+            os.remove(path)
+        except FileNotFoundError:  # released already (newsroom.outputs)
+            pass
+    for root, _, files in os.walk(fresh):
+        target = os.path.join(bundle, os.path.relpath(root, fresh))
+        os.makedirs(target, exist_ok=True)
+        for name in files:
+            os.replace(os.path.join(root, name), os.path.join(target, name))
+
+
+def _names(folder, prefix):
+    try:
+        return [n for n in os.listdir(folder) if n.startswith(prefix)]
+    except OSError:
+        return []
 
 
 def language_files(lang):
@@ -189,6 +242,15 @@ def keep_language(settings, bundle, lang, language):
     """The files of a language index kept from the last build are this build's too
     (``newsroom.outputs`` removes the files a build does not produce)."""
     outputs.claim_matching(settings, bundle, language_files(language.get("wasm") or lang))
+    # And the bundle's files of no language (pagefind.js, the UI, wasm.unknown…), which
+    # only a Pagefind run writes: a build that indexes no language keeps them too.
+    outputs.claim_matching(settings, bundle, shared_file)
+
+
+def shared_file(name):
+    """Whether a file name in the bundle belongs to no language's index."""
+    return not (re.match(r"(pagefind\.)?[A-Za-z]{2,3}(-[A-Za-z0-9]+)*_", name)
+                or (name.startswith("wasm.") and name != "wasm.unknown.pagefind"))
 
 
 class IndexMemo:

@@ -1,0 +1,343 @@
+"""`newsroom serve` keeps the site in memory between edits and is never stale.
+
+A real preview server (its own build process) previews a copy of the sample
+site; the tests edit real files, wait for /__build.json over HTTP, and compare
+the served output folder with a cold preview build of the same files, byte for
+byte. The property-based test draws random sequences of editors' edits.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import random
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from .conftest import ROOT, run_pelican
+from .test_editor_devserver import NEWSROOM, Server, fetch, free_port, wait_for
+
+NOW = "2026-12-01T09:00:00+01:00"
+CATEGORIES = {"fr": ["IA", "Sécurité", "Données", "Logiciel libre"],
+              "en": ["AI", "Security", "Data", "Open source"]}
+TAGS = {"fr": ["Python", "RGPD", "vie privée", "performance", "Rust"],
+        "en": ["Python", "GDPR", "privacy", "performance", "Rust"]}
+AUTHORS = ["Claire Dubois", "Julien Moreau", "Ana Lima"]
+
+
+def editorial():
+    from pelicanconf import EDITORIAL
+
+    return {**EDITORIAL, "now": NOW, "live": True}
+
+
+class Preview(Server):
+    def settle(self, after, timeout=180):
+        """Wait until a build newer than ``after`` is done and no other follows."""
+        state = self.wait_build(after, timeout)
+        while True:
+            time.sleep(0.6)
+            again = self.state()
+            if again["build"] == state["build"] and not again["building"] \
+                    and not again.get("indexing"):
+                return again
+            state = self.wait_build(again["build"] - 1, timeout)
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("preview")
+    content = tmp / "content"
+    shutil.copytree(ROOT / "content", content)
+    port = free_port()
+    log = tmp / "serve.log"
+    command = [NEWSROOM, "serve", "--content", str(content), "--output", str(tmp / "out"),
+               "--port", str(port), "--", "-e",
+               "EDITORIAL=" + json.dumps({"now": NOW})]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log.open("w"),
+                               stderr=subprocess.STDOUT)
+    server = Preview(f"http://127.0.0.1:{port}", content, tmp / "out", process, log)
+    try:
+        server.settle(0)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def differences(preview_out: Path, cold_out: Path):
+    """Paths whose bytes differ (or exist on one side only), with a diff of the first."""
+    def files(root):
+        return {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
+
+    ours, theirs = files(preview_out), files(cold_out)
+    different = sorted(set(ours) ^ set(theirs))
+    different += sorted(rel for rel in set(ours) & set(theirs)
+                        if ours[rel].read_bytes() != theirs[rel].read_bytes())
+    detail = ""
+    for rel in different:
+        if rel in ours and rel in theirs and rel.endswith((".html", ".xml", ".json")):
+            diff = difflib.unified_diff(theirs[rel].read_text().splitlines(),
+                                        ours[rel].read_text().splitlines(), "cold", "preview",
+                                        lineterm="", n=1)
+            detail = f"\n{rel}:\n" + "\n".join(list(diff)[:40])
+            break
+    return different, detail
+
+
+def cold_build(content, output, **editorial_values):
+    """A cold preview build of ``content``, as `make html` makes it (its own process: no
+    plugin another test registered in this one)."""
+    result = run_pelican(str(content), "-o", str(output), "-s", "pelicanconf.py", "-e",
+                         "EDITORIAL=" + json.dumps({**editorial(), **editorial_values}))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return output
+
+
+def assert_same_as_cold(preview, tmp_path):
+    cold = cold_build(preview.content, tmp_path / "cold")
+    different, detail = differences(preview.output, cold)
+    assert not different, f"{len(different)} file(s) differ: {different[:10]}{detail}"
+
+
+# -- edits as an editor makes them ------------------------------------------------
+
+def header_and_body(path: Path):
+    text = path.read_text(encoding="utf-8")
+    head, _, body = text.partition("\n\n")
+    return head.splitlines(), body
+
+
+def set_field(path: Path, key: str, value: str | None):
+    lines, body = header_and_body(path)
+    lines = [line for line in lines if not line.lower().startswith(key.lower() + ":")]
+    if value is not None:
+        lines.append(f"{key}: {value}")
+    path.write_text("\n".join(lines) + "\n\n" + body, encoding="utf-8")
+
+
+def articles(content: Path):
+    return sorted(p for p in content.rglob("*.md") if "pages" not in p.parts)
+
+
+def lang_of(path: Path):
+    return path.name.rsplit(".", 2)[-2]
+
+
+def edit(content: Path, op: str, rng: random.Random) -> str:
+    files = articles(content)
+    target = rng.choice(files)
+    lang = lang_of(target)
+    n = rng.randrange(10_000)
+    if op == "body":
+        with target.open("a", encoding="utf-8") as fh:
+            fh.write(f"\nUn paragraphe ajouté numéro {n}.\n")
+    elif op == "title":
+        set_field(target, "Title", f"Un titre changé {n}")
+    elif op == "date":
+        set_field(target, "Date", f"20{rng.choice([24, 25, 26])}-{rng.randrange(1, 13):02d}-"
+                                  f"{rng.randrange(1, 29):02d}T10:{rng.randrange(60):02d}:00+01:00")
+    elif op == "category":
+        set_field(target, "Category", rng.choice(CATEGORIES.get(lang, CATEGORIES["en"])))
+    elif op == "tags":
+        set_field(target, "Tags", ", ".join(rng.sample(TAGS.get(lang, TAGS["en"]), 2)))
+    elif op == "authors":
+        set_field(target, "Authors", rng.choice(AUTHORS))
+    elif op == "summary":
+        set_field(target, "Summary", None if rng.random() < 0.4 else f"Un résumé {n}.")
+    elif op == "draft":
+        set_field(target, "Status", "draft")
+    elif op == "publish":
+        set_field(target, "Status", None)
+    elif op == "schedule":
+        set_field(target, "Date", "2027-01-15T09:00:00+01:00")
+    elif op == "translation":
+        originals = [p for p in files if lang_of(p) == "fr"
+                     and not p.with_name(p.name.replace(".fr.md", ".en.md")).exists()]
+        if originals:
+            original = rng.choice(originals)
+            lines, _ = header_and_body(original)
+            date = next(line for line in lines if line.startswith("Date:"))
+            original.with_name(original.name.replace(".fr.md", ".en.md")).write_text(
+                f"Title: A translation {n}\n{date}\nCategory: AI\nTranslation: true\n\n"
+                f"The translated text {n}.\n", encoding="utf-8")
+            target = original
+        else:  # every article has its translation: an edit all the same
+            with target.open("a", encoding="utf-8") as fh:
+                fh.write(f"\nUn autre paragraphe {n}.\n")
+    elif op == "delete":
+        target.unlink()
+    elif op == "rename":
+        target.rename(target.with_name(f"renomme-{n}.{lang}.md"))
+    elif op == "new":
+        (content / "2026" / f"nouvel-article-{n}.fr.md").write_text(
+            f"Title: Nouvel article {n}\nDate: 2026-10-{rng.randrange(1, 29):02d}T09:00:00+01:00\n"
+            f"Category: IA\nTags: Python\nAuthors: Claire Dubois\n\nUn texte neuf {n}.\n",
+            encoding="utf-8")
+    elif op == "image_in_body":
+        with target.open("a", encoding="utf-8") as fh:
+            fh.write("\n![Une carte]({static}/images/card.png)\n")
+    elif op == "image":
+        out = io.BytesIO()
+        Image.new("RGB", (rng.randrange(200, 1300), rng.randrange(100, 700)),
+                  (n % 256, 80, 120)).save(out, "PNG")
+        (content / "images" / "card.png").write_bytes(out.getvalue())
+    elif op == "broken":
+        set_field(target, "Date", "2026-13-45 10:00")
+    return f"{op} {target.relative_to(content)}"
+
+
+OPS = ["body", "body", "body", "title", "title", "date", "category", "tags", "authors",
+       "summary", "draft", "publish", "schedule", "translation", "delete", "rename", "new",
+       "image_in_body", "image", "broken"]
+
+
+def test_a_body_edit_renders_only_its_pages_and_matches_a_cold_build(preview, tmp_path):
+    path = preview.content / "2025" / "python-sans-gil.fr.md"
+    if not path.exists():
+        pytest.skip("removed by the random edits")
+    before = preview.state()["build"]
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("\nUne phrase ajoutée pendant la relecture.\n")
+    state = preview.settle(before)
+    assert state["kind"] == "pages", state
+    status, html = fetch(f"{preview.url}/2025/11/python-sans-gil/")
+    assert status == 200 and "ajoutée pendant la relecture" in html
+    assert_same_as_cold(preview, tmp_path)
+
+
+def test_a_title_edit_renders_the_pages_that_show_it_and_matches_a_cold_build(preview,
+                                                                              tmp_path):
+    path = preview.content / "2025" / "cles-d-acces.fr.md"
+    before = preview.state()["build"]
+    set_field(path, "Title", "Clés d'accès : un titre revu")
+    state = preview.settle(before)
+    assert state["kind"] == "pages", state
+    status, html = fetch(f"{preview.url}/")
+    assert status == 200 and "un titre revu" in html
+    assert_same_as_cold(preview, tmp_path)
+
+
+def test_a_broken_file_is_reported_the_others_served_and_fixing_it_recovers(preview, tmp_path):
+    path = preview.content / "2024" / "sora-fuite.fr.md"
+    if not path.exists():
+        pytest.skip("removed by the random edits")
+    good = path.read_text(encoding="utf-8")
+    before = preview.state()["build"]
+    set_field(path, "Date", "2024-13-27 10:00")
+    state = preview.settle(before)
+    assert not state["ok"]
+    assert any("sora-fuite.fr.md" in e and "invalid Date '2024-13-27 10:00'" in e
+               for e in state["errors"]), state["errors"]
+    assert fetch(f"{preview.url}/2025/11/python-sans-gil/")[0] == 200
+    assert fetch(f"{preview.url}/en/")[0] == 200
+    path.write_text(good, encoding="utf-8")
+    state = preview.settle(state["build"])
+    assert state["errors"] == [] and state["ok"]
+    assert_same_as_cold(preview, tmp_path)
+
+
+@settings(max_examples=int(__import__("os").environ.get("PREVIEW_EXAMPLES", 8)), deadline=None,
+          derandomize=not __import__("os").environ.get("PREVIEW_EXPLORE"),
+          phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+@given(ops=st.lists(st.sampled_from(
+    __import__("os").environ.get("PREVIEW_OPS", "").split(",") if __import__("os").environ.get(
+        "PREVIEW_OPS") else OPS), min_size=1, max_size=4), seed=st.integers(0, 2**32),
+       together=st.booleans())
+def test_random_edits_give_the_cold_build(preview, tmp_path_factory, ops, seed, together):
+    rng = random.Random(seed)
+    done = []
+    before = preview.state()["build"]
+    for op in ops:
+        done.append(edit(preview.content, op, rng))
+        if not together:  # one build per edit; else one build for all of them
+            before = preview.settle(before)["build"]
+    if together:
+        preview.settle(before)
+    tmp = tmp_path_factory.mktemp("cold")
+    try:
+        assert_same_as_cold(preview, tmp)
+    except AssertionError as exc:
+        raise AssertionError(f"after {done}: {exc}") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_a_scheduled_article_goes_live_at_its_time_without_an_edit(tmp_path):
+    """With the real "now": the server builds again when a scheduled date passes."""
+    import datetime
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    when = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) \
+        + datetime.timedelta(seconds=25)
+    (content / "2026" / "bientot.fr.md").write_text(
+        f"Title: Bientôt en ligne\nDate: {when.isoformat()}\nCategory: IA\n"
+        "Authors: Claire Dubois\nSummary: Un article programmé.\n\nLe texte.\n",
+        encoding="utf-8")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    process = subprocess.Popen([NEWSROOM, "serve", "--content", str(content), "--output",
+                                str(tmp_path / "out"), "--port", str(port)], cwd=ROOT,
+                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    server = Preview(f"http://127.0.0.1:{port}", content, tmp_path / "out", process, log)
+    try:
+        first = server.settle(0)
+        assert fetch(f"{server.url}/drafts/bientot/")[0] == 200
+        live = f"{server.url}/{when:%Y}/{when:%m}/bientot/"
+        assert fetch(live)[0] == 404
+        wait_for(lambda: fetch(live)[0] == 200, timeout=120, what="the article, live")
+        server.settle(first["build"])
+        assert "a scheduled item goes live" in log.read_text()
+        cold = cold_build(content, tmp_path / "cold", now=None)
+        different, detail = differences(server.output, cold)
+        assert not different, f"{len(different)} file(s) differ: {different[:10]}{detail}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_a_template_change_restarts_the_build_process_not_the_server(tmp_path):
+    content, theme = tmp_path / "content", tmp_path / "theme"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ROOT / "theme", theme, ignore=shutil.ignore_patterns("*.mo"))
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
+        f"THEME = {str(theme)!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+        f"PATH = {str(content)!r}\n", encoding="utf-8")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    process = subprocess.Popen([NEWSROOM, "serve", "-s", str(settings), "--content", str(content),
+                                "--output", str(tmp_path / "out"), "--port", str(port)],
+                               cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    server = Preview(f"http://127.0.0.1:{port}", content, tmp_path / "out", process, log)
+    try:
+        first = server.settle(0)
+        footer = theme / "templates" / "partials" / "footer.html"
+        footer.write_text(footer.read_text(encoding="utf-8").replace(
+            "</footer>", "<p>Pied de page modifié</p></footer>", 1), encoding="utf-8")
+        state = server.settle(first["build"])
+        assert state["kind"] == "full" and state["ok"], state
+        for rel in ("", "2025/11/python-sans-gil/", "en/"):
+            assert "Pied de page modifié" in fetch(f"{server.url}/{rel}")[1], rel
+        assert process.poll() is None  # the same server
+        assert log.read_text().count("rebuilding") == 1
+        # Then content edits go to the new build process, page by page again.
+        path = content / "2025" / "python-sans-gil.fr.md"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write("\nAprès le changement de gabarit.\n")
+        assert server.settle(state["build"])["kind"] == "pages"
+        assert "Après le changement de gabarit." in fetch(
+            f"{server.url}/2025/11/python-sans-gil/")[1]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
