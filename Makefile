@@ -66,9 +66,10 @@ article: $(STAMP) ## New draft article: TITLE="…" [LANG=fr] [CATEGORY=…] [TA
 	  $(if $(CATEGORY),--category "$$NEWSROOM_CATEGORY") $(if $(TAGS),--tags "$$NEWSROOM_TAGS") \
 	  $(if $(DATE),--date '$(DATE)') $(if $(SLUG),--slug '$(SLUG)')
 
-translation: $(STAMP) ## New translation next to its original: SLUG=… LANG=en
-	@test -n "$(SLUG)" -a -n "$(EDITOR_LANG)" || { echo 'usage: make translation SLUG=<slug> LANG=<lang>'; exit 2; }
-	@$(NEWSROOM) translation $(NEWSROOMOPTS) '$(SLUG)' --lang '$(EDITOR_LANG)'
+translation: export NEWSROOM_TITLE := $(value TITLE)
+translation: $(STAMP) ## New translation next to its original: SLUG=… LANG=en [TITLE="translated title"]
+	@test -n "$(SLUG)" -a -n "$(EDITOR_LANG)" || { echo 'usage: make translation SLUG=<slug> LANG=<lang> [TITLE="…"]'; exit 2; }
+	@$(NEWSROOM) translation $(NEWSROOMOPTS) '$(SLUG)' --lang '$(EDITOR_LANG)' $(if $(TITLE),--title "$$NEWSROOM_TITLE")
 
 translation-done: $(STAMP) ## Record that a translation matches its original again: SLUG=… LANG=…
 	@test -n "$(SLUG)" -a -n "$(EDITOR_LANG)" || { echo 'usage: make translation-done SLUG=<slug> LANG=<lang>'; exit 2; }
