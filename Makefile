@@ -30,7 +30,7 @@ EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 
 .DEFAULT_GOAL := help
 .PHONY: help venv html serve devserver publish check bench weight deploy-rsync deploy-ghpages clean test translations chromium
-.PHONY: article translation translation-done lint status guard-outputdir
+.PHONY: article translation translation-done lint status guard-outputdir import-wordpress
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -74,6 +74,11 @@ translation: $(STAMP) ## New translation next to its original: SLUG=… LANG=en 
 translation-done: $(STAMP) ## Record that a translation matches its original again: SLUG=… LANG=…
 	@test -n "$(SLUG)" -a -n "$(EDITOR_LANG)" || { echo 'usage: make translation-done SLUG=<slug> LANG=<lang>'; exit 2; }
 	@$(NEWSROOM) translation-done $(NEWSROOMOPTS) '$(SLUG)' --lang '$(EDITOR_LANG)'
+
+import-wordpress: $(STAMP) ## Import a WordPress export: WXR=export.xml [LANG=fr] [UPLOADS=wp-content/uploads]
+	@test -n "$(WXR)" || { echo 'usage: make import-wordpress WXR=export.xml [LANG=xx] [UPLOADS=path/to/wp-content/uploads]'; exit 2; }
+	@$(NEWSROOM) import-wordpress $(NEWSROOMOPTS) '$(WXR)' $(if $(EDITOR_LANG),--lang '$(EDITOR_LANG)') \
+	  $(if $(UPLOADS),--uploads '$(UPLOADS)')
 
 lint: $(STAMP) ## Check every file in content/ without building (path:line: problem (fix))
 	@$(NEWSROOM) lint $(NEWSROOMOPTS)

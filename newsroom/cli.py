@@ -113,6 +113,19 @@ def cmd_translation_done(args, project):
     return 0
 
 
+def cmd_import_wordpress(args, project):
+    from . import wordpress
+    from .wordpress import report
+
+    try:
+        outcome = wordpress.run(args.export, project.settings, project.root, lang=args.lang,
+                                uploads=args.uploads)
+    except wordpress.ImportFailed as exc:
+        raise scaffold.ScaffoldError(f"{exc}; nothing was written") from None
+    print("\n".join(report.lines(outcome, args.export)))
+    return 0
+
+
 def cmd_lint(args, project):
     scan = project.scan()
     problems = rules.lint(scan, project.ctx)
@@ -226,6 +239,19 @@ def build_parser():
                    help="record the fingerprint in every translation that has none yet "
                    "(to adopt existing translations; with --lang, only that language)")
     p.set_defaults(func=cmd_translation_done)
+
+    p = add("import-wordpress", "import a WordPress export (WXR) with its languages",
+            "Turn a WordPress export (Tools > Export, WXR 1.0-1.2; Polylang or WPML languages) "
+            "into content/<year>/<slug>.<lang>.md articles and content/pages/ pages, linked "
+            "translations, content/redirects.txt (old URLs) and images copied from UPLOADS. "
+            "All or nothing; importing again changes only what WordPress changed, never a "
+            "file edited since the import.")
+    p.add_argument("export", help="the export file (export.xml)")
+    p.add_argument("--lang", help="language of an export without language data "
+                   "(default: the export's <language>, else DEFAULT_LANG)")
+    p.add_argument("--uploads", help="local copy of wp-content/uploads (images are copied "
+                   "from it, never downloaded)")
+    p.set_defaults(func=cmd_import_wordpress)
 
     p = add("lint", "check every content file without building",
             "Read every file in the content folder and report problems as "
