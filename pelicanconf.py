@@ -33,6 +33,7 @@ PLUGINS = [
     "search",  # Pagefind index at the end of the build
     "assets",  # after every page generator: writes the fingerprinted files they used
     "sitemap",  # last: lists every page the others wrote
+    "redirects",  # old URLs (content/redirects.txt): _redirects, nginx map, redirect pages
 ]
 
 TIMEZONE = "Europe/Paris"
@@ -149,3 +150,7 @@ SITEMAP = {"exclude": ["404.html", "drafts/*", "newsletter/*", "search/*", "tran
 # Content-Security-Policy and Referrer-Policy <meta>, _headers and nginx snippet:
 # publish builds only (publishconf.py); defaults and checks in plugins/security/config.py.
 SECURITY = {"headers": False}
+
+# Old URLs (content/redirects.txt, written by `make import-wordpress`): checked in
+# previews, written as _redirects, an nginx map and redirect pages by publishconf.py.
+REDIRECTS = {"write": False}

@@ -272,7 +272,10 @@ def convert(content: str, media: Media) -> Result:
 
 def plain_text(content: str) -> str:
     """An excerpt as one line of text (HTML removed)."""
-    text = BeautifulSoup(BLOCK_COMMENT_RE.sub("", content or ""), "html.parser").get_text(" ")
-    return re.sub(r"\s+", " ", text).strip()
+    soup = BeautifulSoup(BLOCK_COMMENT_RE.sub("", content or ""), "html.parser")
+    for block in soup.find_all(["p", "br", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6",
+                                "blockquote", "td", "th"]):
+        block.append(" ")  # words of two blocks stay apart; inline tags add no space
+    return re.sub(r"\s+", " ", soup.get_text("")).strip()
 
 

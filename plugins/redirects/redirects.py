@@ -1,0 +1,193 @@
+"""Old URLs keep working: ``content/redirects.txt`` turned into redirects, in publish builds.
+
+Each line of the redirects file is ``old-path  new`` (tab or spaces), where
+``new`` is ``{filename}/2024/slug.fr.md`` (the source: its URL is looked up in
+this build, so a later change of slug or URL pattern follows) or a site path
+``/2024/11/slug/``. `newsroom import-wordpress` writes one line per old
+WordPress URL (its permalink, ``/?p=ID``, ``/?page_id=ID``).
+
+Publish builds (``REDIRECTS["write"]``) write:
+
+* ``_redirects`` (Netlify and Cloudflare Pages): ``old new 301``. Old URLs with a
+  query (``/?p=12``) are left out: neither host matches a query value;
+* an nginx ``map`` (``nginx-redirects.conf``) on ``$request_uri``, query URLs included;
+* an HTML page at each old path that no page of the site uses (GitHub Pages):
+  ``<meta http-equiv="refresh">`` and ``<link rel="canonical">`` to the new URL.
+
+A line whose target is not a published source, or that cannot be read, is
+logged as ``content/redirects.txt:line: problem`` (a warning: `make publish` fails).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import posixpath
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote, unquote, urlsplit
+
+from pelican import signals
+
+from .config import SETTING, validate
+
+logger = logging.getLogger(__name__)
+STATE_KEY = "REDIRECTS_STATE"
+SAFE_PATH = "/%:@!$&'()*+,;=-._~?"  # characters kept as they are in a path and query
+
+
+@dataclass
+class Redirect:
+    old: str  # site path, percent-encoded, may carry a query
+    new: str  # site path of the target
+    line: int
+
+
+@dataclass
+class State:
+    config: dict
+    redirects: list = field(default_factory=list)
+
+
+def parse(text: str, path_label: str):
+    """[(line, old, target)] and [problem] of a redirects file."""
+    entries, problems = [], []
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) != 2 or not parts[0].startswith("/"):
+            problems.append(f"{path_label}:{number}: cannot read {line[:80]!r} (write "
+                            "'/old/path/  {filename}/2024/slug.fr.md' or '/old/path/  /new/path/')")
+            continue
+        entries.append((number, encode(parts[0]), parts[1]))
+    return entries, problems
+
+
+def encode(path: str) -> str:
+    """A path as it travels in a request: non-ASCII and spaces percent-encoded, once."""
+    return quote(unquote(path), safe=SAFE_PATH)
+
+
+def configure(pelican):
+    pelican.settings[SETTING] = validate(pelican.settings)
+
+
+def collect(generators):
+    """After every generator read its content: resolve each line of the redirects file."""
+    settings = generators[0].settings
+    config = settings[SETTING]
+    state = State(config)
+    settings[STATE_KEY] = state
+    if not config["source"]:
+        return
+    path = os.path.join(settings["PATH"], config["source"])
+    if not os.path.isfile(path):
+        return
+    label = os.path.relpath(path)
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        entries, problems = parse(fh.read(), label)
+    for problem in problems:
+        logger.warning("redirects: %s", problem)
+    urls = {}
+    for generator in generators:
+        for name in ("articles", "pages", "hidden_articles", "hidden_pages"):
+            for item in getattr(generator, name, None) or []:
+                rel = (getattr(item, "relative_source_path", "") or "").replace(os.sep, "/")
+                urls[rel] = "/" + item.url.lstrip("/")
+    for number, old, target in entries:
+        if target.startswith("{filename}"):
+            rel = posixpath.normpath(target[len("{filename}"):].lstrip("/"))
+            new = urls.get(rel)
+            if new is None:
+                logger.warning("redirects: %s:%d: %s is not a published article or page (fix "
+                               "the path, publish it, or delete the line)", label, number, target)
+                continue
+        elif target.startswith("/"):
+            new = encode(target)
+        else:
+            logger.warning("redirects: %s:%d: the target %r is neither {filename}/… nor /…",
+                           label, number, target)
+            continue
+        if new != old:
+            state.redirects.append(Redirect(old, encode(new), number))
+
+
+def netlify(redirects) -> str:
+    lines = ["# Old URLs (content/redirects.txt); written by the redirects plugin"]
+    lines += [f"{r.old} {r.new} 301" for r in redirects if "?" not in r.old]
+    return "\n".join(lines) + "\n"
+
+
+def nginx(redirects) -> str:
+    def quoted(text):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    lines = ["# Old URLs (content/redirects.txt). In nginx's http {}:  include nginx-redirects.conf;",
+             "# and in server {}:  if ($new_uri) { return 301 $new_uri; }",
+             "map $request_uri $new_uri {", "    default \"\";"]
+    lines += [f"    {quoted(r.old)} {quoted(r.new)};" for r in redirects]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def page(new_url: str, lang: str) -> str:
+    url = html.escape(new_url, quote=True)
+    return (f'<!DOCTYPE html>\n<html lang="{html.escape(lang, quote=True)}">\n<head>\n'
+            f'<meta charset="utf-8">\n<title>{url}</title>\n'
+            f'<link rel="canonical" href="{url}">\n'
+            f'<meta http-equiv="refresh" content="0; url={url}">\n'
+            '<meta name="robots" content="noindex">\n</head>\n<body>\n'
+            f'<p><a href="{url}">{url}</a></p>\n</body>\n</html>\n')
+
+
+def page_path(output, old: str) -> str | None:
+    """Where the redirect page of an old path goes (None: a query, or outside the output)."""
+    parts = urlsplit(old)
+    if parts.query:
+        return None
+    path = posixpath.normpath(unquote(parts.path))
+    if ".." in path.split("/") or "\x00" in path:
+        return None
+    rel = path.lstrip("/")
+    if not rel.endswith((".html", ".htm")):
+        rel = posixpath.join(rel, "index.html")
+    target = os.path.normpath(os.path.join(output, rel))
+    return target if target.startswith(os.path.abspath(output) + os.sep) else None
+
+
+def write(pelican):
+    settings = pelican.settings
+    state = settings.get(STATE_KEY)
+    if state is None or not state.config["write"] or not state.redirects:
+        return
+    config = state.config
+    output = os.path.abspath(pelican.output_path)
+    siteurl = settings.get("SITEURL", "")
+    files = {}
+    if config["netlify_file"]:
+        files[config["netlify_file"]] = netlify(state.redirects)
+    if config["nginx_file"]:
+        files[config["nginx_file"]] = nginx(state.redirects)
+    for name, text in files.items():
+        with open(os.path.join(output, name), "w", encoding="utf-8") as fh:
+            fh.write(text)
+    written = 0
+    if config["pages"]:
+        lang = settings.get("DEFAULT_LANG", "en")
+        for redirect in state.redirects:
+            target = page_path(output, redirect.old)
+            if target is None or os.path.exists(target):
+                continue  # a query URL, or a path the new site uses itself
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as fh:
+                fh.write(page(siteurl + redirect.new, lang))
+            written += 1
+    logger.info("redirects: %d old URL(s), %d redirect page(s)", len(state.redirects), written)
+
+
+def register():
+    signals.initialized.connect(configure)
+    signals.all_generators_finalized.connect(collect)
+    signals.finalized.connect(write)
