@@ -29,7 +29,7 @@ NEWSROOMOPTS := -s $(CONFFILE) --content $(INPUTDIR)
 EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html serve devserver publish check bench weight deploy-rsync deploy-ghpages clean test translations chromium
+.PHONY: help venv html serve devserver publish check bench bench-wordpress weight deploy-rsync deploy-ghpages clean test translations chromium
 .PHONY: article translation translation-done lint status guard-outputdir import-wordpress
 
 help: ## Show this help
@@ -124,9 +124,13 @@ deploy-ghpages: ## Check output/ then push it to the gh-pages branch (ghp-import
 	$(BIN)/ghp-import --no-jekyll --push --force --branch $(GHPAGES_BRANCH) $(OUTPUTDIR)
 
 N ?= 1000
+WP_N ?= 20000
 LANGS ?= fr,en,de
 bench: $(STAMP) ## Benchmark vs Pelican+i18n_subsites, monolingual Pelican, Hugo (N=1000 LANGS=fr,en,de)
 	$(BIN)/python bench/run.py -n $(N) --langs $(LANGS)
+
+bench-wordpress: $(STAMP) ## Import benchmark: a generated WordPress export of WP_N=20000 posts (time, peak memory)
+	$(BIN)/python bench/wordpress.py -n $(WP_N)
 
 weight: $(STAMP) chromium ## Page weight, requests and Lighthouse scores of the sample site
 	@if [ ! -x bench/node_modules/.bin/lighthouse ] && command -v npm >/dev/null; then \

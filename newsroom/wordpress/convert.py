@@ -141,15 +141,12 @@ def replace_shortcodes(text: str, media: Media, unknown: list) -> str:
 
 def _shortcode(name, attrs, inner, media, unknown) -> str:
     if name in ("caption", "wp_caption"):
-        soup = BeautifulSoup(inner, "html.parser")
-        image = soup.find("img")
-        caption = attrs.get("caption")
-        if image is not None:
-            holder = image.parent if image.parent is not None and image.parent.name == "a" else image
-            holder.extract()
-            caption = caption or soup.get_text(" ", strip=True)
-        body = str(holder) if image is not None else inner
-        return (f"\n\n<figure>{body}<figcaption>{html.escape(caption or '')}</figcaption>"
+        # the image (or the link around it) first, then the caption text
+        match = re.match(r"\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", inner, re.S | re.I)
+        body, caption = (match.group(1), match.group(2)) if match else (inner, "")
+        caption = attrs.get("caption") or caption
+        caption = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]*>", "", caption))).strip()
+        return (f"\n\n<figure>{body}<figcaption>{html.escape(caption)}</figcaption>"
                 "</figure>\n\n")
     if name == "gallery":
         ids = [i.strip() for i in str(attrs.get("ids") or attrs.get("include") or "").split(",")]
@@ -240,30 +237,30 @@ def convert(content: str, media: Media) -> Result:
     soup = BeautifulSoup(text, "html.parser")
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
-    for bad in soup.find_all(["script", "style", "noscript"]):
-        bad.decompose()
-    for embed in soup.select("figure.wp-block-embed"):
-        url = embed.get_text(" ", strip=True).split(" ")[0]
-        embed.replace_with(BeautifulSoup(_link(url), "html.parser") if url else "")
     used = []
-    for image in soup.find_all("img"):
-        for attr in ("srcset", "sizes", "loading", "decoding", "width", "height", "class", "style"):
-            image.attrs.pop(attr, None)
-        rel = media.local(image.get("src", ""))
-        if rel is not None:
-            used.append(rel)
-            if media.found(rel):
-                image["src"] = "{static}/images/" + rel
-        image["alt"] = image.get("alt") or ""
-    for link in soup.find_all("a", href=True):
-        rel = media.local(link["href"])
-        if rel is not None:
-            used.append(rel)
-            if media.found(rel):
-                link["href"] = "{static}/images/" + rel
     for element in soup.find_all(True):
+        if element.decomposed:
+            continue
+        name = element.name
+        if name in ("script", "style", "noscript"):
+            element.decompose()
+            continue
+        if name == "figure" and "wp-block-embed" in (element.get("class") or []):
+            url = element.get_text(" ", strip=True).split(" ")[0]
+            element.replace_with(BeautifulSoup(_link(url), "html.parser") if url else "")
+            continue
         for attr in [a for a in element.attrs if a.startswith("on") or a == "style"]:
             del element.attrs[attr]
+        if name == "img":
+            for attr in ("srcset", "sizes", "loading", "decoding", "width", "height", "class"):
+                element.attrs.pop(attr, None)
+            element["alt"] = element.get("alt") or ""
+        attr = {"img": "src", "a": "href"}.get(name)
+        rel = media.local(element.get(attr, "")) if attr else None
+        if rel is not None:
+            used.append(rel)
+            if media.found(rel):
+                element[attr] = "{static}/images/" + rel
     markdown = Converter(heading_style="ATX", bullets="-", escape_misc=False,
                          code_language="").convert_soup(soup)
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
@@ -272,6 +269,8 @@ def convert(content: str, media: Media) -> Result:
 
 def plain_text(content: str) -> str:
     """An excerpt as one line of text (HTML removed)."""
+    if "<" not in (content or "") and "&" not in (content or ""):
+        return re.sub(r"\s+", " ", content or "").strip()
     soup = BeautifulSoup(BLOCK_COMMENT_RE.sub("", content or ""), "html.parser")
     for block in soup.find_all(["p", "br", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6",
                                 "blockquote", "td", "th"]):

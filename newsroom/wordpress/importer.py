@@ -104,7 +104,7 @@ def _document(item, entry, plan, media, outcome) -> str:
             outcome.shortcode_files[name].append(entry.rel)
     for rel in result.images:
         if not media.found(rel):
-            outcome.media_missing.setdefault(rel, []).append(entry.rel)
+            _missing(outcome, rel, entry.rel)
     categories = [name for _, name in item.terms_in("category")]
     if len(categories) > 1:
         categories = [c for c in categories if c.lower() not in ("uncategorized", "non classé")] or categories
@@ -119,7 +119,7 @@ def _document(item, entry, plan, media, outcome) -> str:
             image = f"images/{rel}"
             outcome.featured += 1
         elif rel is not None:
-            outcome.media_missing.setdefault(rel, []).append(entry.rel)
+            _missing(outcome, rel, entry.rel)
     title = document.one_line(item.title) or entry.slug
     fields = [("Title", title), ("Date", entry.date)]
     if entry.kind == "article":
@@ -137,6 +137,12 @@ def _document(item, entry, plan, media, outcome) -> str:
         fields += [("Image", image), ("ImageAlt", alt)]
     fields.append(("WordPress-Id", str(item.post_id)))
     return document.render(fields, result.markdown)
+
+
+def _missing(outcome, rel, user):
+    users = outcome.media_missing.setdefault(rel, [])
+    if user not in users:
+        users.append(user)
 
 
 def _record_fingerprints(stage, plan, translations, settings):

@@ -8,6 +8,8 @@ from collections import Counter
 from . import plan as plan_mod
 from .write import CREATED, KEPT, UNCHANGED, UPDATED
 
+LIMIT = 30  # lines per list (missing files, skipped posts); the counts are always complete
+
 
 def lines(outcome, export_path) -> list:
     plan = outcome.plan
@@ -22,8 +24,10 @@ def lines(outcome, export_path) -> list:
                f"{sum(len(g) for g in linked)} file(s)")
     if plan.skipped:
         out.append(f"skipped: {len(plan.skipped)}")
-        for post_id, title, why in plan.skipped:
+        for post_id, title, why in plan.skipped[:LIMIT]:
             out.append(f"  #{post_id} {title!r}: {why}")
+        if len(plan.skipped) > LIMIT:
+            out.append(f"  … and {len(plan.skipped) - LIMIT} more")
     files = Counter(outcome.files.values())
     out.append(f"files: {files[CREATED]} created, {files[UPDATED]} updated, "
                f"{files[UNCHANGED]} unchanged, {files[KEPT]} kept")
@@ -35,10 +39,13 @@ def lines(outcome, export_path) -> list:
         out.append("nothing changed: content/ already matches the export")
     out.append(f"images and media: {len(outcome.media_copied)} copied into content/images/, "
                f"{len(outcome.media_missing)} missing; featured images: {outcome.featured}")
-    for rel, users in sorted(outcome.media_missing.items()):
+    missing = sorted(outcome.media_missing.items())
+    for rel, users in missing[:LIMIT]:
         out.append(f"  missing {rel} (used by content/{users[0]}"
                    + (f" and {len(users) - 1} more" if len(users) > 1 else "")
                    + "): give UPLOADS=path/to/wp-content/uploads, or put the file there")
+    if len(missing) > LIMIT:
+        out.append(f"  … and {len(missing) - LIMIT} more missing file(s)")
     if outcome.shortcodes:
         out.append(f"shortcodes left as text: {sum(outcome.shortcodes.values())}")
         for name, n in outcome.shortcodes.most_common():
