@@ -231,6 +231,12 @@ def test_reimport_is_idempotent_and_keeps_edits(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".import-wordpress-")]
     manifest = json.loads((content / ".wordpress-import.json").read_text())
     assert "2024/fibre-partout.fr.md" in manifest["files"]
+    # the post renamed in WordPress: a new file, the old one reported, never deleted
+    posts[2].slug = "fibre-pour-tous"
+    status, out, _ = run_import(tmp_path, export(posts, POLYLANG_TERMS), "--uploads", str(uploads))
+    assert (content / "2024/fibre-pour-tous.fr.md").is_file()
+    assert (content / "2024/fibre-partout.fr.md").is_file()
+    assert "content/2024/fibre-partout.fr.md: an earlier import wrote it" in out
 
 
 @pytest.mark.parametrize("scheme", ["http", "https"])

@@ -6,7 +6,7 @@ import os
 from collections import Counter
 
 from . import plan as plan_mod
-from .write import CREATED, KEPT, UNCHANGED, UPDATED
+from .write import CREATED, KEPT, STALE, UNCHANGED, UPDATED
 
 LIMIT = 30  # lines per list (missing files, skipped posts); the counts are always complete
 
@@ -35,6 +35,9 @@ def lines(outcome, export_path) -> list:
         if state == KEPT:
             out.append(f"  kept content/{rel}: changed since the last import, not overwritten "
                        "(delete it and import again to take WordPress's version)")
+        elif state == STALE:
+            out.append(f"  content/{rel}: an earlier import wrote it, this export no longer "
+                       "has it (deleted, renamed or made private in WordPress): delete it if so")
     if not files[CREATED] and not files[UPDATED]:
         out.append("nothing changed: content/ already matches the export")
     out.append(f"images and media: {len(outcome.media_copied)} copied into content/images/, "

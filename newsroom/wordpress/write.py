@@ -8,7 +8,8 @@ records the SHA-256 of each file as the import wrote it, so a re-import can tell
 * the same text as on disk: *unchanged* (a re-import of the same export changes nothing);
 * a file on disk still as imported, new text from WordPress: *updated*;
 * a file on disk an editor changed since the import: *kept* (never overwritten, reported);
-* no file yet: *created*.
+* no file yet: *created*;
+* a file an earlier import wrote that this export no longer gives: *stale* (left, reported).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ import tempfile
 
 MANIFEST = ".wordpress-import.json"
 CREATED, UPDATED, UNCHANGED, KEPT = "created", "updated", "unchanged", "kept"
+#: A file an earlier import wrote that this one did not (the post was deleted, renamed or
+#: made private in WordPress): left in place, reported.
+STALE = "stale"
 
 
 def digest_file(path) -> str:
@@ -93,6 +97,9 @@ class Stage:
                 os.replace(staged, target)
             if outcome != KEPT:
                 new_manifest[rel] = new
+        for rel in recorded:
+            if rel not in outcomes and os.path.exists(os.path.join(self.root, rel)):
+                outcomes[rel] = STALE
         if new_manifest != recorded:
             os.makedirs(self.root, exist_ok=True)
             tmp = os.path.join(self.path, MANIFEST)
