@@ -1,6 +1,7 @@
 """Old URLs keep working: ``content/redirects.txt`` turned into redirects, in publish builds.
 
-Each line of the redirects file is ``old-path  new`` (tab or spaces), where
+Each line of the redirects file is ``old-path  new`` (a tab, or spaces when the old
+path has none), where
 ``new`` is ``{filename}/2024/slug.fr.md`` (the source: its URL is looked up in
 this build, so a later change of slug or URL pattern follows) or a site path
 ``/2024/11/slug/``. `newsroom import-wordpress` writes one line per old
@@ -57,7 +58,8 @@ def parse(text: str, path_label: str):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        parts = line.split()
+        # tab-separated lines may hold spaces in the old path; otherwise any blanks separate
+        parts = [p.strip() for p in line.split("\t") if p.strip()] if "\t" in line else line.split()
         if len(parts) != 2 or not parts[0].startswith("/"):
             problems.append(f"{path_label}:{number}: cannot read {line[:80]!r} (write "
                             "'/old/path/  {filename}/2024/slug.fr.md' or '/old/path/  /new/path/')")
