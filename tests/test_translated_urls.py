@@ -199,7 +199,6 @@ def test_translation_scaffold_proposes_a_slug_from_the_title(tmp_path):
     text = (root / "2024" / "sora-fuite.en.md").read_text()
     assert f"Translation-Of: sora-fuite {new}" in text and old is None
     # a translation without Slug: whose title was translated gets a proposal
-    german = src_mod.read_source(path, project.settings, str(root), "article")
     text = (root / "2024/sora-fuite.de.md").read_text()
     (root / "2024/sora-fuite.de.md").write_text(text.replace("Slug: sora-leck-was-wir-wissen\n", ""))
     german = src_mod.read_source(path, project.settings, str(root), "article")
