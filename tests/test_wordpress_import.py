@@ -38,6 +38,7 @@ def polylang_posts():
                  f'[audio mp3="{UP}son.mp3"][/audio]\n\n'
                  '[video src="https://media.example.org/clip.mp4"][/video]\n\n'
                  '<p>[sondage id="4"] et [[caption]] écrit tel quel.</p>\n\n'
+                 f'<p><img src="{UP}deux.png" class="wp-image-31 size-full" /></p>\n\n'
                  f'<p><img src="{UP}absente.png" alt="Absente" /></p>'),
              excerpt="<p>Un accès anticipé a <em>fuité</em>.</p>",
              categories=[("ia", "IA")], tags=[("openai", "OpenAI")],
@@ -175,6 +176,7 @@ def test_body_shortcodes_and_images(imported):
     assert "<https://vimeo.com/76979871>" in body
     assert "[{static}/images/2024/11/son.mp3]" in body or "{static}/images/2024/11/son.mp3" in body
     assert "<https://media.example.org/clip.mp4>" in body
+    assert "![Deux]({static}/images/2024/11/deux.png)" in body  # alt from the attachment
     assert '[sondage id="4"]' in body and "[caption] écrit tel quel" in body
     assert "shortcodes left as text: 1" in out and "[sondage] x1 in content/2024/sora-fuite.fr.md" in out
     classic = read(tmp, "2024/fibre-partout.fr.md").body

@@ -252,9 +252,14 @@ def convert(content: str, media: Media) -> Result:
         for attr in [a for a in element.attrs if a.startswith("on") or a == "style"]:
             del element.attrs[attr]
         if name == "img":
+            alt = element.get("alt") or ""
+            if not alt.strip():  # WordPress marks its images class="wp-image-<attachment id>"
+                ids = [c[9:] for c in element.get("class") or [] if c.startswith("wp-image-")]
+                if ids and ids[0].isdigit():
+                    alt = media.attachments.get(int(ids[0]), ("", ""))[1] or ""
             for attr in ("srcset", "sizes", "loading", "decoding", "width", "height", "class"):
                 element.attrs.pop(attr, None)
-            element["alt"] = element.get("alt") or ""
+            element["alt"] = alt
         attr = {"img": "src", "a": "href"}.get(name)
         rel = media.local(element.get(attr, "")) if attr else None
         if rel is not None:
