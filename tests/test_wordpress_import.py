@@ -380,3 +380,24 @@ def test_sitemap_lists_translated_url(built):
     locs = [e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert f"{SITEURL}/en/2024/11/sora-leak/" in locs
     assert not any("2024/11/27" in loc for loc in locs)  # redirect pages are not in sitemaps
+
+
+def test_php_arrays_are_read_never_run():
+    from newsroom.wordpress import phpdata
+
+    assert phpdata.loads(php_array({"fr": 3, "en": 14})) == {"fr": 3, "en": 14}
+    assert phpdata.loads('a:1:{s:6:"locale";s:5:"fr_FR";}') == {"locale": "fr_FR"}
+    assert phpdata.loads('a:1:{s:3:"clé";i:1;}') is None  # PHP counts bytes: 4, not 3
+    for bad in ("", "a:2:{s:2:\"fr\";i:3;}", 'O:8:"stdClass":0:{}', "a:1:{" * 50, "i:1;junk"):
+        assert phpdata.loads(bad) is None
+
+
+def test_metadata_lines_cannot_be_broken(tmp_path):
+    from newsroom.wordpress import document
+
+    text = document.render([("Title", "Deux\nlignes\x07 et\u00a0fin"), ("Tags", document.name_list(
+        ["a, b", "c;d", "🚀"])), ("Summary", "")], "Corps")
+    fields, _, body, _, _ = src_mod.parse(text)
+    assert fields["title"].value == "Deux lignes et\u00a0fin"
+    assert fields["tags"].value == "a, b; c,d; 🚀"
+    assert "summary" not in fields and body == "Corps\n"

@@ -15,7 +15,10 @@ from .. import sources as src_mod
 
 
 def one_line(value) -> str:
-    return re.sub(r"\s+", " ", src_mod.strip_forbidden(str(value or ""))).strip()
+    """``value`` on one line: line breaks become spaces; every other character is kept
+    (no-break spaces included)."""
+    text = src_mod.strip_forbidden(str(value or ""))
+    return re.sub(r"[ \t]*[\r\n\t\v\f\u2028\u2029]+[ \t]*", " ", text).strip()
 
 
 def name_list(names) -> str:
