@@ -12,8 +12,10 @@ Publish builds (``REDIRECTS["write"]``) write:
 * ``_redirects`` (Netlify and Cloudflare Pages): ``old new 301``. Old URLs with a
   query (``/?p=12``) are left out: neither host matches a query value;
 * an nginx ``map`` (``nginx-redirects.conf``) on ``$request_uri``, query URLs included;
-* an HTML page at each old path that no page of the site uses (GitHub Pages):
-  ``<meta http-equiv="refresh">`` and ``<link rel="canonical">`` to the new URL.
+* an HTML page at each old path (GitHub Pages): ``<meta http-equiv="refresh">`` and
+  ``<link rel="canonical">`` to the new URL.
+
+An old path that a page of the new site uses is not redirected at all.
 
 A line whose target is not a published source, or that cannot be read, is
 logged as ``content/redirects.txt:line: problem`` (a warning: `make publish` fails).
@@ -68,9 +70,9 @@ def parse(text: str, path_label: str):
     return entries, problems
 
 
-def encode(path: str) -> str:
+def encode(path: str, safe: str = SAFE_PATH) -> str:
     """A path as it travels in a request: non-ASCII and spaces percent-encoded, once."""
-    return quote(unquote(path), safe=SAFE_PATH)
+    return quote(unquote(path), safe=safe)
 
 
 def configure(pelican):
@@ -114,7 +116,8 @@ def collect(generators):
                            label, number, target)
             continue
         if new != old:
-            state.redirects.append(Redirect(old, encode(new), number))
+            # "$" would be a variable in nginx's map value
+            state.redirects.append(Redirect(old, encode(new, SAFE_PATH.replace("$", "")), number))
 
 
 def netlify(redirects) -> str:
@@ -167,25 +170,34 @@ def write(pelican):
     config = state.config
     output = os.path.abspath(pelican.output_path)
     siteurl = settings.get("SITEURL", "")
+    # an old path the new site serves itself is not redirected (nginx would hide the page)
+    redirects, shadowed = [], 0
+    for redirect in state.redirects:
+        target = page_path(output, redirect.old)
+        if target is not None and os.path.exists(target):
+            shadowed += 1
+        else:
+            redirects.append((redirect, target))
     files = {}
     if config["netlify_file"]:
-        files[config["netlify_file"]] = netlify(state.redirects)
+        files[config["netlify_file"]] = netlify([r for r, _ in redirects])
     if config["nginx_file"]:
-        files[config["nginx_file"]] = nginx(state.redirects)
+        files[config["nginx_file"]] = nginx([r for r, _ in redirects])
     for name, text in files.items():
         with open(os.path.join(output, name), "w", encoding="utf-8") as fh:
             fh.write(text)
     written = 0
     if config["pages"]:
         lang = settings.get("DEFAULT_LANG", "en")
-        for redirect in state.redirects:
-            target = page_path(output, redirect.old)
-            if target is None or os.path.exists(target):
-                continue  # a query URL, or a path the new site uses itself
+        for redirect, target in redirects:
+            if target is None:
+                continue  # a query URL: _redirects/nginx only
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "w", encoding="utf-8") as fh:
                 fh.write(page(siteurl + redirect.new, lang))
             written += 1
+    if shadowed:
+        logger.info("redirects: %d old URL(s) are pages of the new site, not redirected", shadowed)
     logger.info("redirects: %d old URL(s), %d redirect page(s)", len(state.redirects), written)
 
 
