@@ -296,23 +296,54 @@ def invalid_date(source, ctx=None):
     return problems
 
 
-def date_without_offset(source, ctx):
-    """A Date without UTC offset is read in TIMEZONE: say so, it is easy to get wrong."""
+def _zone(source, ctx):
+    """The zone a source's dates without offset are read in: its ``Timezone:``
+    line (as Pelican reads it), else TIMEZONE."""
+    name = (source.get("timezone") or "").strip()
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ValueError, KeyError, OSError):  # zoneinfo's errors for a bad key
+            pass
+    return ctx.tz if ctx else ZoneInfo("UTC")
+
+
+def _hours(delta) -> str:
+    minutes = int(abs(delta).total_seconds()) // 60
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def local_time_clash(source, ctx):
+    """A Date without UTC offset is read in TIMEZONE, as Pelican documents it; a
+    wall time the clocks skipped or showed twice (a daylight-saving change) names
+    no single moment: an error, with the offsets to choose from."""
     problems = []
+    tz = _zone(source, ctx)
     for key in DATE_KEYS:
         if not source.has(key):
             continue
         value = source.get(key)
         try:
-            date, had_offset = src_mod.parse_date(value, ctx.tz)
+            date, had_offset = src_mod.parse_date(value, tz)
         except ValueError:
             continue  # invalid_date reports it
-        if not had_offset:
-            problems.append(_problem(
-                source, source.line(key),
-                f"{key.capitalize()} {value!r} has no UTC offset and is read as {ctx.tz.key} time",
-                f"write it with its offset: {date.isoformat(timespec='seconds')}",
-                WARNING, "date_without_offset"))
+        clash = None if had_offset else src_mod.local_time_clash(date)
+        if clash is None:
+            continue
+        kind, first, second = clash
+        shift = _hours(second.utcoffset() - first.utcoffset())
+        first, second = (d.isoformat(timespec="seconds") for d in (first, second))
+        if kind == "missing":
+            message = (f"{key.capitalize()} {value!r} does not exist in {tz.key}: the clocks "
+                       f"go forward {shift} over that time")
+            fix = (f"write the time with its UTC offset, e.g. {first} (the moment the build "
+                   f"reads now) or {second}")
+        else:
+            message = (f"{key.capitalize()} {value!r} is ambiguous in {tz.key}: the clocks go "
+                       f"back {shift} and show that time twice")
+            fix = f"write it with its UTC offset: {first} for the first, {second} for the second"
+        problems.append(_problem(source, source.line(key), message, fix, ERROR,
+                                 "local_time_clash"))
     return problems
 
 
@@ -580,7 +611,7 @@ FILE_RULES = {
     "inline_code": inline_code,
     "missing_metadata": missing_metadata,
     "invalid_date": invalid_date,
-    "date_without_offset": date_without_offset,
+    "local_time_clash": local_time_clash,
     "language_mismatch": language_mismatch,
     "images_without_alt": images_without_alt,
     "missing_link_targets": missing_link_targets,
@@ -606,7 +637,7 @@ BUILD_RULES = (
     "third_party_resources",
     "inline_code",
     "missing_metadata",
-    "date_without_offset",
+    "local_time_clash",
     "language_mismatch",
     "images_without_alt",
     "missing_link_targets",

@@ -125,9 +125,14 @@ def _parse_when(value, ctx):
     if not value:
         return datetime.datetime.now(ctx.tz).replace(second=0, microsecond=0)
     try:
-        when, _ = src_mod.parse_date(value, ctx.tz)
+        when, had_offset = src_mod.parse_date(value, ctx.tz)
     except ValueError:
         raise ScaffoldError(f"invalid date {value!r}; write e.g. 2026-11-24T09:30:00+01:00") from None
+    clash = None if had_offset else src_mod.local_time_clash(when)
+    if clash is not None:  # the daylight-saving change: no single moment
+        choices = " or ".join(d.isoformat(timespec="seconds") for d in clash[1:])
+        raise ScaffoldError(f"{value!r} is not one moment in {ctx.tz.key} (the clocks change "
+                            f"that night); write it with its UTC offset: {choices}")
     return when
 
 

@@ -9,6 +9,7 @@ uses); the slug and the file-name language come from Pelican's own
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import re
@@ -324,6 +325,26 @@ def parse_date(value: str, tz: ZoneInfo):
     if date.tzinfo is None:
         return date.replace(tzinfo=tz), False
     return date, True
+
+
+def local_time_clash(date):
+    """Whether a date read without offset (``parse_date``: its wall time in the zone)
+    names one moment of that zone.
+
+    None when it does; else ``(kind, first, second)``: ``kind`` is ``"missing"``
+    (the clocks went forward over that time: it never showed) or ``"twice"`` (the
+    clocks went back: it showed twice); ``first`` and ``second`` are the two
+    readings (``fold=0``, the one Pelican keeps, and ``fold=1``), each as the
+    zone's clocks show it. Daylight-saving changes are the usual cause.
+    """
+    early, late = date.replace(fold=0), date.replace(fold=1)
+    if early.utcoffset() == late.utcoffset():
+        return None
+    utc = datetime.timezone.utc
+    first, second = early.astimezone(utc).astimezone(date.tzinfo), late.astimezone(utc).astimezone(date.tzinfo)
+    if first.replace(tzinfo=None) != early.replace(tzinfo=None):
+        return "missing", first, second
+    return "twice", first, second
 
 
 def publication_state(status: str, date, now) -> str:

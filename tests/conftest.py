@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import subprocess
@@ -50,8 +51,26 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-def build(output: Path, conf: str = "pelicanconf.py", **overrides) -> Site:
-    """Run a real Pelican build in this process (preview mode)."""
+@contextlib.contextmanager
+def document_steps(steps, priority=0):
+    """Connect extra document steps (``newsroom.phases``) for the length of a block."""
+    from newsroom import phases
+
+    for step in steps:
+        phases.connect_step(step, priority)
+    try:
+        yield
+    finally:
+        for step in steps:
+            phases.disconnect_step(step)
+
+
+def build(output: Path, conf: str = "pelicanconf.py", steps=(), **overrides) -> Site:
+    """Run a real Pelican build in this process (preview mode); ``steps``: extra
+    document steps for this build only."""
+    if steps:
+        with document_steps(steps):
+            return build(output, conf, **overrides)
     overrides.setdefault("OUTPUT_PATH", str(output))
     overrides.setdefault("PATH", str(ROOT / "content"))
     overrides.setdefault("CACHE_CONTENT", False)

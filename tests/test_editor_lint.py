@@ -46,7 +46,7 @@ def where(content, rel, line=None):
 # (file, line, message fragment, severity)
 EXPECTED = [
     ("2026/sans-categorie.fr.md", 1, "no Category", "error"),
-    ("2026/sans-categorie.fr.md", 2, "Date '2026-11-10 10:00' has no UTC offset", "warning"),
+    ("2026/heure-ete.fr.md", 2, "Date '2026-03-29 02:30' does not exist in Europe/Paris", "error"),
     ("2026/date-invalide.fr.md", 2, "invalid Date '2026-02-30T10:00:00+01:00'", "error"),
     ("2026/langue-inconnue.tlh.md", None, "language 'tlh' is not in LANGUAGES", "error"),
     ("2026/lang-conflit.fr.md", 3, "the file name says language 'fr' but its 'Lang:' line says 'en'",
@@ -101,7 +101,7 @@ def test_nothing_else_is_reported(planted, lint_output):
 
 def test_exit_status_and_summary(lint_output):
     assert lint_output.returncode == 1
-    assert "lint: 11 error(s), 3 warning(s)" in lint_output.stderr
+    assert "lint: 12 error(s), 2 warning(s)" in lint_output.stderr
 
 
 def test_clean_content_passes_and_warnings_alone_do_not_fail(tmp_path, capsys, monkeypatch):

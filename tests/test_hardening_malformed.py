@@ -10,6 +10,7 @@ one language) builds clean, even in strict mode, and renders as written.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -54,9 +55,16 @@ CASES = {
     "crlf": Case("2026/crlf.fr.md", built={"2026/11/crlf/"}, legit=True),
     "date-invalide": Case("2026/date-invalide.fr.md",
                           [(2, "invalid Date '2026-02-30T10:00:00+01:00'")]),
-    "date-sans-fuseau": Case("2026/date-sans-fuseau.fr.md",
-                             [(2, "Date '2026-11-05 10:00' has no UTC offset")],
-                             {"2026/11/date-sans-fuseau/"}),
+    # Pelican's documented form: read in TIMEZONE, no warning, even strict.
+    "date-sans-fuseau": Case("2026/date-sans-fuseau.fr.md", built={"2026/11/date-sans-fuseau/"},
+                             legit=True),
+    # ... but not a wall time the daylight-saving change skips or repeats.
+    "heure-inexistante": Case("2026/heure-inexistante.fr.md",
+                              [(2, "Date '2026-03-29 02:30' does not exist in Europe/Paris")],
+                              {"2026/03/heure-inexistante/"}),
+    "heure-ambigue": Case("2026/heure-ambigue.fr.md",
+                          [(2, "Date '2026-10-25 02:30' is ambiguous in Europe/Paris")],
+                          {"2026/10/heure-ambigue/"}),
     "langue-inconnue": Case("2026/langue-inconnue.tlh.md",
                             [(None, "language 'tlh' is not in LANGUAGES")]),
     "langue-discordante": Case("2026/langue-discordante.fr.md",
@@ -343,3 +351,25 @@ def test_two_megabyte_article_is_built_whole(built):
     _, site = built("deux-mo")
     html = (site.output / "2026/11/deux-mo/index.html").read_text(encoding="utf-8")
     assert LAST_PARAGRAPH in html and len(html.encode("utf-8")) > 2_000_000
+
+
+def test_a_date_without_offset_is_read_in_timezone(built):
+    """`Date: 2026-11-05 10:00` is 10:00 in Paris (winter time), as Pelican documents it."""
+    _, site = built("date-sans-fuseau")
+    stamp = site.soup("2026/11/date-sans-fuseau/").find("time")["datetime"]
+    assert stamp.startswith("2026-11-05T10:00:00+01:00"), stamp
+
+
+def test_a_skipped_local_time_says_which_offsets_to_write(built):
+    content, site = built("heure-inexistante")
+    message = next(m for m in site.errors() if "does not exist in Europe/Paris" in m)
+    # Pelican keeps the first reading (01:30 UTC): what the page shows, and the first choice.
+    assert "e.g. 2026-03-29T03:30:00+02:00 (the moment the build reads now)" in message
+    assert "or 2026-03-29T01:30:00+01:00" in message
+    stamp = site.soup("2026/03/heure-inexistante/").find("time")["datetime"]
+    assert (datetime.datetime.fromisoformat(stamp)
+            == datetime.datetime.fromisoformat("2026-03-29T03:30:00+02:00")), stamp
+    _, site = built("heure-ambigue")
+    message = next(m for m in site.errors() if "is ambiguous in Europe/Paris" in m)
+    assert ("2026-10-25T02:30:00+02:00 for the first, 2026-10-25T02:30:00+01:00 for the second"
+            in message)

@@ -14,9 +14,7 @@ import jinja2
 import pytest
 from bs4 import BeautifulSoup
 
-from pelican.readers import MarkdownReader
-
-from .conftest import ROOT, build
+from .conftest import ROOT, build, document_steps
 
 
 def tree(folder):
@@ -29,17 +27,20 @@ def tree(folder):
 
 
 def test_worker_processes_and_in_process_reading_build_the_same_site(tmp_path, monkeypatch):
+    build(tmp_path / "first", PIPELINE={"workers": 0})  # imports the plugins
+    engine = sys.modules["pipeline.pipeline"]
     main_reads = []
-    original = MarkdownReader.read
+    original = engine.read_source
 
-    def counting_read(self, source_path):
+    def counting_read(reader, source_path, steps):
         main_reads.append(source_path)
-        return original(self, source_path)
+        return original(reader, source_path, steps)
 
-    monkeypatch.setattr(MarkdownReader, "read", counting_read)
+    monkeypatch.setattr(engine, "read_source", counting_read)
     pooled = build(tmp_path / "pooled", PIPELINE={"workers": 2, "min_files": 1})
     assert main_reads == []  # every source was read (once) by a worker process
     serial = build(tmp_path / "serial", PIPELINE={"workers": 0})
+    assert main_reads  # ... and read here without workers
     assert tree(pooled.output) == tree(serial.output)
     assert pooled.errors() == serial.errors() == []
 
@@ -57,7 +58,7 @@ def _readers_parents(site):
 
 def test_workers_are_forked_from_the_build_and_their_log_records_reach_it(tmp_path):
     site = build(tmp_path / "out", PIPELINE={"workers": 2, "min_files": 1},
-                 PIPELINE_STEPS=[report_reader])
+                 steps=[report_reader])
     # Logged in the workers, relogged by the build (where strict builds count them).
     read = [m for m in site.warnings() if m.startswith("read ")]
     sources = {p.name for p in (ROOT / "content").rglob("*.md")}
@@ -71,7 +72,7 @@ def test_with_another_thread_running_workers_come_from_a_fork_server(tmp_path):
     helper.start()
     try:
         site = build(tmp_path / "out", PIPELINE={"workers": 2, "min_files": 1},
-                     PIPELINE_STEPS=[report_reader])
+                     steps=[report_reader])
     finally:
         release.set()
         helper.join()
@@ -302,7 +303,7 @@ def test_the_content_cache_is_read_only_for_unchanged_sources_settings_and_code(
     caplog.set_level(logging.INFO, logger="pipeline.cache")
     content, options = _warm_site(tmp_path)
     log = tmp_path / "read.log"
-    options.update(PIPELINE_STEPS=[log_read], TEST_READ_LOG=str(log))
+    options.update(steps=[log_read], TEST_READ_LOG=str(log))
 
     def read(**more):
         log.write_text("", encoding="utf-8")
@@ -328,7 +329,7 @@ def hold_a_lock(doc):
 
 def test_a_content_cache_file_pelican_failed_to_save_is_not_loaded(tmp_path):
     content, options = _warm_site(tmp_path)
-    options.update(PIPELINE={"workers": 0}, PIPELINE_STEPS=[hold_a_lock])
+    options.update(PIPELINE={"workers": 0}, steps=[hold_a_lock])
     first = build(tmp_path / "out", **options)  # Pelican: "Could not save cache", goes on
     assert [w for w in first.warnings() if "not saved whole" in w]
     again = build(tmp_path / "out", **options)  # Pelican alone: EOFError, every build
@@ -366,7 +367,7 @@ def test_the_content_cache_works_in_strict_builds_beside_other_folders_gzipped_o
     (tmp_path / "cache" / "devserver-output").mkdir(parents=True)  # `make devserver`'s
     (tmp_path / "cache" / "notes.txt").write_text("not Pelican's", encoding="utf-8")
     log = tmp_path / "read.log"
-    options.update(PIPELINE_STEPS=[log_read], TEST_READ_LOG=str(log))
+    options.update(steps=[log_read], TEST_READ_LOG=str(log))
     for _ in range(2):
         log.write_text("", encoding="utf-8")
         site = build(tmp_path / "out", **options)  # a strict build raises on any warning
@@ -391,7 +392,7 @@ def save_while_read(doc):
 def test_an_edit_saved_while_its_source_is_read_is_in_the_next_build(tmp_path, workers):
     content, options = _warm_site(tmp_path)
     options.update(PIPELINE={"workers": workers, "min_files": 1},
-                   PIPELINE_STEPS=[save_while_read], TEST_SAVED=str(tmp_path / "saved"))
+                   steps=[save_while_read], TEST_SAVED=str(tmp_path / "saved"))
 
     def text(site):
         [page] = site.output.glob("*/*/python-sans-gil/index.html")
@@ -410,16 +411,16 @@ def test_builds_of_one_pelican_instance_keep_the_cache(tmp_path):
 
     content, options = _warm_site(tmp_path)
     log = tmp_path / "read.log"
-    options.update(PIPELINE_STEPS=[log_read], TEST_READ_LOG=str(log),
-                   OUTPUT_PATH=str(tmp_path / "out"))
+    options.update(TEST_READ_LOG=str(log), OUTPUT_PATH=str(tmp_path / "out"))
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        pelican = Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=options))
-        pelican.run()
-        _edit(content / "2025" / "python-sans-gil.fr.md", "\n\n", "\n\nUn ajout.\n\n")
-        log.write_text("", encoding="utf-8")
-        pelican.run()
+        with document_steps([log_read]):
+            pelican = Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=options))
+            pelican.run()
+            _edit(content / "2025" / "python-sans-gil.fr.md", "\n\n", "\n\nUn ajout.\n\n")
+            log.write_text("", encoding="utf-8")
+            pelican.run()
     finally:
         os.chdir(cwd)
     assert log.read_text(encoding="utf-8").split() == ["python-sans-gil.fr.md"]

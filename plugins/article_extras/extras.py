@@ -7,8 +7,10 @@ from urllib.parse import urlsplit
 
 from pelican import signals
 
+from newsroom import phases
+
 from .config import validate
-from .html import enhance_soup
+from .html import enhance_tree
 from .neighbours import link_neighbours
 
 logger = logging.getLogger(__name__)
@@ -16,14 +18,13 @@ logger = logging.getLogger(__name__)
 
 def configure(pelican):
     pelican.settings["ARTICLE_EXTRAS"] = validate(pelican.settings)
-    pelican.settings.setdefault("PIPELINE_STEPS", []).append(enhance_document)
 
 
 def enhance_document(doc):
-    """Pipeline step: anchors, sized lazy images and external links (articles and pages)."""
+    """Document step: anchors, sized lazy images and external links (articles and pages)."""
     settings = doc.settings
-    if enhance_soup(
-        doc.soup,
+    enhance_tree(
+        doc,
         config=settings["ARTICLE_EXTRAS"],
         content_path=settings["PATH"],
         site_host=urlsplit(settings.get("SITEURL") or "").netloc,
@@ -31,8 +32,7 @@ def enhance_document(doc):
         regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", ()),
         report=doc.error,
         depends=doc.depends_on,
-    ):
-        doc.changed = True
+    )
 
 
 def link_articles(generator):
@@ -41,4 +41,5 @@ def link_articles(generator):
 
 def register():
     signals.initialized.connect(configure)
+    phases.connect_step(enhance_document, phases.PRIORITY["article_extras"])
     signals.article_generator_finalized.connect(link_articles)

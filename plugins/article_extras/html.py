@@ -1,4 +1,4 @@
-"""One BeautifulSoup pass over an article's HTML: anchors, images, external links."""
+"""Anchors, images and external links, on Python-Markdown's tree of an article."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import os
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup
+import xml.etree.ElementTree as etree
 from PIL import Image, UnidentifiedImageError
 from pelican.utils import slugify
 
@@ -55,42 +55,52 @@ def unique_id(text, taken, regex_subs):
     return candidate
 
 
-def enhance(html, *, config, content_path, site_host, source, regex_subs=(), report=None):
-    """Return the article HTML with anchors, sized lazy images and marked external links."""
-    soup = BeautifulSoup(html, "html.parser")
-    changed = enhance_soup(soup, config=config, content_path=content_path, site_host=site_host,
-                           source=source, regex_subs=regex_subs, report=report)
-    return str(soup) if changed else html
+def text_of(doc, el) -> str:
+    """An element's text as BeautifulSoup's ``get_text(" ", strip=True)`` gives it:
+    each run of text between tags stripped, the non-empty ones joined by spaces."""
+    runs, current = [], []
+    for kind, value in doc.events(el=el):
+        if kind == "text":
+            current.append(value)
+        elif current:
+            runs.append("".join(current))
+            current = []
+    if current:
+        runs.append("".join(current))
+    return " ".join(run.strip() for run in runs if run.strip())
 
 
-def enhance_soup(soup, *, config, content_path, site_host, source, regex_subs=(), report=None,
+def enhance_tree(doc, *, config, content_path, site_host, source, regex_subs=(), report=None,
                  depends=None):
-    """``enhance`` in place on a parsed body; True if anything changed.
+    """Anchors, sized lazy images and marked external links, in place on a document
+    step's tree (``doc.root``); True if anything changed.
 
     ``report(message)`` receives problems (default: logged as errors);
     ``depends(path)`` is told of each image file whose size was looked up.
+    Raw HTML the editor wrote is left as written.
     """
+    root = doc.root
     report = report or (lambda message: logger.error("%s", message))
     changed = False
-    taken = {el["id"] for el in soup.find_all(id=True)}
+    taken = {el.get("id") for el in root.iter() if el.get("id")}
 
     if config["anchors"]:
-        for heading in soup.find_all([f"h{n}" for n in config["anchor_levels"]]):
+        levels = {f"h{n}" for n in config["anchor_levels"]}
+        for heading in [el for el in root.iter() if el.tag in levels]:
             if not heading.get("id"):
-                heading["id"] = unique_id(heading.get_text(" ", strip=True), taken, regex_subs)
-            link = soup.new_tag("a", href=f"#{heading['id']}")
-            link["class"] = "heading-anchor"
+                heading.set("id", unique_id(text_of(doc, heading), taken, regex_subs))
             # The link is named by its heading, so it needs no translated label.
-            link["aria-labelledby"] = heading["id"]
-            link.string = "#"
-            heading.append(link)
+            link = etree.SubElement(heading, "a", {
+                "href": f"#{heading.get('id')}", "class": "heading-anchor",
+                "aria-labelledby": heading.get("id")})
+            link.text = "#"
             changed = True
 
     if config["lazy_images"]:
-        for n, img in enumerate(soup.find_all("img")):
+        for n, img in enumerate(root.iter("img")):
             # The first image is often the largest paint: load it eagerly.
-            img["loading"] = "lazy" if n else "eager"
-            img["decoding"] = "async"
+            img.set("loading", "lazy" if n else "eager")
+            img.set("decoding", "async")
             path = local_image_path(img.get("src", ""), content_path)
             if path is not None:
                 if depends is not None:
@@ -101,17 +111,18 @@ def enhance_soup(soup, *, config, content_path, site_host, source, regex_subs=()
                            "not found or unreadable (put it in content/images/ and write "
                            "{static}/images/…)")
                 elif not (img.get("width") and img.get("height")):
-                    img["width"], img["height"] = str(size[0]), str(size[1])
+                    img.set("width", str(size[0]))
+                    img.set("height", str(size[1]))
             changed = True
 
     if config["external_links"]:
-        for a in soup.find_all("a", href=True):
-            if is_external(a["href"], site_host):
-                rel = set(a.get("rel") or []) | {"noopener"}
-                a["rel"] = sorted(rel)
-                classes = list(a.get("class") or [])
+        for a in root.iter("a"):
+            href = a.get("href")
+            if href and is_external(href, site_host):
+                a.set("rel", " ".join(sorted(set((a.get("rel") or "").split()) | {"noopener"})))
+                classes = (a.get("class") or "").split()
                 if "external" not in classes:
-                    a["class"] = classes + ["external"]
+                    a.set("class", " ".join(classes + ["external"]))
                 changed = True
 
     return changed

@@ -34,7 +34,7 @@ from pelican.contents import Article, Page
 from pelican.generators import Generator
 
 from newsroom import config as config_mod
-from newsroom import rules, sources, status
+from newsroom import phases, rules, sources, status
 from newsroom.build import BuildOnly
 
 logger = logging.getLogger(__name__)
@@ -108,7 +108,6 @@ def configure(pelican):
     """Validate EDITORIAL once; in live mode, start recording problems."""
     settings = pelican.settings
     settings["EDITORIAL"] = config = config_mod.validate(settings)
-    settings.setdefault("PIPELINE_STEPS", []).append(check_source)
     if not config["live"]:
         # Pelican copies every theme static file; the reload script only belongs
         # in `newsroom serve` builds (where asset() writes it), never elsewhere.
@@ -172,7 +171,7 @@ def _kind(path, settings):
 
 
 def check_source(doc):
-    """Pipeline step: the build's share of the content rules, where the source is read.
+    """Document step: the build's share of the content rules, where the source is read.
 
     Runs in the pipeline's worker processes, in parallel; the problems travel
     back as notes and are logged (and counted by strict builds) in the build.
@@ -302,9 +301,10 @@ def report(pelican):
 
 def register():
     signals.initialized.connect(configure)
+    phases.connect_step(check_source, phases.PRIORITY["content_rules"])
     signals.generator_init.connect(attach)
     signals.article_generator_context.connect(classify)
     signals.page_generator_context.connect(classify)
     signals.content_object_init.connect(check_content)
     signals.get_generators.connect(editorial_generator)
-    signals.finalized.connect(report)
+    phases.pages_written.connect(report)

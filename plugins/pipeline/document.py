@@ -1,43 +1,63 @@
-"""What a pipeline step sees: one source's parsed HTML and metadata."""
+"""What a document step sees: one source's element tree (Python-Markdown's), metadata, language.
+
+Steps run inside Python-Markdown, as one tree processor (``StepRunner``,
+priority ``phases.TREEPROCESSOR_PRIORITY``: after Markdown's own, before the
+tree is serialised), so the body is parsed once, by Markdown, and written once.
+
+What ``doc.root`` holds: the body as ``xml.etree.ElementTree`` elements under
+a ``div`` that is not written out. Two things are not elements there:
+
+* raw HTML the editor wrote, code blocks (highlighted HTML) and character
+  references (``&nbsp;``) are in Markdown's stash: the tree holds a
+  placeholder (``\\x02wzxhzdk:N\\x03``), alone in a ``<p>`` for a block, which
+  Markdown's ``raw_html`` postprocessor replaces with the HTML. Steps that
+  read text use ``doc.events()``, which parses those fragments (on demand,
+  with the standard library's HTML parser) and walks them in place; changes
+  to those fragments are not written back (the editor's raw HTML is kept as
+  written).
+* backslash escapes are already restored (Markdown's ``unescape`` ran).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import re
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
-from bs4 import BeautifulSoup
+from markdown import util
+from markdown.treeprocessors import Treeprocessor
 
 #: Metadata key of the other files a source's result depends on, with their
 #: stamps: the content cache's entry for a source is dropped when one changed.
 DEPENDS_KEY = "pipeline_depends"
 
+PLACEHOLDER_RE = re.compile(util.HTML_PLACEHOLDER % r"([0-9]+)")
+BLOCK_LEVEL_RE = re.compile(r"^\</?([^ >]+)")
+VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                       "meta", "param", "source", "track", "wbr"})
+
 
 @dataclass
 class Document:
-    """A source being read: its HTML (parsed once), metadata, language and settings.
+    """A source being read: its element tree, metadata, language and settings.
 
-    Steps change ``soup`` and ``metadata`` in place, set ``changed`` when the
-    HTML must be serialised again, and report problems with ``error``/``warning``
-    (logged by the main process, so strict builds count them even when the
-    step ran in a worker process).
+    Steps change ``root`` and ``metadata`` in place, and report problems with
+    ``error``/``warning`` (logged by the build process, so strict builds count
+    them even when the step ran in a worker process).
     """
 
     path: str
-    html: str
+    root: etree.Element
     metadata: dict
     lang: str
     settings: dict
-    changed: bool = False
+    md: object = None  # the Markdown instance (its htmlStash holds the raw HTML)
     notes: list = field(default_factory=list)  # [(levelno, message)]
     depends: dict = field(default_factory=dict)  # path -> file_stamp(path)
-    _soup: BeautifulSoup | None = None
-
-    @property
-    def soup(self) -> BeautifulSoup:
-        if self._soup is None:
-            self._soup = BeautifulSoup(self.html, "html.parser")
-        return self._soup
+    _fragments: dict = field(default_factory=dict)
 
     def depends_on(self, path: str):
         """Say the result depends on file ``path`` (an image, a link target), so the
@@ -52,8 +72,161 @@ class Document:
     def warning(self, message: str):
         self.notes.append((logging.WARNING, message))
 
-    def result(self) -> str:
-        return str(self._soup) if self.changed and self._soup is not None else self.html
+    # -- Markdown's stash -------------------------------------------------------
+
+    @property
+    def has_raw_html(self) -> bool:
+        return bool(self.md is not None and self.md.htmlStash.html_counter)
+
+    def raw_html(self, index: int):
+        """The HTML Markdown stashed under placeholder ``index`` (str), or None."""
+        stash = self.md.htmlStash if self.md is not None else None
+        if stash is None or index >= stash.html_counter:
+            return None
+        return str(stash.rawHtmlBlocks[index])
+
+    def set_raw_html(self, index: int, html: str):
+        self.md.htmlStash.rawHtmlBlocks[index] = html
+
+    def fragment(self, index: int):
+        """Stashed HTML ``index`` parsed into a ``div`` element (cached), or None."""
+        if index not in self._fragments:
+            html = self.raw_html(index)
+            self._fragments[index] = parse_fragment(html) if html is not None else None
+        return self._fragments[index]
+
+    def _block_placeholder(self, el):
+        """Index of the stashed block HTML a ``<p>`` stands for, or None.
+
+        As Markdown's ``raw_html`` postprocessor: a ``<p>`` holding only a
+        placeholder for block-level HTML is replaced by that HTML.
+        """
+        if el.tag != "p" or len(el) or not el.text or "\x02" not in el.text:
+            return None
+        match = PLACEHOLDER_RE.fullmatch(el.text)
+        if match is None:
+            return None
+        html = self.raw_html(int(match.group(1)))
+        if html is None:
+            return None
+        block = BLOCK_LEVEL_RE.match(html)
+        if block and (block.group(1)[0] in "!?@%" or self.md.is_block_level(block.group(1))):
+            return int(match.group(1))
+        return None
+
+    # -- reading the body ---------------------------------------------------------
+
+    def events(self, skip=frozenset(), el=None):
+        """The body in document order: ``("start", el)``, ``("text", str)``, ``("end", el)``,
+        and ``("skip", el)`` for an element whose tag is in ``skip`` (not entered).
+
+        Stashed HTML is walked in place, as it will be in the page (comments are left out).
+        """
+        yield from self._walk(self.root if el is None else el, skip)
+
+    def _walk(self, el, skip):
+        yield from self._text(el.text, skip)
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str):  # comment, processing instruction
+                pass
+            elif tag in skip:
+                yield ("skip", child)
+            else:
+                index = self._block_placeholder(child) if tag == "p" else None
+                if index is not None:
+                    yield from self._walk(self.fragment(index), skip)
+                else:
+                    yield ("start", child)
+                    yield from self._walk(child, skip)
+                    yield ("end", child)
+            yield from self._text(child.tail, skip)
+
+    def _text(self, text, skip):
+        if not text:
+            return
+        if "\x02" not in text:
+            yield ("text", text)
+            return
+        pos = 0
+        for match in PLACEHOLDER_RE.finditer(text):
+            if match.start() > pos:
+                yield ("text", text[pos:match.start()])
+            fragment = self.fragment(int(match.group(1)))
+            if fragment is None:
+                yield ("text", match.group())
+            else:
+                yield from self._walk(fragment, skip)
+            pos = match.end()
+        if pos < len(text):
+            yield ("text", text[pos:])
+
+
+class StepRunner(Treeprocessor):
+    """Runs the document steps on Markdown's tree, before it is serialised.
+
+    ``metadata_of(md)`` gives the source's metadata as Pelican parses it (the
+    ``meta`` preprocessor has run); the Document is kept in ``self.doc``.
+    """
+
+    def __init__(self, md, steps, path, metadata_of, lang_of, settings, depends):
+        super().__init__(md)
+        self.steps, self.path, self.settings = steps, path, settings
+        self.metadata_of, self.lang_of, self.depends = metadata_of, lang_of, depends
+        self.doc = None
+
+    def run(self, root):
+        metadata = self.metadata_of(self.md)
+        doc = Document(self.path, root, metadata, self.lang_of(metadata), self.settings,
+                       md=self.md, depends=self.depends)
+        self.doc = doc
+        for step in self.steps:
+            step(doc)
+        return None
+
+
+class _FragmentBuilder(HTMLParser):
+    """Stashed HTML -> an element tree (the standard library's parser; no second library)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = etree.Element("div")
+        self.stack = [self.root]
+
+    def _append_text(self, data):
+        parent = self.stack[-1]
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + data
+        else:
+            parent.text = (parent.text or "") + data
+
+    def handle_starttag(self, tag, attrs):
+        el = etree.SubElement(self.stack[-1], tag, {k: (v or "") for k, v in attrs})
+        if tag not in VOID_TAGS:
+            self.stack.append(el)
+
+    def handle_startendtag(self, tag, attrs):
+        etree.SubElement(self.stack[-1], tag, {k: (v or "") for k, v in attrs})
+
+    def handle_endtag(self, tag):
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data):
+        self._append_text(data)
+
+    def handle_comment(self, data):
+        self.stack[-1].append(etree.Comment(data))
+
+
+def parse_fragment(html: str) -> etree.Element:
+    """An HTML fragment as elements under a ``div`` (placeholders it holds stay text)."""
+    builder = _FragmentBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
 
 
 def file_stamp(path):

@@ -1,20 +1,23 @@
-"""Build on every core: read sources in parallel processes (one HTML parse each), render pages in parallel.
+"""The build engine: sends the phases (``newsroom/phases.py``), reads sources in
+parallel processes with the document steps inside Python-Markdown, renders pages
+in parallel.
 
 Pelican reads sources one after the other; on a 2-core machine half the CPU
 waits. This plugin starts a process pool just before the generators are
-created (see ``Prefetch``), reads every source there (Markdown → HTML, metadata)
-and runs the registered HTML steps on one BeautifulSoup parse per source.
-Pelican's reader then gets the prepared result instead of reading the file
-again, so each source is still read and converted exactly once.
+created (see ``Prefetch``), reads every Markdown source there (Markdown → tree
+→ document steps → HTML, metadata). Pelican's reader (``StepsMarkdownReader``)
+then gets the prepared result instead of reading the file again, so each
+source is still read and converted exactly once.
 
 Pages are rendered on every core too: each generator's writes are queued and
 shared with forked processes (``writing.py``), and still written in order by
 Pelican's writer in this process, so the output is the same byte for byte.
 
-Steps are module-level functions ``step(doc)`` (see ``document.Document``);
-plugins register theirs at ``initialized`` with::
+Steps are module-level functions ``step(doc)`` (see ``document.Document``,
+whose ``root`` is Markdown's element tree); plugins connect theirs in
+``register()`` with an explicit priority::
 
-    settings.setdefault("PIPELINE_STEPS", []).append(my_step)
+    phases.connect_step(my_step, phases.PRIORITY["reading_time"])
 
 ``PIPELINE = {"workers": 0}`` reads and renders in the main process (no
 pool, no fork); the default uses every core (reading once there are at least
@@ -38,15 +41,17 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
+from markdown import Markdown
 from pelican import signals
-from pelican.readers import _DISCARD  # Pelican's marker for empty fields; no public name
+from pelican.readers import MarkdownReader
 from pelican.urlwrappers import URLWrapper
 
+from newsroom import compat, phases
 from newsroom.build import BuildOnly, plain_settings
 
 from . import cache, writing
 from .memo import RenderMemo
-from .document import DEPENDS_KEY, Document, file_stamp
+from .document import DEPENDS_KEY, StepRunner, file_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +59,7 @@ logger = logging.getLogger(__name__)
 # min_files: below this many sources, starting workers costs more than it saves.
 DEFAULTS = {"workers": None, "min_files": 60}
 STATE_KEY = "PIPELINE_STATE"
+MARKDOWN_SUFFIXES = tuple("." + ext for ext in MarkdownReader.file_extensions)
 
 
 class PipelineError(ValueError):
@@ -69,7 +75,7 @@ def configure(pelican):
     if workers is not None and (not isinstance(workers, int) or workers < 0):
         raise PipelineError("PIPELINE['workers'] must be a whole number ≥ 0 (0: no pool)")
     pelican.settings["PIPELINE"] = config
-    pelican.settings.setdefault("PIPELINE_STEPS", [])
+    use_steps_reader(pelican)
 
 
 def source_lang(path, metadata, settings):
@@ -83,24 +89,25 @@ def source_lang(path, metadata, settings):
     return str(lang or settings.get("DEFAULT_LANG", "en"))
 
 
-def run_steps(path, content, metadata, settings, stamp=None):
-    """Apply the registered steps to one source; returns (content, notes).
+def read_source(reader, path, steps):
+    """Read one Markdown source with the document steps run inside Python-Markdown.
 
-    ``stamp`` is the source's own, taken before it was read: Pelican's content
-    cache stamps it only once the result is back, so an edit saved in between
-    would otherwise be taken for already read.
+    Returns (content, metadata, notes). The source's own stamp is taken before
+    it is read: Pelican's content cache stamps it only once the result is back,
+    so an edit saved in between would otherwise be taken for already read.
     """
-    depends = {os.path.abspath(path): stamp} if stamp is not None else {}
-    steps = settings.get("PIPELINE_STEPS") or []
-    doc = None
-    if steps and isinstance(content, str):
-        doc = Document(path, content, metadata, source_lang(path, metadata, settings), settings,
-                       depends=depends)
-        for step in steps:
-            step(doc)
-    if depends:
+    settings = reader.settings
+    depends = {os.path.abspath(path): file_stamp(path)}
+    md = Markdown(**settings["MARKDOWN"])
+    runner = StepRunner(md, steps, path, lambda md: compat.parse_metadata(reader, md),
+                        lambda metadata: source_lang(path, metadata, settings), settings, depends)
+    md.treeprocessors.register(runner, "newsroom_steps", phases.TREEPROCESSOR_PRIORITY)
+    content = compat.markdown_convert(reader, path, md)
+    doc = runner.doc
+    metadata = doc.metadata if doc is not None else compat.parse_metadata(reader, md)
+    if depends[os.path.abspath(path)] is not None:
         metadata[DEPENDS_KEY] = tuple(sorted(depends.items()))
-    return (doc.result(), doc.notes) if doc is not None else (content, [])
+    return content, metadata, (doc.notes if doc is not None else [])
 
 
 #: Metadata key of what the steps found in a source: logged when its article or
@@ -116,8 +123,10 @@ def log_notes(instance):
         logger.log(level, "%s", message)
 
 
-def _with_steps(base):
-    """A subclass of reader class ``base`` that runs the steps, or takes a prepared result."""
+class StepsMarkdownReader(MarkdownReader):
+    """Pelican's Markdown reader, with the document steps inside Markdown, or the
+    result a worker process prepared. Installed through the ``READERS`` setting
+    (so whatever wraps readers at ``readers_init`` wraps this one)."""
 
     def read(self, source_path):
         state = self.settings.get(STATE_KEY)
@@ -126,21 +135,20 @@ def _with_steps(base):
             content, packed, notes = prepared
             metadata = {key: _unpack(value, self.settings) for key, value in packed.items()}
         else:
-            stamp = file_stamp(source_path)
-            content, metadata = base.read(self, source_path)
-            content, notes = run_steps(source_path, content, metadata, self.settings, stamp)
+            content, metadata, notes = read_source(self, source_path, phases.document_steps())
         if notes:
             metadata[NOTES_KEY] = [tuple(note) for note in notes]
         return content, metadata
 
-    return type(base.__name__, (base,), {"read": read, "pipeline_wrapped": True})
 
-
-def wrap_readers(readers):
-    """Readers whose ``read`` runs the pipeline steps (or takes a prepared result)."""
-    for ext, cls in list(readers.reader_classes.items()):
-        if cls and "pipeline_wrapped" not in cls.__dict__:
-            readers.reader_classes[ext] = _with_steps(cls)
+def use_steps_reader(pelican):
+    """``build_started``: Markdown sources are read by ``StepsMarkdownReader``."""
+    settings = pelican.settings
+    readers = dict(settings.get("READERS") or {})
+    for ext in MarkdownReader.file_extensions:
+        if ext not in readers:  # an extension the user turned off (None) or gave a reader
+            readers[ext] = StepsMarkdownReader
+    settings["READERS"] = readers
 
 
 # -- worker processes ----------------------------------------------------------
@@ -150,7 +158,6 @@ _WORKER = {}  # per worker process: its readers (never used in the main process)
 
 def _worker_init(settings, steps):
     from pelican.log import FatalLogger
-    from pelican.readers import Readers
 
     # A worker's log records go back with each result (see NOTES_KEY): strict
     # builds count them, and only the build process writes to the console.
@@ -161,12 +168,12 @@ def _worker_init(settings, steps):
     # build process was killed outright stops by itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    settings["PIPELINE_STEPS"] = steps
-    _WORKER["settings"] = settings
-    # In a fork-server worker the plugins are imported (to unpickle the steps)
-    # but not registered; a forked one inherits their wrappers. Either way
-    # ``_base_read`` calls the plain reader's ``read``.
-    _WORKER["readers"] = Readers(settings)
+    # The steps of the build that started the pool (a fork-server worker has
+    # imported the plugins to unpickle them, but not registered them).
+    _WORKER["steps"] = steps
+    # A plain Markdown reader: its read is ``read_source``'s, whatever wrapped
+    # the build's readers (those wrappers run in the build process).
+    _WORKER["reader"] = MarkdownReader(settings)
 
 
 def _worker_ready():
@@ -177,14 +184,6 @@ def _exit_with_parent(parent):
     while os.getppid() == parent:
         time.sleep(1)
     os._exit(1)
-
-
-def _base_read(reader):
-    """The plain reader's ``read``, under the subclasses plugins wrapped it in."""
-    cls = type(reader)
-    while "pipeline_wrapped" in cls.__dict__ or "strict_guarded" in cls.__dict__:
-        cls = cls.__mro__[1]
-    return cls.read
 
 
 def _pack(value):
@@ -212,12 +211,9 @@ class _Wrapped:
 
 
 def _worker_read(path):
-    reader = _WORKER["readers"].readers[os.path.splitext(path)[1][1:]]
     collector = _WORKER["log"]
     try:
-        stamp = file_stamp(path)
-        content, metadata = _base_read(reader)(reader, path)
-        content, notes = run_steps(path, content, metadata, _WORKER["settings"], stamp)
+        content, metadata, notes = read_source(_WORKER["reader"], path, _WORKER["steps"])
     except BaseException as exc:
         for _, _, message in collector.records:  # what was logged before it failed
             exc.add_note(message)
@@ -228,7 +224,7 @@ def _worker_read(path):
     # Pelican marks empty fields ("Tags:" with nothing after it) with a sentinel
     # object that Readers.read_file drops by identity; a pickled copy would not
     # be that object any more, so drop them here, as read_file would.
-    packed = {key: _pack(value) for key, value in metadata.items() if value is not _DISCARD}
+    packed = {key: _pack(value) for key, value in metadata.items() if not compat.is_discarded(value)}
     return content, packed, notes
 
 
@@ -262,7 +258,7 @@ class Prefetch(BuildOnly):
         plain = plain_settings(settings)
         self.pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_worker_init,
-            initargs=(plain, list(settings.get("PIPELINE_STEPS", []))),
+            initargs=(plain, phases.document_steps()),
         )
         if fork:
             # A forked pool starts all its workers at the first submit: do it
@@ -360,11 +356,8 @@ def _workers(settings):
 def _enough_sources(settings, threshold):
     """True if the content folder holds at least ``threshold`` files a reader takes
     (a quick count, before any generator exists)."""
-    from pelican.readers import BaseReader
-
-    extensions = {ext for cls in BaseReader.__subclasses__() if cls.enabled
-                  for ext in cls.file_extensions}
-    extensions |= {ext for ext, cls in (settings.get("READERS") or {}).items() if cls}
+    extensions = {ext for ext, cls in (settings.get("READERS") or {}).items()
+                  if cls is StepsMarkdownReader}
     count = 0
     for _, dirs, files in os.walk(settings["PATH"]):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -400,6 +393,8 @@ def prefetch(generator, paths_key, excludes_key):
     paths = _sources(generator, paths_key, excludes_key)
     if not workers:
         return
+    # Only Markdown sources are read with the steps (and so by the workers).
+    paths = [p for p in paths if p.lower().endswith(MARKDOWN_SUFFIXES)]
     if len(paths) < max(settings["PIPELINE"]["min_files"], 1):
         return  # starting workers costs more than it saves on a small site
     state = settings.get(STATE_KEY)
@@ -444,9 +439,26 @@ def render_on_every_core(generators):
                                                           memo)
 
 
+# -- the phases (newsroom/phases.py), sent from Pelican's signals ---------------
+
+def _build_started(pelican):
+    configure(pelican)
+    phases.build_started.send(pelican)
+
+
+def _items_ready(generators):
+    phases.items_ready.send(generators)
+
+
+def _finalized(pelican):
+    phases.pages_written.send(pelican)
+    phases.build_finished.send(pelican)
+
+
 def register():
-    signals.initialized.connect(configure)
-    signals.readers_init.connect(wrap_readers)
+    signals.initialized.connect(_build_started)
+    signals.all_generators_finalized.connect(_items_ready)
+    signals.finalized.connect(_finalized)
     signals.get_generators.connect(cache.drop_incomplete)
     signals.get_generators.connect(fork_workers)
     signals.article_generator_finalized.connect(cache.record_complete)

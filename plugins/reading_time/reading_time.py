@@ -31,7 +31,7 @@ from fractions import Fraction
 from bs4 import BeautifulSoup, NavigableString, Tag
 from pelican import signals
 
-from newsroom import sources
+from newsroom import phases, sources
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
 logger = logging.getLogger(__name__)
@@ -208,10 +208,23 @@ def _override(item, computed):
     return None
 
 
+def visible_text_of_doc(doc, count_code: bool = False) -> str:
+    """``visible_text`` of a document's tree: one pass over its text nodes."""
+    dropped = HIDDEN_TAGS if count_code else HIDDEN_TAGS | CODE_TAGS
+    parts = []
+    append = parts.append
+    for kind, value in doc.events(dropped):
+        if kind == "text":
+            append(value)
+        elif kind == "skip" or value.tag in BLOCK_TAGS:
+            append(" ")
+    return "".join(parts)
+
+
 def count(doc):
-    """Pipeline step: count the words of a source on the pipeline's single parse."""
+    """Document step: count the words of a source, in one pass over its text nodes."""
     config = doc.settings[SETTING]
-    words = count_words(visible_text_of(doc.soup, config["count_code"]),
+    words = count_words(visible_text_of_doc(doc, config["count_code"]),
                         config["cjk_chars_per_word"])
     doc.metadata["word_count_exact"] = words
 
@@ -230,7 +243,6 @@ def measure(item, config):
 
 def configure(pelican):
     pelican.settings[SETTING] = validate(pelican.settings)
-    pelican.settings.setdefault("PIPELINE_STEPS", []).append(count)
 
 
 def measure_all(generators):
@@ -259,4 +271,5 @@ def measure_all(generators):
 
 def register():
     signals.initialized.connect(configure)
-    signals.all_generators_finalized.connect(measure_all)
+    phases.connect_step(count, phases.PRIORITY["reading_time"])
+    phases.items_ready.connect(measure_all)

@@ -1,4 +1,4 @@
-"""Metadata is text, never HTML: the first pipeline step, on every source as it is read.
+"""Metadata is text, never HTML: the first document step (``phases.PRIORITY["text_metadata"]``).
 
 * ``Summary:`` is plain text (``FORMATTED_FIELDS`` is emptied at build start, so
   Pelican no longer runs it through Markdown): it becomes ``<p>…</p>`` with
@@ -22,7 +22,8 @@ import re
 from markupsafe import Markup
 from pelican.urlwrappers import URLWrapper
 
-from newsroom.sources import find_forbidden, is_safe_slug, safe_slug, strip_forbidden
+from newsroom.sources import (FORBIDDEN_CHARS_RE, find_forbidden, is_safe_slug, safe_slug,
+                              strip_forbidden)
 
 #: Metadata shown as text; a value continued on indented lines comes as a list.
 TEXT_KEYS = ("title", "summary", "imagealt", "description", "subtitle")
@@ -50,11 +51,33 @@ def file_slug(path, settings):
     return (match.groupdict().get("slug") or "") if match else ""
 
 
+#: The forbidden characters but STX and ETX: in Markdown's tree these are its own
+#: placeholders (its ``normalize_whitespace`` removed them from the source).
+TREE_FORBIDDEN_RE = re.compile(FORBIDDEN_CHARS_RE.pattern.replace("\x00-\x08", "\x00\x01\x04-\x08"))
+
+
+def _strip_tree(text):
+    return TREE_FORBIDDEN_RE.sub("", text) if text and find_forbidden(text) else text
+
+
+def strip_body(doc):
+    """Forbidden characters out of the body: texts, attributes and stashed raw HTML."""
+    for el in doc.root.iter():
+        el.text, el.tail = _strip_tree(el.text), _strip_tree(el.tail)
+        for key, value in el.attrib.items():
+            if value and find_forbidden(value):
+                el.set(key, _strip_tree(value))
+    if doc.has_raw_html:
+        for index in range(doc.md.htmlStash.html_counter):
+            html = doc.raw_html(index)
+            if find_forbidden(html):
+                doc.set_raw_html(index, strip_forbidden(html))
+
+
 def text_metadata(doc):
-    """Pipeline step (the first): plain-text metadata, safe slugs, no forbidden characters."""
+    """Document step (the first): plain-text metadata, safe slugs, no forbidden characters."""
     metadata, settings = doc.metadata, doc.settings
-    if find_forbidden(doc.html):
-        doc.html = strip_forbidden(doc.html)  # before any step parses it
+    strip_body(doc)  # before any other step reads it
     for key, value in list(metadata.items()):
         if key in TEXT_KEYS and isinstance(value, list) and all(isinstance(v, str) for v in value):
             value = " ".join(v.strip() for v in value)

@@ -1,6 +1,6 @@
 """security: metadata as text, a Content-Security-Policy, and the published headers.
 
-* Every source (``metadata.text_metadata``, the first pipeline step): plain-text
+* Every source (``metadata.text_metadata``, the first document step): plain-text
   summaries, no forbidden characters, URL-safe slugs.
 * Publish builds (``SECURITY['headers']``): each page starts its ``<head>`` with
   a Content-Security-Policy ``<meta>`` (our own scripts, styles and images only,
@@ -22,6 +22,8 @@ import re
 
 from pelican import signals
 from pelican.generators import Generator
+
+from newsroom import phases
 
 from .config import SETTING, ConfigurationError, validate
 from .metadata import text_metadata
@@ -50,15 +52,8 @@ class State:
 def configure(pelican):
     settings = pelican.settings
     settings[SETTING] = validate(settings)
-    if "PIPELINE" not in settings:
-        raise ConfigurationError("security: the pipeline plugin must come before security in "
-                                 "PLUGINS (it reads the sources security cleans)")
     # Metadata is text: Pelican would run Summary: through Markdown (raw HTML kept).
     settings["FORMATTED_FIELDS"] = []
-    # First step: the later ones (typography, seo …) get clean, escaped metadata.
-    steps = settings.setdefault("PIPELINE_STEPS", [])
-    if text_metadata not in steps:
-        steps.insert(0, text_metadata)
 
 
 def form_actions(settings):
@@ -149,6 +144,8 @@ def headers_generator(pelican):
 
 def register():
     signals.initialized.connect(configure)
+    # First step: the later ones (typography, seo …) get clean, escaped metadata.
+    phases.connect_step(text_metadata, phases.PRIORITY["text_metadata"])
     signals.generator_init.connect(attach)
     signals.content_written.connect(record)
     signals.get_generators.connect(headers_generator)

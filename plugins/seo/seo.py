@@ -25,14 +25,14 @@ from jinja2 import pass_context
 from PIL import Image
 from pelican import signals
 
-from newsroom import sources
+from newsroom import phases, sources
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from .config import SETTING, is_url, validate
 from markupsafe import Markup
 
-from .text import first_paragraph, first_paragraph_of, plain_text, script_json, shorten
+from .text import first_paragraph, first_paragraph_of_doc, plain_text, script_json, shorten
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,6 @@ class Seo:
 
 def configure(pelican):
     pelican.settings[SETTING] = validate(pelican.settings)
-    pelican.settings.setdefault("PIPELINE_STEPS", []).append(lead_summary)
 
 
 # -- once per build -------------------------------------------------------------
@@ -170,13 +169,13 @@ def _item_image(item, images, default):
 
 
 def lead_summary(doc):
-    """Pipeline step: a source with no ``Summary:`` gets its first paragraph, at read time.
+    """Document step: a source with no ``Summary:`` gets its first paragraph, at read time.
 
     The page description is taken from the summary here too, where the work is
     spread over the reading processes, rather than while the page is rendered.
     """
     if "summary" not in doc.metadata:
-        text = shorten(first_paragraph_of(doc.soup), SUMMARY_LENGTH)
+        text = shorten(first_paragraph_of_doc(doc), SUMMARY_LENGTH)
         if text:
             doc.metadata["summary"] = Markup(f"<p>{html.escape(text, quote=False)}</p>")
             doc.metadata["summary_from_body"] = True
@@ -334,5 +333,7 @@ def install(generator):
 
 def register():
     signals.initialized.connect(configure)
+    # After typography (its summary and text are typographed), before article extras.
+    phases.connect_step(lead_summary, phases.PRIORITY["lead_summary"])
     signals.generator_init.connect(install)
-    signals.all_generators_finalized.connect(prepare)
+    phases.items_ready.connect(prepare)

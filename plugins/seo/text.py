@@ -73,6 +73,31 @@ def first_paragraph_of(soup) -> str:
     return ""
 
 
+def first_paragraph_of_doc(doc) -> str:
+    """``first_paragraph`` of a document step's tree (``doc.events()``), in one pass."""
+    stack, parts, current = [], [], None
+    for kind, value in doc.events(HIDDEN_TAGS):
+        if kind == "text":
+            if current is not None:
+                parts.append(value)
+        elif kind == "start":
+            if current is None:
+                if value.tag == "p" and not any(e.tag in NOT_LEAD for e in stack):
+                    current, parts = value, []
+            elif value.tag in BLOCK_TAGS:
+                parts.append(" ")
+            stack.append(value)
+        elif kind == "end":
+            stack.pop()
+            if value is current:
+                current, text = None, collapse("".join(parts))
+                if text:
+                    return text
+            elif current is not None and value.tag in BLOCK_TAGS:
+                parts.append(" ")
+    return ""
+
+
 def shorten(text: str, limit: int, ellipsis: str = "…") -> str:
     """``text`` if it fits in ``limit`` characters, else cut at a space and ended by ``ellipsis``.
 

@@ -4,6 +4,10 @@ Pelican 4.12 reports a source it cannot read as "Could not process <file>"
 and hides the reason unless DEBUG is on. We log the reason first, with the
 file and line, and what to do.
 
+Problems repeated across sources also get one summary line per kind at the
+end, and the console is plain (cheap) where no one watches a terminal
+(``newsroom.logs``).
+
 Pelican's own ``--fatal warnings`` stops at the first problem with a
 traceback. With ``STRICT = True`` (publishconf.py) the build instead goes to
 the end, so every problem is reported, then fails with a non-zero exit and a
@@ -16,9 +20,8 @@ import logging
 import os
 
 from pelican import signals
-from pelican.log import LimitFilter
 
-from newsroom import rules, sources
+from newsroom import compat, logs, phases, rules, sources
 from newsroom.build import BuildOnly
 
 logger = logging.getLogger(__name__)
@@ -85,8 +88,11 @@ def start(pelican):
     # process, so with autoreload (or several builds in one process) a content
     # error would be reported by the first build only. Every build reports its
     # own problems: forget the previous build's. (No public API for this.)
-    LimitFilter._raised_messages.clear()
-    LimitFilter._group_count.clear()
+    compat.forget_logged_messages()
+    logs.use_plain_console()
+    kinds = logs.ProblemKinds()
+    logging.getLogger().addHandler(kinds)
+    pelican.settings["PROBLEM_KINDS"] = kinds
     if pelican.settings.get("STRICT"):
         counter = ProblemCounter()
         logging.getLogger().addHandler(counter)
@@ -94,6 +100,10 @@ def start(pelican):
 
 
 def finish(pelican):
+    kinds = pelican.settings.pop("PROBLEM_KINDS", None)
+    if kinds is not None:
+        logging.getLogger().removeHandler(kinds)
+        kinds.report()
     counter = pelican.settings.pop("STRICT_COUNTER", None)
     if counter is None:
         return
@@ -111,4 +121,4 @@ def finish(pelican):
 def register():
     signals.initialized.connect(start)
     signals.readers_init.connect(guard_readers)
-    signals.finalized.connect(finish)
+    phases.build_finished.connect(finish)

@@ -17,7 +17,9 @@ import logging
 from markupsafe import Markup
 from pelican import signals
 
-from .french import french_html, french_soup, french_text, primary
+from newsroom import phases
+
+from .french import BLOCK_TAGS, SKIP_TAGS, french_html, french_text, primary, retype
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +60,6 @@ def validate(settings) -> dict:
 
 def configure(pelican):
     pelican.settings[SETTING] = validate(pelican.settings)
-    pelican.settings.setdefault("PIPELINE_STEPS", []).append(typeset)
 
 
 def _languages(settings):
@@ -69,9 +70,9 @@ def _languages(settings):
 
 
 def typeset(doc):
-    """Pipeline step: typeset a French source's title, summary and body, once, as it is read.
+    """Document step: typeset a French source's title, summary and body, once, as it is read.
 
-    Done at read time (on the pipeline's single parse of the body), so every
+    Done at read time (on Markdown's tree of the body), so every
     later reader of ``title``, ``summary`` and ``content`` — pages, listings,
     feeds, JSON-LD — sees the same typographed text.
     """
@@ -85,8 +86,43 @@ def typeset(doc):
     summary = doc.metadata.get("summary")
     if isinstance(summary, str):
         doc.metadata["summary"] = Markup(french_html(str(summary), languages))
-    if french_soup(doc.soup, languages):
-        doc.changed = True
+    french_tree(doc.root, languages)
+
+
+def french_tree(root, languages=("fr",)) -> bool:
+    """``french.french_soup`` on Python-Markdown's tree (an adapter for the build
+    engine's document steps); raw HTML in Markdown's stash is left as written."""
+    slots, segments = [], []
+
+    def walk(el, french):
+        if el.text:
+            segments.append((el.text, french))
+            slots.append((el, "text"))
+        for child in el:
+            if isinstance(child.tag, str):  # not comments
+                lang = child.get("lang")
+                child_french = french if lang is None else primary(lang) in languages
+                if child.tag in SKIP_TAGS:
+                    child_french = False
+                block = child.tag in BLOCK_TAGS
+                if block:
+                    segments.append(None)
+                    slots.append(None)
+                walk(child, child_french)
+                if block:
+                    segments.append(None)
+                    slots.append(None)
+            if child.tail:
+                segments.append((child.tail, french))
+                slots.append((child, "tail"))
+
+    walk(root, True)
+    changed = False
+    for slot, segment, text in zip(slots, segments, retype(segments)):
+        if slot is not None and text != segment[0]:
+            setattr(slot[0], slot[1], text)
+            changed = True
+    return changed
 
 
 def retype_feed(context, feed):
@@ -113,4 +149,5 @@ def retype_feed(context, feed):
 
 def register():
     signals.initialized.connect(configure)
+    phases.connect_step(typeset, phases.PRIORITY["typography"])
     signals.feed_generated.connect(retype_feed)

@@ -1,0 +1,103 @@
+"""The build's phases, in order: the one place that names them.
+
+Like Pelican's own ``pelican/plugins/signals.py``, each phase is a blinker
+signal. Plugins connect to these in ``register()``; nothing depends on a
+plugin's position in ``PLUGINS``. The ``pipeline`` plugin (the build engine)
+sends them, bridged from Pelican's signals:
+
+=================  ==========================================  ===================================
+phase              sent                                        receivers get
+=================  ==========================================  ===================================
+build_started      Pelican ``initialized`` (settings read)      the Pelican object
+source_read        once per source, inside Python-Markdown,    a ``Document`` (``.root`` = the
+                   after Markdown's own tree processors         element tree), steps by priority
+items_ready        Pelican ``all_generators_finalized``         the generators: every article and
+                   (every article, page, static file exists)    page exists, with the fields the
+                                                                steps put in their metadata
+pages_written      Pelican ``finalized``, first                 the Pelican object
+build_finished     Pelican ``finalized``, last                  the Pelican object
+=================  ==========================================  ===================================
+
+``source_read`` is special: its receivers are *document steps*, run in the
+order of their explicit priority (highest first, as Python-Markdown orders its
+own processors), never in the order they were connected::
+
+    from newsroom import phases
+
+    def my_step(doc):            # doc: pipeline.document.Document
+        for img in doc.root.iter("img"):
+            ...
+
+    def register():
+        phases.connect_step(my_step, phases.PRIORITY["images"])
+
+The priorities of the project's steps are below, in ``PRIORITY``.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_phases = Namespace()
+
+#: Settings are read; plugins validate their setting (receivers: the Pelican object).
+build_started = _phases.signal("newsroom.build_started")
+#: One source, inside Python-Markdown: the document steps (receivers: a Document).
+source_read = _phases.signal("newsroom.source_read")
+#: Every article and page exists with its plugin fields (receivers: the generators).
+items_ready = _phases.signal("newsroom.items_ready")
+#: Every page is written (receivers: the Pelican object).
+pages_written = _phases.signal("newsroom.pages_written")
+#: The build is over, successful or strict-failed next (receivers: the Pelican object).
+build_finished = _phases.signal("newsroom.build_finished")
+
+#: The phases, in the order a build goes through them.
+PHASES = (build_started, source_read, items_ready, pages_written, build_finished)
+
+#: Priorities of the document steps (``source_read``): higher runs first. Leave
+#: gaps; a new step picks the number that puts it where it belongs.
+PRIORITY = {
+    "text_metadata": 100,   # security: metadata as text, no forbidden characters, safe slugs
+    "content_rules": 90,    # editorial: the build's share of newsroom.rules (reads the source)
+    "images": 70,           # images (#14): body images -> <picture>/<figure>
+    "typography": 60,       # typography: French spacing in body, title, summary
+    "reading_time": 50,     # reading_time: one pass over the text nodes
+    "lead_summary": 40,     # seo: first paragraph as summary; description (after typography)
+    "article_extras": 30,   # article_extras: heading anchors, sized lazy images, external links
+}
+
+#: Python-Markdown priority of the tree processor that runs the steps: after
+#: all of Markdown's own (``unescape`` is 0), before serialisation.
+TREEPROCESSOR_PRIORITY = -10
+
+
+class StepError(ValueError):
+    """A document step connected without a priority."""
+
+
+def connect_step(step, priority):
+    """Run ``step(doc)`` on every source read, at ``priority`` (higher first).
+
+    ``step`` must be a module-level function (worker processes get it by name).
+    Connecting it again only changes its priority.
+    """
+    if not isinstance(priority, (int, float)) or isinstance(priority, bool):
+        raise StepError(f"the priority of step {step.__qualname__} must be a number, "
+                        f"e.g. phases.PRIORITY['reading_time']; got {priority!r}")
+    step.step_priority = priority
+    source_read.connect(step, weak=False)
+    return step
+
+
+def disconnect_step(step):
+    source_read.disconnect(step)
+
+
+def document_steps():
+    """The connected document steps, highest priority first (then by name: stable)."""
+    steps = list(source_read.receivers_for(None))
+    for step in steps:
+        if not hasattr(step, "step_priority"):
+            raise StepError(f"{step.__module__}.{step.__qualname__} is connected to "
+                            "source_read without a priority: use phases.connect_step(step, n)")
+    return sorted(steps, key=lambda s: (-s.step_priority, s.__module__, s.__qualname__))
