@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
-from pelican import signals
+from newsroom import phases
 
 from .config import SETTING, validate
 
@@ -202,6 +202,6 @@ def write(pelican):
 
 
 def register():
-    signals.initialized.connect(configure)
-    signals.all_generators_finalized.connect(collect)
-    signals.finalized.connect(write)
+    phases.build_started.connect(configure)
+    phases.items_ready.connect(collect)
+    phases.pages_written.connect(write)
