@@ -401,3 +401,20 @@ def test_metadata_lines_cannot_be_broken(tmp_path):
     assert fields["title"].value == "Deux lignes et\u00a0fin"
     assert fields["tags"].value == "a, b; c,d; 🚀"
     assert "summary" not in fields and body == "Corps\n"
+
+
+def test_old_urls_are_relative_to_the_old_base():
+    from newsroom.wordpress import plan, wxr
+
+    item = wxr.Item(post_id=12, post_type="post", link="https://old.example.org/blog/2024/11/27/x/")
+    assert plan.old_paths(item, ["https://old.example.org/blog"]) == ["/2024/11/27/x/", "/?p=12"]
+    plain = wxr.Item(post_id=13, post_type="page", link="https://old.example.org/?page_id=13")
+    assert plan.old_paths(plain, ["https://old.example.org"]) == ["/?page_id=13"]
+
+
+def test_report_names_folders_the_build_does_not_read(tmp_path):
+    posts = [Post(5, "Ancien", "ancien", lang="fr", content="<p>x</p>", categories=[("ia", "IA")],
+                  date_gmt="2019-03-01 08:00:00", date="2019-03-01 09:00:00")]
+    status, out, _ = run_import(tmp_path, export(posts), "-e", 'ARTICLE_PATHS=["2024"]')
+    assert status == 0
+    assert "the build does not read content/2019/ yet: add '2019' to ARTICLE_PATHS" in out

@@ -38,6 +38,7 @@ class Outcome:
     taxonomy_snippet: str = ""
     taxonomy_path: str = ""
     redirects: int = 0
+    unread_folders: list = field(default_factory=list)  # folders outside ARTICLE/PAGE_PATHS
 
 
 def run(export_path, settings, content_root, lang=None, uploads=None) -> Outcome:
@@ -84,6 +85,7 @@ def run(export_path, settings, content_root, lang=None, uploads=None) -> Outcome
         outcome.files = stage.commit()
     finally:
         stage.discard()
+    outcome.unread_folders = unread_folders(plan, settings)
     if plan.taxonomy:
         outcome.taxonomy_snippet = ("# I18N_TAXONOMY from the WordPress import (term translations);\n"
                                     "# merge it into I18N_TAXONOMY in pelicanconf.py\n"
@@ -137,6 +139,20 @@ def _document(item, entry, plan, media, outcome) -> str:
         fields += [("Image", image), ("ImageAlt", alt)]
     fields.append(("WordPress-Id", str(item.post_id)))
     return document.render(fields, result.markdown)
+
+
+def unread_folders(plan, settings) -> list:
+    """Folders the import wrote to that the build does not read (ARTICLE_PATHS, PAGE_PATHS)."""
+    def covered(folder, paths):
+        return any(p in ("", ".") or folder == p.strip("/") or folder.startswith(p.strip("/") + "/")
+                   for p in paths)
+    folders = set()
+    for entry in plan.entries.values():
+        folder = entry.rel.rsplit("/", 1)[0]
+        key = "PAGE_PATHS" if entry.kind == "page" else "ARTICLE_PATHS"
+        if not covered(folder, settings.get(key) or []):
+            folders.add((key, folder))
+    return sorted(folders)
 
 
 def _missing(outcome, rel, user):

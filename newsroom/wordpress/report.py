@@ -56,6 +56,9 @@ def lines(outcome, export_path) -> list:
             out.append(f"  [{name}] x{n} in content/{where[0]}"
                        + (f" and {len(where) - 1} more file(s)" if len(where) > 1 else ""))
     out.append(f"redirects: {outcome.redirects} old URL(s) in content/redirects.txt")
+    for key, folder in outcome.unread_folders:
+        out.append(f"the build does not read content/{folder}/ yet: add {folder!r} to {key} in "
+                   "pelicanconf.py")
     if outcome.taxonomy_snippet:
         out.append(f"category and tag translations, written to {os.path.relpath(outcome.taxonomy_path)}:")
         out.extend("  " + line for line in outcome.taxonomy_snippet.rstrip().split("\n"))
