@@ -4,7 +4,8 @@ Each rule is a pure function of a parsed source (``newsroom.sources.Source``:
 path, metadata with line numbers, body) and returns Problems that print as
 ``path:line: message (how to fix)``. `newsroom lint` runs them all. The build
 runs the same functions: the multilingual plugin logs ``unknown_language``,
-``duplicate_slug`` and ``orphan_translation``, the strict plugin
+``duplicate_slug``, ``duplicate_key`` and ``orphan_translation`` (translations are
+grouped by ``Source.translation_key``, URLs by slug), the strict plugin
 ``invalid_date`` (when Pelican cannot read a file), and the editorial plugin
 the rules in ``BUILD_RULES``. So a message reads the same in both.
 """
@@ -624,7 +625,7 @@ FILE_RULES = {
 
 #: The per-file rules the editorial plugin runs during a build. The others are
 #: logged elsewhere in the build: invalid_date (and not_text, for a file
-#: Pelican cannot decode) by the strict plugin, unknown_language / duplicate_slug /
+#: Pelican cannot decode) by the strict plugin, unknown_language / duplicate_slug / duplicate_key /
 #: orphan_translation by the multilingual plugin, invalid_status and
 #: duplicate_fields by Pelican itself.
 BUILD_RULES = (
