@@ -362,6 +362,11 @@ def test_publish_build_writes_redirects(built):
     assert page.select_one('link[rel="canonical"]')["href"] == f"{SITEURL}/2024/11/sora-fuite/"
     assert page.select_one('meta[http-equiv="refresh"]')["content"] == f"0; url={SITEURL}/2024/11/sora-fuite/"
     assert check_redirects(BuiltSite(out, SITEURL)) == []
+    from newsroom import check
+
+    report = check.run(out, html=False, browser=False)  # make check, without v.Nu and chromium
+    assert {name: [str(p) for p in problems] for name, problems in report.items()} == {
+        "links": [], "hreflang": [], "redirects": []}
 
 
 def test_check_finds_a_broken_redirect(built, tmp_path):
