@@ -423,3 +423,19 @@ def test_report_names_folders_the_build_does_not_read(tmp_path):
     status, out, _ = run_import(tmp_path, export(posts), "-e", 'ARTICLE_PATHS=["2024"]')
     assert status == 0
     assert "the build does not read content/2019/ yet: add '2019' to ARTICLE_PATHS" in out
+
+
+def test_html_markdown_cannot_express_and_code():
+    from newsroom.wordpress import convert
+
+    media = convert.Media({}, ())
+    markdown = convert.convert(
+        '<p>H<sub>2</sub>O</p><table><tr><td colspan="2">fusion</td></tr></table>'
+        '<pre class="wp-block-code"><code class="language-python">if a &lt; b:\n    pass</code></pre>'
+        '<iframe src="https://www.youtube.com/embed/abc"></iframe><script>alert(1)</script>'
+        '<p onclick="x()" style="color:red">fin</p>', media).markdown
+    assert "H<sub>2</sub>O" in markdown
+    assert '<table><tr><td colspan="2">fusion</td></tr></table>' in markdown
+    assert "```python\nif a < b:\n    pass\n```" in markdown
+    assert "(<https://www.youtube.com/embed/abc>)" in markdown
+    assert "alert" not in markdown and "onclick" not in markdown and "color" not in markdown

@@ -228,6 +228,15 @@ class Converter(markdownify.MarkdownConverter):
         return f"\n\n[{self.escape(src, parent_tags)}](<{src}>)\n\n" if src.startswith("http") else ""
 
 
+def code_language(pre) -> str:
+    """``python`` for ``<pre><code class="language-python">`` (Gutenberg, Prism, highlight.js)."""
+    for el in (pre, pre.find("code")):
+        for name in (el.get("class") or []) if el is not None else []:
+            if name.startswith(("language-", "lang-")):
+                return re.sub(r"[^\w+#.-]", "", name.split("-", 1)[1])
+    return ""
+
+
 def convert(content: str, media: Media) -> Result:
     """Markdown of a post's ``content:encoded``."""
     unknown = []
@@ -267,7 +276,7 @@ def convert(content: str, media: Media) -> Result:
             if media.found(rel):
                 element[attr] = "{static}/images/" + rel
     markdown = Converter(heading_style="ATX", bullets="-", escape_misc=False,
-                         code_language="").convert_soup(soup)
+                         code_language_callback=code_language).convert_soup(soup)
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
     return Result(markdown, unknown, used)
 
