@@ -62,4 +62,6 @@ def lines(outcome, export_path) -> list:
     if outcome.taxonomy_snippet:
         out.append(f"category and tag translations, written to {os.path.relpath(outcome.taxonomy_path)}:")
         out.extend("  " + line for line in outcome.taxonomy_snippet.rstrip().split("\n"))
+    out.append("next: make lint (categories outside EDITORIAL['categories'], images without alt "
+               "text…), make status, make html")
     return out
