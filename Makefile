@@ -117,17 +117,24 @@ check: $(STAMP) chromium ## Quality gate on the built site: links, hreflang, v.N
 deploy-rsync: ## Check output/ then rsync it to RSYNC_DEST=user@host:/path/
 	@test -n "$(RSYNC_DEST)" || { echo "deploy-rsync: set RSYNC_DEST=user@host:/path/"; exit 2; }
 	$(MAKE) --no-print-directory check
-	rsync -avz --delete --checksum $(OUTPUTDIR)/ $(RSYNC_DEST)
+	rsync -avz --delete --checksum --exclude=/.newsroom-output.json $(OUTPUTDIR)/ $(RSYNC_DEST)
 
 deploy-ghpages: ## Check output/ then push it to the gh-pages branch (ghp-import)
 	$(MAKE) --no-print-directory check
 	$(BIN)/ghp-import --no-jekyll --push --force --branch $(GHPAGES_BRANCH) $(OUTPUTDIR)
 
+# Articles per language of the timed rounds; of each point of the memory curve (NS=""
+# for none, NS="100 1000" to cut it down); corpus: today (dates with offset, the
+# sample's categories) or issue (dates without offset, categories outside the list).
 N ?= 1000
+NS ?= 100 1000 3000
+CORPUS ?= today
+# Posts in the generated export of `make bench-wordpress`.
 WP_N ?= 20000
 LANGS ?= fr,en,de
-bench: $(STAMP) ## Benchmark vs Pelican+i18n_subsites, monolingual Pelican, Hugo (N=1000 LANGS=fr,en,de)
-	$(BIN)/python bench/run.py -n $(N) --langs $(LANGS)
+ROUNDS ?= 3
+bench: $(STAMP) ## Benchmark vs i18n_subsites, monolingual Pelican, Hugo; CPU per source, memory curve (N=1000 NS="100 1000 3000" CORPUS=today|issue)
+	$(BIN)/python bench/run.py -n $(N) --langs $(LANGS) --rounds $(ROUNDS) --curve "$(NS)" --corpus $(CORPUS)
 
 bench-wordpress: $(STAMP) ## Import benchmark: a generated WordPress export of WP_N=20000 posts (time, peak memory)
 	$(BIN)/python bench/wordpress.py -n $(WP_N)

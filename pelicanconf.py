@@ -18,8 +18,9 @@ THEME_STATIC_DIR = "theme"
 # it cost more time than all the rest of saving it.
 GZIP_CACHE = False
 PLUGIN_PATHS = ["plugins"]
+# In any order: what runs when is declared in newsroom/phases.py (README, Architecture).
 PLUGINS = [
-    "pipeline",  # first: reads sources in parallel, one HTML parse for the steps below
+    "pipeline",  # the build engine: phases, sources read in parallel, steps on Markdown's tree
     "strict",
     "multilingual",
     "reading_time",
@@ -30,10 +31,11 @@ PLUGINS = [
     "article_extras",
     "editorial",  # drafts/scheduled, content rules, translation status, live reload
     "security",  # metadata as text, safe slugs; CSP and _headers in publish builds
-    "search",  # Pagefind index at the end of the build
-    "assets",  # after every page generator: writes the fingerprinted files they used
-    "sitemap",  # last: lists every page the others wrote
+    "search",  # Pagefind index, once every page is written
+    "assets",  # the fingerprinted files the pages used, once every page is written
+    "sitemap",  # every page the others wrote
     "redirects",  # old URLs (content/redirects.txt): _redirects, nginx map, redirect pages
+    "outputs",  # removes what the previous build wrote and this one did not
 ]
 
 TIMEZONE = "Europe/Paris"

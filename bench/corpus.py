@@ -27,6 +27,13 @@ WORDS = {
 CATEGORIES = {"fr": ["IA", "Sécurité", "Données", "Logiciel libre"],
               "en": ["AI", "Security", "Data", "Open source"],
               "de": ["KI", "Sicherheit", "Daten", "Open Source"]}
+#: The "issue" corpus (issue 12): a newsroom's own categories, not the sample
+#: site's list (each one an "unknown category" error in our build), and dates
+#: written as Pelican's docs write them, without a UTC offset.
+NEWSROOM_CATEGORIES = {"fr": ["Cloud", "Mobile", "Start-up", "Matériel"],
+                       "en": ["Cloud", "Mobile", "Startups", "Hardware"],
+                       "de": ["Cloud", "Mobil", "Start-ups", "Hardware"]}
+STYLES = ("today", "issue")
 TAGS = ["python", "rust", "cloud", "gpu", "web", "privacy", "linux", "llm", "database", "api"]
 PNG_1PX = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -66,8 +73,15 @@ def body(rng, lang, slug):
     return "\n\n".join(parts) + "\n"
 
 
-def generate(dest, n, langs, seed=42, monolingual=False, hugo=False):
-    """Write the corpus under ``dest``; returns the number of article files."""
+def generate(dest, n, langs, seed=42, monolingual=False, hugo=False, style="today"):
+    """Write the corpus under ``dest``; returns the number of article files.
+
+    ``style``: ``"today"`` (dates with their offset, the sample site's categories)
+    or ``"issue"`` (dates without offset, categories not in the sample's list).
+    """
+    if style not in STYLES:
+        raise ValueError(f"corpus style {style!r}: one of {STYLES}")
+    categories = NEWSROOM_CATEGORIES if style == "issue" else CATEGORIES
     rng = random.Random(seed)
     dest = Path(dest)
     (dest / "articles").mkdir(parents=True, exist_ok=True)
@@ -90,8 +104,9 @@ def generate(dest, n, langs, seed=42, monolingual=False, hugo=False):
             title = sentence(rng, text_lang, 6).rstrip(".?! ")
             meta = {
                 "Title": title,
-                "Date": f"{year}-{month:02d}-{day:02d}T10:00:00+01:00",
-                "Category": CATEGORIES.get(text_lang, CATEGORIES["en"])[cat],
+                "Date": (f"{year}-{month:02d}-{day:02d} 09:30" if style == "issue" and not hugo
+                         else f"{year}-{month:02d}-{day:02d}T10:00:00+01:00"),
+                "Category": categories.get(text_lang, categories["en"])[cat],
                 "Tags": ", ".join(tags),
                 "Authors": rng.choice(["Claire Dubois", "Julien Moreau", "Amina Benali"]),
                 "Summary": sentence(rng, text_lang, 15),
@@ -113,5 +128,6 @@ def generate(dest, n, langs, seed=42, monolingual=False, hugo=False):
 if __name__ == "__main__":
     import sys
 
-    out = generate(sys.argv[1], int(sys.argv[2]), sys.argv[3].split(","))
+    out = generate(sys.argv[1], int(sys.argv[2]), sys.argv[3].split(","),
+                   style=sys.argv[4] if len(sys.argv) > 4 else "today")
     print(out, "files")

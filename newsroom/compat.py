@@ -45,13 +45,16 @@ def forget_logged_messages():
     LimitFilter._group_count.clear()
 
 
-def markdown_convert(reader, source_path, md) -> str:
+def markdown_convert(reader, source_path, md, text=None) -> str:
     """The conversion half of Pelican's ``MarkdownReader.read``, with a Markdown
-    instance ``md`` we made (our tree processor registered on it)."""
+    instance ``md`` we made (our tree processor registered on it), of ``text``
+    (the file's, read by the caller) or of the file as Pelican opens it."""
     from pelican.utils import pelican_open
 
     reader._source_path = source_path
     reader._md = md
+    if text is not None:
+        return md.convert(text)
     with pelican_open(source_path) as text:
         return md.convert(text)
 

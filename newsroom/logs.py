@@ -169,5 +169,7 @@ class ProblemKinds(BuildOnly, logging.Handler):
         return lines
 
     def report(self):
+        if logging.getLogger().getEffectiveLevel() > logging.WARNING:
+            return  # `pelican -q`: critical messages only
         for line in self.lines():
             summary_logger.info("%s", line)

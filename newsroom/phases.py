@@ -14,7 +14,9 @@ source_read        once per source, inside Python-Markdown,    a ``Document`` (`
 items_ready        Pelican ``all_generators_finalized``         the generators: every article and
                    (every article, page, static file exists)    page exists, with the fields the
                                                                 steps put in their metadata
-pages_written      Pelican ``finalized``, first                 the Pelican object
+pages_written      generators whose class says                  the Pelican object (signal, at
+                   ``phase = "newsroom.pages_written"`` write   Pelican ``finalized``, first)
+                   after every other generator, then the signal
 build_finished     Pelican ``finalized``, last                  the Pelican object
 =================  ==========================================  ===================================
 

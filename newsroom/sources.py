@@ -33,6 +33,11 @@ MARKER_HTML_RE = re.compile(r"<!--\s*newsroom:original\b")
 FALSE_VALUES = ("", "false", "no", "0", "off")
 
 
+def is_translation_value(value) -> bool:
+    """The ``Translation:`` flag as the build and lint both read it ("off" is false)."""
+    return str(value if value is not None else "false").strip().lower() not in FALSE_VALUES
+
+
 @dataclass
 class Field:
     key: str  # as written ("Title")
@@ -60,6 +65,8 @@ class Source:
     #: byte (a binary file); None for a readable text file.
     unreadable: tuple | None = None
     unicode_slugs: bool = False  # SLUGIFY_USE_UNICODE
+    #: The whole decoded text (set when read; what Markdown converts in the build).
+    text: str | None = field(default=None, repr=False, compare=False)
     #: Memo of rules that look at the body line by line (filled on first use).
     body_lines_memo: list | None = field(default=None, repr=False, compare=False)
 
@@ -123,7 +130,7 @@ class Source:
 
     @property
     def is_translation(self) -> bool:
-        return (self.get("translation") or "false").strip().lower() not in FALSE_VALUES
+        return is_translation_value(self.get("translation"))
 
     @property
     def status(self) -> str:
@@ -244,11 +251,26 @@ def read_source(path, settings=None, root=None, kind=None) -> Source:
     path = os.path.abspath(path)
     with open(path, "rb") as fh:
         raw = fh.read()
+    return source_from_bytes(path, raw, settings, root, kind)
+
+
+def kind_of(path, settings) -> str:
+    """"page" for a source under PAGE_PATHS, else "article"."""
+    rel = os.path.relpath(path, settings["PATH"]).replace(os.sep, "/")
+    pages = [p.strip("/") for p in settings.get("PAGE_PATHS") or []]
+    return "page" if any(p and (rel == p or rel.startswith(p + "/")) for p in pages) else "article"
+
+
+def source_from_bytes(path, raw: bytes, settings=None, root=None, kind=None) -> Source:
+    """``read_source`` of bytes already read (the build reads each file once: this
+    model and Markdown's text come from the same bytes)."""
+    path = os.path.abspath(path)
     text, unreadable = decode(raw)
     fields, duplicates, body, body_line, header_end = parse(text)
     source = Source(path, fields, body, body_line, duplicates, header_end,
                     root=os.path.abspath(root) if root else None, kind=kind,
                     size=len(raw), unreadable=unreadable)
+    source.text = text
     if settings is not None:
         base = source.root or settings.get("PATH") or os.path.dirname(path)
         rel = os.path.relpath(path, base)
@@ -294,8 +316,13 @@ class Scan:
     strays: list  # [Source] Markdown files outside ARTICLE_PATHS and PAGE_PATHS
 
 
-def scan(settings, root=None) -> Scan:
-    """Read every Markdown source of the content folder (default: settings PATH)."""
+def scan(settings, root=None, known=None) -> Scan:
+    """Read every Markdown source of the content folder (default: settings PATH).
+
+    ``known``: {absolute path: Source} already parsed (the build's engine parsed
+    them as it read them): those are not read again.
+    """
+    known = known or {}
     root = os.path.abspath(root or settings["PATH"])
     seen, sources = set(), []
     for kind, paths_key, excludes_key in (("page", "PAGE_PATHS", "PAGE_EXCLUDES"),
@@ -304,7 +331,9 @@ def scan(settings, root=None) -> Scan:
         for path in _walk(root, settings.get(paths_key) or [], excludes):
             if path.lower().endswith(MARKDOWN_EXTENSIONS) and path not in seen:
                 seen.add(path)
-                sources.append(read_source(path, settings, root, kind))
+                parsed = known.get(os.path.abspath(path))
+                sources.append(parsed if parsed is not None and parsed.kind == kind
+                               else read_source(path, settings, root, kind))
     strays = [read_source(p, settings, root, None)
               for p in _walk(root, [""], set())
               if p.lower().endswith(MARKDOWN_EXTENSIONS) and p not in seen]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import re
 from pathlib import Path
 
 from babel.dates import format_date
-from pelican.readers import MarkdownReader
 
 from newsroom.sitecheck import BuiltSite, check_hreflang, check_links, hreflang_map
 
@@ -162,21 +163,23 @@ def test_pages_menu_in_each_language(sample_site):
 
 
 def test_each_source_is_read_once(tmp_path, monkeypatch):
-    # Every read appends its path to one log file. (Reading in worker processes is
-    # checked in test_pipeline.py: the main process then reads nothing itself.)
-    log = tmp_path / "reads.log"
-    original = MarkdownReader.read
+    # Every opening of a source is logged: once per build (the content model, the
+    # content rules and the translation status use what the build read). Reading in
+    # worker processes is checked in test_pipeline.py.
+    import builtins
 
-    def counting_read(self, source_path):
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(source_path + "\n")
-        return original(self, source_path)
+    opened = []
+    original = builtins.open
 
-    monkeypatch.setattr(MarkdownReader, "read", counting_read)
+    def counting_open(file, *args, **kwargs):
+        if str(file).endswith(".md"):
+            opened.append(os.path.abspath(str(file)))
+        return original(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting_open)
     build(tmp_path / "out", PIPELINE={"workers": 0})  # in this process, where the patch is
-    calls = log.read_text(encoding="utf-8").split()
     md_files = sorted(str(p) for p in CONTENT.rglob("*.md"))
-    assert sorted(calls) == md_files
+    assert sorted(opened) == md_files
 
 
 def test_pagination_per_language(tmp_path):

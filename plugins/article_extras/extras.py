@@ -40,6 +40,6 @@ def link_articles(generator):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     phases.connect_step(enhance_document, phases.PRIORITY["article_extras"])
     signals.article_generator_finalized.connect(link_articles)

@@ -62,6 +62,9 @@ def attach(generator):
 class AssetsGenerator(Generator):
     """Writes the fingerprinted copies of the theme's CSS and JS files."""
 
+    #: Written after every page (newsroom/phases.py), wherever the plugin is in PLUGINS.
+    phase = "newsroom.pages_written"
+
     def generate_context(self):
         # Every CSS and JS file (but those IGNORE_FILES names), not only those
         # templates asked for so far: pages may be rendered in other processes

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -41,7 +40,8 @@ logger = logging.getLogger(__name__)
 
 STATE_KEY = "EDITORIAL_STATE"
 RECORDER_KEY = "EDITORIAL_RECORDER"
-LIVE_SCRIPT = "livereload.js"  # theme/static/js/, injected by partials/editorial.html
+LIVE_SCRIPT = "livereload.js"
+SOURCES_KEY = "NEWSROOM_SOURCES"  # the build engine's sources read (plugins/pipeline)  # theme/static/js/, injected by partials/editorial.html
 
 
 @dataclass
@@ -60,32 +60,6 @@ class BuildState:
     ctx: rules.RuleContext
     left_out: list = field(default_factory=list)  # (state, source path) in publish builds
     rows: list = field(default_factory=list)  # newsroom.status rows
-    scan: object = None  # ScanAhead
-
-
-class ScanAhead(BuildOnly):
-    """The content scan for the translation status, run in a thread from the
-    start of the build: it overlaps with the reading of the sources (done in
-    other processes) instead of running after it."""
-
-    def __init__(self, settings):
-        self.result = self.error = None
-        # A copy: the build adds keys to its settings while the thread reads them.
-        self.thread = threading.Thread(target=self._run, args=(dict(settings),),
-                                       name="editorial-scan", daemon=True)
-        self.thread.start()
-
-    def _run(self, settings):
-        try:
-            self.result = sources.scan(settings)
-        except BaseException as exc:  # noqa: BLE001 - raised again in the build thread
-            self.error = exc
-
-    def get(self):
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.result
 
 
 class Recorder(BuildOnly, logging.Handler):
@@ -135,8 +109,7 @@ def attach(generator):
     if STATE_KEY not in context:
         settings = generator.settings
         context[STATE_KEY] = BuildState(
-            rules.RuleContext.from_settings(settings, settings["EDITORIAL"]),
-            scan=ScanAhead(settings))
+            rules.RuleContext.from_settings(settings, settings["EDITORIAL"]))
     generator.env.filters["editorial_datetime"] = editorial_datetime
 
 
@@ -163,13 +136,6 @@ def classify(generator, metadata):
     metadata["editorial_state"] = state
 
 
-def _kind(path, settings):
-    """"page" for a source under PAGE_PATHS, else "article"."""
-    rel = os.path.relpath(path, settings["PATH"]).replace(os.sep, "/")
-    pages = [p.strip("/") for p in settings.get("PAGE_PATHS") or []]
-    return "page" if any(p and (rel == p or rel.startswith(p + "/")) for p in pages) else "article"
-
-
 def check_source(doc):
     """Document step: the build's share of the content rules, where the source is read.
 
@@ -181,7 +147,10 @@ def check_source(doc):
         return
     settings = doc.settings
     ctx = rules.RuleContext.from_settings(settings, settings["EDITORIAL"])
-    source = sources.read_source(path, settings, settings["PATH"], _kind(path, settings))
+    source = doc.source  # parsed from the bytes Markdown converts: the file is read once
+    if source is None:
+        source = sources.read_source(path, settings, settings["PATH"],
+                                     sources.kind_of(path, settings))
     for problem in rules.check_file(source, ctx, only=rules.BUILD_RULES):
         (doc.error if problem.severity == rules.ERROR else doc.warning)(str(problem))
     for _, _, _, target in rules.links(source):  # missing_link_targets looked for them
@@ -228,7 +197,9 @@ class EditorialGenerator(Generator):
     def generate_context(self):
         state = self.context[STATE_KEY]
         config = self.settings["EDITORIAL"]
-        scan = state.scan.get()
+        # The sources the build read are not read again (one content model).
+        known = getattr(self.settings.get(SOURCES_KEY), "by_path", None)
+        scan = sources.scan(self.settings, known=known)
         state.rows = status.translation_status(scan.sources, state.ctx)
         by_path = {os.path.abspath(item.source_path): item for item in _items(self.context)}
         for row in state.rows:
@@ -300,7 +271,7 @@ def report(pelican):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     phases.connect_step(check_source, phases.PRIORITY["content_rules"])
     signals.generator_init.connect(attach)
     signals.article_generator_context.connect(classify)

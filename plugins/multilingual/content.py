@@ -29,7 +29,7 @@ def record(item):
 
 
 def is_translation(item) -> bool:
-    return str(item.metadata.get("translation", "false")).lower() not in ("false", "no", "0")
+    return sources.is_translation_value(item.metadata.get("translation"))
 
 
 def key_of(item) -> str:

@@ -6,6 +6,8 @@ import logging
 
 from pelican import signals
 
+from newsroom import phases
+
 from . import content, templating
 from .config import validate
 from .listings import ListingsGenerator
@@ -63,7 +65,7 @@ def language_writer(pelican):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     signals.generator_init.connect(generator_ready)
     signals.article_generator_pretaxonomy.connect(articles_read)
     signals.article_generator_finalized.connect(articles_grouped)

@@ -14,6 +14,8 @@ from jinja2 import pass_context
 from pelican import signals
 from pelican.generators import Generator
 
+from newsroom import phases
+
 from .config import SETTING, Newsletter, form_for, validate
 
 logger = logging.getLogger(__name__)
@@ -110,7 +112,7 @@ def confirm_generator(pelican):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     signals.generator_init.connect(install)
     signals.page_generator_finalized.connect(check_privacy_page)
     signals.get_generators.connect(confirm_generator)

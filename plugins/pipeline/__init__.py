@@ -1,4 +1,4 @@
-"""Read every source once, in parallel, and post-process its HTML in one parse."""
+"""The build engine: phases, every source read once (in parallel), document steps on Markdown's tree."""
 
 from .pipeline import register
 

@@ -36,6 +36,7 @@ DEPENDS_KEY = "pipeline_depends"
 
 PLACEHOLDER_RE = re.compile(util.HTML_PLACEHOLDER % r"([0-9]+)")
 BLOCK_LEVEL_RE = re.compile(r"^\</?([^ >]+)")
+TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:-]*)(?:\s[^<>]*)?>\Z")
 VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
                        "meta", "param", "source", "track", "wbr"})
 
@@ -55,6 +56,8 @@ class Document:
     lang: str
     settings: dict
     md: object = None  # the Markdown instance (its htmlStash holds the raw HTML)
+    #: newsroom.sources.Source of the same bytes (metadata with line numbers), or None.
+    source: object = None
     notes: list = field(default_factory=list)  # [(levelno, message)]
     depends: dict = field(default_factory=dict)  # path -> file_stamp(path)
     _fragments: dict = field(default_factory=dict)
@@ -95,6 +98,35 @@ class Document:
             self._fragments[index] = parse_fragment(html) if html is not None else None
         return self._fragments[index]
 
+    def inline_tag(self, index: int):
+        """What inline raw HTML placeholder ``index`` is, when it is one tag (Markdown
+        stashes ``<span lang="en">`` and ``</span>`` separately): ``(tag, attrs)`` for
+        an opening tag, ``("/" + tag, {})`` for a closing one, else None."""
+        html = self.raw_html(index)
+        match = TAG_RE.match(html) if html is not None else None
+        if match is None:
+            return None
+        if match.group(1):
+            return "/" + match.group(2).lower(), {}
+        fragment = self.fragment(index)
+        if not len(fragment) or match.group(2).lower() in VOID_TAGS:
+            return None
+        return fragment[0].tag, dict(fragment[0].attrib)
+
+    def split_placeholders(self, text):
+        """``text`` cut around Markdown's stash placeholders: [(piece, index or None)]."""
+        if not text or "\x02" not in text:
+            return [(text, None)]
+        parts, pos = [], 0
+        for match in PLACEHOLDER_RE.finditer(text):
+            if match.start() > pos:
+                parts.append((text[pos:match.start()], None))
+            parts.append((match.group(), int(match.group(1))))
+            pos = match.end()
+        if pos < len(text):
+            parts.append((text[pos:], None))
+        return parts
+
     def _block_placeholder(self, el):
         """Index of the stashed block HTML a ``<p>`` stands for, or None.
 
@@ -125,7 +157,12 @@ class Document:
         yield from self._walk(self.root if el is None else el, skip)
 
     def _walk(self, el, skip):
-        yield from self._text(el.text, skip)
+        text = el.text
+        if text:
+            if "\x02" in text:
+                yield from self._text(text, skip)
+            else:
+                yield ("text", text)
         for child in el:
             tag = child.tag
             if not isinstance(tag, str):  # comment, processing instruction
@@ -133,14 +170,22 @@ class Document:
             elif tag in skip:
                 yield ("skip", child)
             else:
-                index = self._block_placeholder(child) if tag == "p" else None
+                index = None
+                if tag == "p" and child.text and "\x02" in child.text:
+                    index = self._block_placeholder(child)
                 if index is not None:
                     yield from self._walk(self.fragment(index), skip)
                 else:
                     yield ("start", child)
-                    yield from self._walk(child, skip)
+                    if child.text or len(child):
+                        yield from self._walk(child, skip)
                     yield ("end", child)
-            yield from self._text(child.tail, skip)
+            tail = child.tail
+            if tail:
+                if "\x02" in tail:
+                    yield from self._text(tail, skip)
+                else:
+                    yield ("text", tail)
 
     def _text(self, text, skip):
         if not text:
@@ -169,16 +214,16 @@ class StepRunner(Treeprocessor):
     ``meta`` preprocessor has run); the Document is kept in ``self.doc``.
     """
 
-    def __init__(self, md, steps, path, metadata_of, lang_of, settings, depends):
+    def __init__(self, md, steps, path, metadata_of, lang_of, settings, depends, source=None):
         super().__init__(md)
-        self.steps, self.path, self.settings = steps, path, settings
+        self.steps, self.path, self.settings, self.source = steps, path, settings, source
         self.metadata_of, self.lang_of, self.depends = metadata_of, lang_of, depends
         self.doc = None
 
     def run(self, root):
         metadata = self.metadata_of(self.md)
         doc = Document(self.path, root, metadata, self.lang_of(metadata), self.settings,
-                       md=self.md, depends=self.depends)
+                       md=self.md, depends=self.depends, source=self.source)
         self.doc = doc
         for step in self.steps:
             step(doc)

@@ -42,16 +42,17 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from markdown import Markdown
+from markdown.serializers import to_html_string
 from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import URLWrapper
 
-from newsroom import compat, phases
+from newsroom import compat, phases, sources
 from newsroom.build import BuildOnly, plain_settings
 
 from . import cache, writing
 from .memo import RenderMemo
-from .document import DEPENDS_KEY, StepRunner, file_stamp
+from .document import DEPENDS_KEY, Document, StepRunner, file_stamp, parse_fragment
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ def configure(pelican):
     if workers is not None and (not isinstance(workers, int) or workers < 0):
         raise PipelineError("PIPELINE['workers'] must be a whole number ≥ 0 (0: no pool)")
     pelican.settings["PIPELINE"] = config
+    pelican.settings[SOURCES_KEY] = SourcesRead()
     use_steps_reader(pelican)
 
 
@@ -92,22 +94,43 @@ def source_lang(path, metadata, settings):
 def read_source(reader, path, steps):
     """Read one Markdown source with the document steps run inside Python-Markdown.
 
-    Returns (content, metadata, notes). The source's own stamp is taken before
+    Returns (content, metadata, notes, content model). The source's own stamp is taken before
     it is read: Pelican's content cache stamps it only once the result is back,
     so an edit saved in between would otherwise be taken for already read.
     """
     settings = reader.settings
     depends = {os.path.abspath(path): file_stamp(path)}
+    # One read of the file: the content model (newsroom.sources) and Markdown's text.
+    with open(path, "rb") as fh:
+        source = sources.source_from_bytes(path, fh.read(), settings, settings["PATH"],
+                                           sources.kind_of(path, settings))
     md = Markdown(**settings["MARKDOWN"])
     runner = StepRunner(md, steps, path, lambda md: compat.parse_metadata(reader, md),
-                        lambda metadata: source_lang(path, metadata, settings), settings, depends)
+                        lambda metadata: source_lang(path, metadata, settings), settings, depends,
+                        source)
     md.treeprocessors.register(runner, "newsroom_steps", phases.TREEPROCESSOR_PRIORITY)
-    content = compat.markdown_convert(reader, path, md)
+    if source.unreadable is None:
+        content = compat.markdown_convert(reader, path, md, source.text)
+    else:  # not UTF-8 text: Pelican's own read raises, and strict says why
+        content = compat.markdown_convert(reader, path, md)
     doc = runner.doc
     metadata = doc.metadata if doc is not None else compat.parse_metadata(reader, md)
     if depends[os.path.abspath(path)] is not None:
         metadata[DEPENDS_KEY] = tuple(sorted(depends.items()))
-    return content, metadata, (doc.notes if doc is not None else [])
+    source.text = source.body_lines_memo = None  # the model travels light
+    return content, metadata, (doc.notes if doc is not None else []), source
+
+
+class SourcesRead(BuildOnly):
+    """Per-build: ``by_path`` {absolute path: newsroom.sources.Source} of every source
+    the engine read (here or in a worker). The translation status uses them instead
+    of reading the content folder again (``sources.scan(settings, known=…)``)."""
+
+    def __init__(self):
+        self.by_path = {}
+
+
+SOURCES_KEY = "NEWSROOM_SOURCES"
 
 
 #: Metadata key of what the steps found in a source: logged when its article or
@@ -132,22 +155,66 @@ class StepsMarkdownReader(MarkdownReader):
         state = self.settings.get(STATE_KEY)
         prepared = state.take(source_path) if state is not None else None
         if prepared is not None:
-            content, packed, notes = prepared
+            content, packed, notes, source = prepared
             metadata = {key: _unpack(value, self.settings) for key, value in packed.items()}
         else:
-            content, metadata, notes = read_source(self, source_path, phases.document_steps())
+            content, metadata, notes, source = read_source(self, source_path,
+                                                           phases.document_steps())
+        registry = self.settings.get(SOURCES_KEY)
+        if registry is not None:
+            registry.by_path[source.path] = source
         if notes:
             metadata[NOTES_KEY] = [tuple(note) for note in notes]
         return content, metadata
 
 
+def steps_on_html(reader, path, content, metadata, steps):
+    """The document steps on a source another reader (HTML, reST) made: its HTML is
+    parsed once (standard library parser) and written by Python-Markdown's serialiser."""
+    settings = reader.settings
+    depends = {os.path.abspath(path): file_stamp(path)}
+    root = parse_fragment(content)
+    doc = Document(path, root, metadata, source_lang(path, metadata, settings), settings,
+                   depends=depends)
+    for step in steps:
+        step(doc)
+    html = to_html_string(root)
+    if depends[os.path.abspath(path)] is not None:
+        metadata[DEPENDS_KEY] = tuple(sorted(depends.items()))
+    return html[len("<div>"):-len("</div>")], metadata, doc.notes
+
+
+def _with_steps(base):
+    """Reader class ``base`` (not Markdown) with the document steps after its read."""
+
+    def read(self, source_path):
+        content, metadata = base.read(self, source_path)
+        if isinstance(content, str):
+            content, metadata, notes = steps_on_html(self, source_path, content, metadata,
+                                                     phases.document_steps())
+            if notes:
+                metadata[NOTES_KEY] = [tuple(note) for note in notes]
+        return content, metadata
+
+    return type(base.__name__, (base,), {"read": read, "newsroom_steps": True})
+
+
 def use_steps_reader(pelican):
-    """``build_started``: Markdown sources are read by ``StepsMarkdownReader``."""
+    """``build_started``: Markdown sources are read by ``StepsMarkdownReader``, other
+    sources by their reader followed by the steps (metadata as text applies to all)."""
+    from pelican.readers import BaseReader
+
     settings = pelican.settings
     readers = dict(settings.get("READERS") or {})
     for ext in MarkdownReader.file_extensions:
         if ext not in readers:  # an extension the user turned off (None) or gave a reader
             readers[ext] = StepsMarkdownReader
+    for cls in BaseReader.__subclasses__():
+        if cls is MarkdownReader or not cls.enabled:
+            continue
+        for ext in cls.file_extensions:
+            if ext not in readers:
+                readers[ext] = _with_steps(cls)
     settings["READERS"] = readers
 
 
@@ -213,7 +280,7 @@ class _Wrapped:
 def _worker_read(path):
     collector = _WORKER["log"]
     try:
-        content, metadata, notes = read_source(_WORKER["reader"], path, _WORKER["steps"])
+        content, metadata, notes, source = read_source(_WORKER["reader"], path, _WORKER["steps"])
     except BaseException as exc:
         for _, _, message in collector.records:  # what was logged before it failed
             exc.add_note(message)
@@ -225,7 +292,7 @@ def _worker_read(path):
     # object that Readers.read_file drops by identity; a pickled copy would not
     # be that object any more, so drop them here, as read_file would.
     packed = {key: _pack(value) for key, value in metadata.items() if not compat.is_discarded(value)}
-    return content, packed, notes
+    return content, packed, notes, source
 
 
 class Prefetch(BuildOnly):
@@ -447,7 +514,13 @@ def _build_started(pelican):
 
 
 def _items_ready(generators):
+    """``items_ready``, then the generators that write from what every page used
+    (``phase = "pages_written"``: assets, search index, sitemap, headers) are moved
+    after all the others, whatever their plugin's place in ``PLUGINS``."""
     phases.items_ready.send(generators)
+    late = [g for g in generators if getattr(g, "phase", None) == phases.pages_written.name]
+    if late:  # Pelican writes with this very list, in this order
+        generators[:] = [g for g in generators if g not in late] + late
 
 
 def _finalized(pelican):

@@ -270,6 +270,6 @@ def measure_all(generators):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     phases.connect_step(count, phases.PRIORITY["reading_time"])
     phases.items_ready.connect(measure_all)

@@ -36,6 +36,7 @@ from markupsafe import escape
 from pelican import signals
 from pelican.generators import Generator
 
+from newsroom import outputs, phases
 from newsroom.build import BuildOnly, scratch_folder, update_with_folder
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,9 @@ def record(path, context):
 class SearchGenerator(Generator):
     """Indexes the search copies once every article page is written."""
 
+    #: Written after every page (newsroom/phases.py), wherever the plugin is in PLUGINS.
+    phase = "newsroom.pages_written"
+
     def generate_context(self):
         pass
 
@@ -127,7 +131,12 @@ def index(settings, copies, output_path):
         if previous is not None:
             languages[lang], entry = previous["language"], entry or previous["entry"]
             kept.append(lang)
+            keep_language(settings, bundle, lang, previous["language"])
             continue
+        # Pagefind does not write a shard it finds already there: the language's
+        # shards of the last build go first, so those it writes are seen as this
+        # build's and the others as stale (newsroom.outputs).
+        outputs.release_matching(settings, bundle, language_files(lang))
         command = [sys.executable, "-m", "pagefind", "--site", site,
                    "--output-path", bundle, "--quiet"]
         try:
@@ -153,6 +162,20 @@ def index(settings, copies, output_path):
         logger.info("search: Pagefind index of %d article page(s) in %d language(s) written "
                     "to %s%s", copies.count, len(languages), bundle,
                     f" (unchanged, kept: {', '.join(kept)})" if kept else "")
+
+
+def language_files(lang):
+    """Whether a file name in the bundle is one of language ``lang``'s: Pagefind names
+    them ``pagefind.<lang>_<hash>.pf_meta``, ``<lang>_<hash>.pf_index`` (and
+    ``pf_fragment``, ``pf_filter``) and ``wasm.<lang>.pagefind``."""
+    return lambda name: (name.startswith((f"{lang}_", f"pagefind.{lang}_"))
+                         or name == f"wasm.{lang}.pagefind")
+
+
+def keep_language(settings, bundle, lang, language):
+    """The files of a language index kept from the last build are this build's too
+    (``newsroom.outputs`` removes the files a build does not produce)."""
+    outputs.claim_matching(settings, bundle, language_files(language.get("wasm") or lang))
 
 
 class IndexMemo:
@@ -218,7 +241,7 @@ def search_generator(pelican):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     signals.generator_init.connect(attach)
     signals.content_written.connect(record)
     signals.get_generators.connect(search_generator)

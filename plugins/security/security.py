@@ -113,6 +113,9 @@ def record(path, context):
 class HeadersGenerator(Generator):
     """Writes ``_headers`` and the nginx snippet, after every page is written."""
 
+    #: Written after every page (newsroom/phases.py), wherever the plugin is in PLUGINS.
+    phase = "newsroom.pages_written"
+
     def generate_context(self):
         pass
 
@@ -143,7 +146,7 @@ def headers_generator(pelican):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     # First step: the later ones (typography, seo …) get clean, escaped metadata.
     phases.connect_step(text_metadata, phases.PRIORITY["text_metadata"])
     signals.generator_init.connect(attach)

@@ -332,7 +332,7 @@ def install(generator):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     # After typography (its summary and text are typographed), before article extras.
     phases.connect_step(lead_summary, phases.PRIORITY["lead_summary"])
     signals.generator_init.connect(install)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import html as htmllib
 import json
 import re
 
@@ -52,8 +53,15 @@ def _text_of(node) -> str:
     return collapse(node.get_text())
 
 
+#: A paragraph of text with no markup: the summaries the security step makes.
+PLAIN_PARAGRAPH = re.compile(r"<p>([^<>]*)</p>")
+
+
 def plain_text(html: str) -> str:
     """The text of an HTML fragment: tags stripped, entities decoded, whitespace collapsed."""
+    plain = PLAIN_PARAGRAPH.fullmatch(html or "")
+    if plain is not None:  # no parse needed: the usual summary
+        return collapse(htmllib.unescape(plain.group(1)))
     return _text_of(BeautifulSoup(html or "", "html.parser"))
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from jinja2 import pass_context
 from pelican import signals
 
+from newsroom import phases
+
 from .config import validate
 from .networks import ShareLink, links
 
@@ -47,5 +49,5 @@ def install(generator):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     signals.generator_init.connect(install)

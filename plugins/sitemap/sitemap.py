@@ -20,6 +20,8 @@ from xml.sax.saxutils import escape, quoteattr
 from pelican import signals
 from pelican.generators import Generator
 
+from newsroom import phases
+
 from .config import validate
 
 logger = logging.getLogger(__name__)
@@ -146,6 +148,9 @@ def news_sitemap(articles, siteurl, publication, now, days, limit):
 class SitemapGenerator(Generator):
     """Writes the sitemaps after every page has been written."""
 
+    #: Written after every page (newsroom/phases.py), wherever the plugin is in PLUGINS.
+    phase = "newsroom.pages_written"
+
     def generate_context(self):
         pass
 
@@ -200,7 +205,7 @@ def sitemap_generator(pelican):
 
 
 def register():
-    signals.initialized.connect(configure)
+    phases.build_started.connect(configure)
     signals.generator_init.connect(attach)
     signals.content_written.connect(record)
     signals.get_generators.connect(sitemap_generator)

@@ -119,6 +119,6 @@ def finish(pelican):
 
 
 def register():
-    signals.initialized.connect(start)
+    phases.build_started.connect(start)
     signals.readers_init.connect(guard_readers)
     phases.build_finished.connect(finish)

@@ -86,41 +86,71 @@ def typeset(doc):
     summary = doc.metadata.get("summary")
     if isinstance(summary, str):
         doc.metadata["summary"] = Markup(french_html(str(summary), languages))
-    french_tree(doc.root, languages)
+    french_tree(doc, languages)
 
 
-def french_tree(root, languages=("fr",)) -> bool:
+def french_tree(doc, languages=("fr",)) -> bool:
     """``french.french_soup`` on Python-Markdown's tree (an adapter for the build
-    engine's document steps); raw HTML in Markdown's stash is left as written."""
-    slots, segments = [], []
+    engine's document steps). Inline raw HTML tags (``<span lang="en">``, ``<kbd>``)
+    count as elements; the text inside stashed raw HTML blocks is left as written."""
+    texts = []  # [(element, "text" or "tail", [segment index or literal placeholder])]
+    segments = []
+    raw = []  # the raw inline tags open: [(tag, french inside it)]
+
+    def add(el, attr, text, french):
+        parts = []
+        for piece, index in doc.split_placeholders(text):
+            if index is None:
+                parts.append(len(segments))
+                segments.append((piece, raw[-1][1] if raw else french))
+                continue
+            parts.append(piece)  # the placeholder itself is written back as it was
+            tag = doc.inline_tag(index)
+            if tag is None:  # an entity (&nbsp;) or raw HTML: context, never changed
+                fragment = doc.fragment(index)
+                context = "".join(fragment.itertext()) if fragment is not None else ""
+                segments.append((context, False))
+            elif tag[0].startswith("/"):
+                for depth in range(len(raw) - 1, -1, -1):
+                    if raw[depth][0] == tag[0][1:]:
+                        del raw[depth:]
+                        break
+            else:
+                inside = raw[-1][1] if raw else french
+                lang = tag[1].get("lang")
+                if lang is not None:
+                    inside = primary(lang) in languages
+                if tag[0] in SKIP_TAGS:
+                    inside = False
+                raw.append((tag[0], inside))
+        texts.append((el, attr, parts))
 
     def walk(el, french):
         if el.text:
-            segments.append((el.text, french))
-            slots.append((el, "text"))
+            add(el, "text", el.text, french)
         for child in el:
             if isinstance(child.tag, str):  # not comments
+                base = raw[-1][1] if raw else french
                 lang = child.get("lang")
-                child_french = french if lang is None else primary(lang) in languages
+                child_french = base if lang is None else primary(lang) in languages
                 if child.tag in SKIP_TAGS:
                     child_french = False
                 block = child.tag in BLOCK_TAGS
                 if block:
                     segments.append(None)
-                    slots.append(None)
                 walk(child, child_french)
                 if block:
                     segments.append(None)
-                    slots.append(None)
             if child.tail:
-                segments.append((child.tail, french))
-                slots.append((child, "tail"))
+                add(child, "tail", child.tail, french)
 
-    walk(root, True)
+    walk(doc.root, True)
+    new = retype(segments)
     changed = False
-    for slot, segment, text in zip(slots, segments, retype(segments)):
-        if slot is not None and text != segment[0]:
-            setattr(slot[0], slot[1], text)
+    for el, attr, parts in texts:
+        text = "".join(new[p] if isinstance(p, int) else p for p in parts)
+        if text != getattr(el, attr):
+            setattr(el, attr, text)
             changed = True
     return changed
 

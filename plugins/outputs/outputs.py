@@ -1,0 +1,83 @@
+"""outputs: the output folder holds what this build produced, nothing stale.
+
+The page of a deleted article, a stylesheet under its old fingerprint, the
+Pagefind shards of an old index: a preview build into an existing ``output/``
+removes what the previous build wrote and this one did not. Ownership is the
+manifest ``newsroom.outputs`` keeps in the output folder; files the build never
+wrote, and anything outside the output folder, are never touched.
+
+Setting: ``OUTPUTS = {"remove_stale": True, "manifest": ".newsroom-output.json"}``.
+
+The check runs once the whole build is over, after every ``finalized``
+receiver (precompress writes its ``.gz`` files there): Pelican has no later
+signal, and blinker calls the receivers of one signal in no fixed order, so
+the plugin wraps this build's ``Pelican.run`` (the instance's, at ``initialized``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pelican import signals
+
+from newsroom import outputs
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {"remove_stale": True, "manifest": outputs.MANIFEST}
+
+
+class OutputsSettingsError(ValueError):
+    pass
+
+
+def validate(settings) -> dict:
+    value = settings.get("OUTPUTS") or {}
+    if not isinstance(value, dict) or set(value) - set(DEFAULTS):
+        raise OutputsSettingsError(f"OUTPUTS must be a dict with keys among {sorted(DEFAULTS)}")
+    config = {**DEFAULTS, **value}
+    manifest = config["manifest"]
+    if (not isinstance(manifest, str) or not manifest or "/" in manifest or "\\" in manifest
+            or manifest in (".", "..")):
+        raise OutputsSettingsError("OUTPUTS['manifest'] must be a file name (no folder), e.g. "
+                                   f"{outputs.MANIFEST!r}")
+    if not isinstance(config["remove_stale"], bool):
+        raise OutputsSettingsError("OUTPUTS['remove_stale'] must be True or False")
+    return config
+
+
+def start(pelican):
+    settings = pelican.settings
+    settings["OUTPUTS"] = config = validate(settings)
+    run = pelican.run
+
+    def run_then_tidy():
+        # A ledger per run: `pelican --autoreload` runs one Pelican object again and again.
+        ledger = outputs.OutputLedger(settings["OUTPUT_PATH"], config["manifest"])
+        settings[outputs.STATE_KEY] = ledger
+        succeeded = False
+        try:
+            result = run()
+            succeeded = True
+            return result
+        finally:
+            settings.pop(outputs.STATE_KEY, None)
+            try:
+                ledger.finish(succeeded, remove=config["remove_stale"])
+            except OSError as exc:  # never hide the build's own outcome
+                logger.warning("outputs: could not update %s in %s: %s (stale files may "
+                               "remain; `make clean` removes them)", config["manifest"],
+                               ledger.root, exc)
+
+    pelican.run = run_then_tidy
+
+
+def keep_static(generator):
+    """Static files Pelican found up to date are not copied again, but still produced."""
+    for static in getattr(generator, "staticfiles", []):
+        outputs.claim(generator.settings, static.save_as)
+
+
+def register():
+    signals.initialized.connect(start)
+    signals.static_generator_finalized.connect(keep_static)
