@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
 from newsroom import phases
+from newsroom.build import BuildOnly
 
 from .config import SETTING, validate
 
@@ -47,8 +48,10 @@ class Redirect:
     line: int
 
 
-@dataclass
-class State:
+@dataclass(eq=False)
+class State(BuildOnly):
+    """This build's redirects (kept in the settings; the content cache saves it as None)."""
+
     config: dict
     redirects: list = field(default_factory=list)
 
