@@ -28,6 +28,7 @@ PLUGINS = [
     "share",
     "newsletter",
     "seo",
+    "notices",  # "Updated …", corrections on articles, /corrections/ per language
     "article_extras",
     "editorial",  # drafts/scheduled, content rules, translation status, live reload
     "security",  # metadata as text, safe slugs; CSP and _headers in publish builds
@@ -138,6 +139,10 @@ SHARE = ["facebook", "x", "linkedin", "mastodon", "bluesky", "hackernews", "redd
          "whatsapp", "telegram", "email"]
 NEWSLETTER = {"provider": "buttondown", "username": "lefiltech", "privacy_page": "confidentialite"}
 SEO = {"default_image": "images/card.png", "publisher_logo": "images/logo.png"}
+# Every language: CLDR quotes, ’, French no-break spaces (plugins/typography/rules.py).
+TYPOGRAPHY = {"languages": None}
+# "Updated …" and corrections on articles; corrections/ in every language ("" for none).
+NOTICES = {"corrections_url": "corrections/"}
 
 # -- Editors (plugins/editorial, `newsroom` command; defaults in newsroom/config.py)
 # Preview builds show drafts and scheduled articles (with a banner) and write

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
+from . import corrections as corrections_mod
 from . import sources as src_mod
 
 ERROR = "error"
@@ -348,6 +349,25 @@ def local_time_clash(source, ctx):
     return problems
 
 
+def modified_before_date(source, ctx):
+    """A Modified earlier than Date: no "Updated" notice is shown, and feeds,
+    sitemaps and JSON-LD would carry a modification before the publication."""
+    if not source.has("modified") or not source.has("date"):
+        return []
+    try:
+        date, _ = src_mod.parse_date(source.get("date"), ctx.tz)
+        modified, _ = src_mod.parse_date(source.get("modified"), ctx.tz)
+    except ValueError:
+        return []  # invalid_date reports it
+    if modified >= date:
+        return []
+    return [_problem(
+        source, source.line("modified"),
+        f"Modified {source.get('modified')!r} is before Date {source.get('date')!r}",
+        "write when the article was last changed (after its Date), or remove the line",
+        WARNING, "modified_before_date")]
+
+
 def unknown_language(source, lang, languages):
     """The file's language (name or 'Lang:') is not one the site publishes."""
     if lang in languages:
@@ -540,10 +560,29 @@ def outside_paths(source, ctx):
                      "never reads it", fix, ERROR, "outside_paths")]
 
 
+#: Keys an editor may repeat: each line is one more value.
+REPEATABLE_KEYS = (corrections_mod.KEY,)
+
+
 def duplicate_fields(source, ctx):
     return [_problem(source, f.line, f"{f.key} is given twice (line {source.line(f.key)} is used)",
                      "keep one of the two lines", WARNING, "duplicate_fields")
-            for f in source.duplicates]
+            for f in source.duplicates if f.key.lower() not in REPEATABLE_KEYS]
+
+
+def invalid_correction(source, ctx):
+    """``Correction:`` lines the build cannot read (see ``newsroom.corrections``)."""
+    tz = ctx.tz if ctx else ZoneInfo("UTC")
+    fields = [f for f in (source.fields.get(corrections_mod.KEY), *source.duplicates)
+              if f is not None and f.key.lower() == corrections_mod.KEY]
+    problems = []
+    for item in sorted(fields, key=lambda f: f.line):
+        for offset, line in enumerate(item.value.split("\n")):
+            _, problem, fix = corrections_mod.parse(line, tz)
+            if problem:
+                problems.append(_problem(source, item.line + offset, problem, fix, ERROR,
+                                         "invalid_correction"))
+    return problems
 
 
 # -- rules across files --------------------------------------------------------
@@ -613,6 +652,7 @@ FILE_RULES = {
     "missing_metadata": missing_metadata,
     "invalid_date": invalid_date,
     "local_time_clash": local_time_clash,
+    "modified_before_date": modified_before_date,
     "language_mismatch": language_mismatch,
     "images_without_alt": images_without_alt,
     "missing_link_targets": missing_link_targets,
@@ -621,6 +661,7 @@ FILE_RULES = {
     "invalid_status": invalid_status,
     "leftover_original": leftover_original,
     "duplicate_fields": duplicate_fields,
+    "invalid_correction": invalid_correction,
 }
 
 #: The per-file rules the editorial plugin runs during a build. The others are
@@ -639,12 +680,14 @@ BUILD_RULES = (
     "inline_code",
     "missing_metadata",
     "local_time_clash",
+    "modified_before_date",
     "language_mismatch",
     "images_without_alt",
     "missing_link_targets",
     "summary_too_long",
     "unknown_category",
     "leftover_original",
+    "invalid_correction",
 )
 
 

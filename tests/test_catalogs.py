@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -53,3 +55,42 @@ def test_catalog_is_complete(lang):
     missing = template_messages() - set(translated)
     problems.extend(f"missing: {m!r} (run `make translations`)" for m in sorted(missing))
     assert problems == []
+
+
+# -- typography ---------------------------------------------------------------
+# The module Pelican loads (PLUGIN_PATHS = ["plugins"]).
+sys.path.insert(0, str(ROOT / "plugins"))
+from typography.tree import typeset_plain  # noqa: E402
+
+
+def typography_problems(lang, path=None):
+    """msgstrs of a catalog that the typography of their language would change."""
+    with open(path or CATALOGS / lang / "LC_MESSAGES/messages.po", "rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        for string in message.string if isinstance(message.string, tuple) else (message.string,):
+            if string and typeset_plain(string, lang) != string:
+                problems.append(f"{string!r} should be {typeset_plain(string, lang)!r}")
+    return problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_catalog_follows_its_typography(lang):
+    """French: U+00A0 before ':', U+202F before '; ! ?' and inside « », ’; every
+    language: its own quotation marks (CLDR) and apostrophe. Translators type them
+    (the build would fix a string, but the catalog is what they read and review)."""
+    assert typography_problems(lang) == []
+
+
+def test_catalog_typography_check_fails_on_a_bad_french_string(tmp_path):
+    po = tmp_path / "messages.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n'
+                  'msgid "Also available in:"\nmsgstr "Aussi disponible en :"\n\n'
+                  'msgid "It\'s \\"new\\""\nmsgstr "C\'est \\"nouveau\\""\n', encoding="utf-8")
+    assert typography_problems("fr", po) == [
+        "'Aussi disponible en :' should be 'Aussi disponible en\\xa0:'",
+        "'C\\'est \"nouveau\"' should be 'C’est «\\u202fnouveau\\u202f»'",
+    ]

@@ -1,6 +1,6 @@
 """Whatever the metadata holds, every output context gives it back (property-based).
 
-Hypothesis writes English articles (no French typography) whose title, summary,
+Hypothesis writes English articles (typography off: text as typed) whose title, summary,
 tags and slug are any Unicode text that fits on one metadata line, markup,
 quotes, ``</script>`` and ``]]>`` included; each example is one real publish
 build (feeds, sitemaps, share links, JSON-LD; not strict, so an invalid slug
@@ -125,6 +125,7 @@ def build_site(folder: Path, articles):
                                                         encoding="utf-8")
     return build(folder / "output", conf="publishconf.py", PATH=str(content), SITEURL=SITEURL,
                  STRICT=False, SEARCH={"enabled": False}, PLUGINS=publish_plugins(),
+                 TYPOGRAPHY={"languages": ["fr"]},  # text as typed: escaping is tested here
                  NEWS_SITEMAP_NOW="2026-11-04T12:00:00+01:00")
 
 

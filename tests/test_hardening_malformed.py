@@ -41,6 +41,8 @@ class Case:
 TITLE_LONG = ("Un titre très long " * 30)[:496].strip() + " fin"
 TRICKY = "Tricky \"double\" 'single' <b>bold</b> & </script><script>alert(1)</script> ]]> 🚀"
 TRICKY_TAGS = ['"quoted"', "<b>tag</b>", "a & b", "</script>", "]]>", "🚀"]
+# ... the title as shown: straight quotes typeset in English (see test_typography.py).
+TRICKY_SHOWN = "Tricky “double” ‘single’ <b>bold</b> & </script><script>alert(1)</script> ]]> 🚀"
 
 CASES = {
     "vide": Case("2026/vide.fr.md", [(None, "the file is empty")]),
@@ -283,10 +285,10 @@ def test_long_title_is_kept_whole(built):
 def test_tricky_title_and_tags_are_text_everywhere(built):
     _, site = built("titre-piege")
     soup = site.soup("en/2026/11/titre-piege/")
-    assert soup.h1.get_text() == TRICKY and soup.h1.find("b") is None
-    assert soup.title.get_text().startswith(TRICKY)
-    assert meta(soup, "og:title") == meta(soup, "twitter:title") == TRICKY
-    assert json_ld(soup)["headline"] == TRICKY
+    assert soup.h1.get_text() == TRICKY_SHOWN and soup.h1.find("b") is None
+    assert soup.title.get_text().startswith(TRICKY_SHOWN)
+    assert meta(soup, "og:title") == meta(soup, "twitter:title") == TRICKY_SHOWN
+    assert json_ld(soup)["headline"] == TRICKY_SHOWN
     for script in soup.find_all("script"):  # the title's <script> is text, never an element
         assert script.get("src") or script.get("type") == "application/ld+json"
     # The summary is text too: <i> shown, not applied.
@@ -307,7 +309,7 @@ def test_tricky_title_and_tags_are_text_everywhere(built):
     assert "/en/tag/rocket/" in hrefs
     # A share link carries the title back unchanged.
     share = soup.select_one("a.share-hackernews")["href"]
-    assert parse_qs(urlsplit(share).query)["t"] == [TRICKY]
+    assert parse_qs(urlsplit(share).query)["t"] == [TRICKY_SHOWN]
 
 
 def test_right_to_left_text_in_an_english_article(built):
@@ -344,7 +346,7 @@ def test_control_characters_are_removed_from_the_page(built):
     _, site = built("caracteres-controle")
     html = (site.output / "2026/11/caracteres-controle/index.html").read_text(encoding="utf-8")
     assert "\x08" not in html and "\x0c" not in html
-    assert site.soup("2026/11/caracteres-controle/").h1.get_text() == "Copié d'un PDF"
+    assert site.soup("2026/11/caracteres-controle/").h1.get_text() == "Copié d’un PDF"  # typography: ’
 
 
 def test_two_megabyte_article_is_built_whole(built):

@@ -22,9 +22,10 @@ SITEURL = "https://news.example.org"
 FIXTURE = dict(PATH=str(FIXTURES / "seo"), ARTICLE_PATHS=["articles"],
                FEED_ALL_ATOM="feeds/all.atom.xml")
 
-# Titles as written in tests/fixtures/seo/articles/piege.*.md.
-TITLE_FR = "Piège </script><script>alert(1)</script> & \"guillemets\" ]]> 🚀 l'été"
-TITLE_EN = "Tricky </script><script>alert(1)</script> & \"quotes\" ]]> 🚀 naïve"
+# Titles of tests/fixtures/seo/articles/piege.*.md as shown: written with straight
+# quotes and apostrophes, typeset in each language (see test_typography.py).
+TITLE_FR = "Piège </script><script>alert(1)</script> & «\u202fguillemets\u202f» ]]> 🚀 l’été"
+TITLE_EN = "Tricky </script><script>alert(1)</script> & “quotes” ]]> 🚀 naïve"
 
 # The sample article, both languages, as written in content/2024/sora-fuite.*.md.
 SORA = {
@@ -32,7 +33,7 @@ SORA = {
         "path": "2024/11/sora-fuite/",
         "title": "Des artistes font fuiter Sora pour dénoncer OpenAI",
         # The 170-character summary, cut on a word boundary to 160 with the ellipsis.
-        "description": "Des artistes du programme d'accès anticipé à Sora ont ouvert l'outil à "
+        "description": "Des artistes du programme d’accès anticipé à Sora ont ouvert l’outil à "
                        "tous pendant quelques heures pour protester contre OpenAI, qui a "
                        "aussitôt coupé leur…",
         "section": "IA",
@@ -151,7 +152,7 @@ def test_published_urls_are_absolute(published_site):
 
 @pytest.mark.parametrize("path, lang, title, description, alternate", [
     ("a-propos/", "fr", "À propos", "Le Fil Tech est la rédaction étudiante consacrée aux "
-     "technologies de l'École des médias numériques de Valbrune.", "en_US"),
+     "technologies de l’École des médias numériques de Valbrune.", "en_US"),
     ("en/a-propos/", "en", "About", "Le Fil Tech is the student technology newsroom of the "
      "Valbrune School of Digital Media.", "fr_FR"),
 ])
@@ -206,7 +207,7 @@ def test_hostile_title_cannot_break_out_of_its_script(site, path, title):
 
 def test_hostile_summary_and_alt_round_trip(site):
     soup = site.soup("en/2026/11/piege/")
-    description = 'A summary with </script> & "quotes" ]]> and 🚀.'
+    description = "A summary with </script> & “quotes” ]]> and 🚀."
     assert meta(soup, "description") == description
     assert json_ld(soup)["description"] == description
     alt = 'Blue test pattern with "white" lines & <stripes>'
@@ -230,10 +231,10 @@ def test_script_json_escapes_and_round_trips():
 
 # -- summaries from the first paragraph -----------------------------------------
 
-LEAD_FR = ("Le premier paragraphe, avec de l'emphase, un lien & un signe < inférieur, est "
+LEAD_FR = ("Le premier paragraphe, avec de l’emphase, un lien & un signe < inférieur, est "
            "assez long pour être coupé\u00a0: il parle de stockage en colonnes, de compression, "
            "de requêtes analytiques, de formats ouverts comme Parquet et ORC, de bases de "
-           "données et de bien d'autres choses encore, jusqu'à dépasser…")
+           "données et de bien d’autres choses encore, jusqu’à dépasser…")
 LEAD_EN = "The first paragraph, with emphasis, is the summary."
 
 
@@ -264,7 +265,7 @@ def test_article_without_summary_uses_its_first_paragraph(site, home, path, lead
 def shorten_expected(lead):
     """The French lead cut to 160 characters (written out, not computed by the plugin)."""
     assert lead == LEAD_FR
-    return ("Le premier paragraphe, avec de l'emphase, un lien & un signe < inférieur, est "
+    return ("Le premier paragraphe, avec de l’emphase, un lien & un signe < inférieur, est "
             "assez long pour être coupé\u00a0: il parle de stockage en colonnes, de compression, "
             "de…")
 
@@ -273,7 +274,7 @@ def test_editor_summary_is_kept(site):
     listing = site.soup("en/")
     link = listing.find("a", href=f"{SITEURL}/en/2026/11/piege/")
     excerpt = link.find_parent("article").select_one(".excerpt")
-    assert excerpt.get_text() == 'A summary with </script> & "quotes" ]]> and 🚀.'
+    assert excerpt.get_text() == "A summary with </script> & “quotes” ]]> and 🚀."
 
 
 # -- images ---------------------------------------------------------------------

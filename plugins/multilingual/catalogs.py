@@ -20,8 +20,13 @@ def catalog_path(folder: str, code: str) -> str:
     return os.path.join(folder, code, "LC_MESSAGES", "messages.po")
 
 
-def load(folder: str, code: str, required: bool) -> NullTranslations:
-    """Compile ``<folder>/<code>/LC_MESSAGES/messages.po`` in memory."""
+def load(folder: str, code: str, required: bool, filters=(), settings=None) -> NullTranslations:
+    """Compile ``<folder>/<code>/LC_MESSAGES/messages.po`` in memory.
+
+    ``filters`` (the ``I18N_STRING_FILTERS`` setting, filled by plugins such as
+    typography) are ``filter(text, lang, settings) -> text``, applied to every
+    translated string once, here, rather than at each ``_()`` call.
+    """
     path = catalog_path(folder, code)
     if not os.path.exists(path):
         if required:
@@ -34,6 +39,15 @@ def load(folder: str, code: str, required: bool) -> NullTranslations:
         return NullTranslations()
     with open(path, "rb") as po:
         catalog = read_po(po, locale=code.replace("-", "_"))
+    for apply in filters or ():
+        for message in catalog:
+            if not message.id:
+                continue  # the header
+            if isinstance(message.string, tuple):
+                message.string = tuple(apply(s, code, settings) if s else s
+                                       for s in message.string)
+            elif message.string:
+                message.string = apply(message.string, code, settings)
     buf = io.BytesIO()
     write_mo(buf, catalog, use_fuzzy=False)  # fuzzy entries are not translations yet
     buf.seek(0)

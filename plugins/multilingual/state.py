@@ -69,7 +69,9 @@ class BuildState:
         self.config = config
         self.taxonomies = Taxonomies(settings, config)
         self.catalogs = {
-            lang.code: catalogs.load(config.catalogs, lang.code, required=True)
+            lang.code: catalogs.load(config.catalogs, lang.code, required=True,
+                                     filters=settings.get("I18N_STRING_FILTERS"),
+                                     settings=settings)
             for lang in config.languages
         }
         self.articles = []

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from markdown import Markdown
 from markdown.serializers import to_html_string
 from pelican import signals
-from pelican.readers import MarkdownReader
+from pelican.readers import HTMLReader, MarkdownReader, RstReader
 from pelican.urlwrappers import URLWrapper
 
 from newsroom import compat, phases, sources
@@ -184,11 +184,11 @@ def steps_on_html(reader, path, content, metadata, steps):
     return html[len("<div>"):-len("</div>")], metadata, doc.notes
 
 
-def _with_steps(base):
-    """Reader class ``base`` (not Markdown) with the document steps after its read."""
+class _StepsAfterRead:
+    """Mixin: a reader (not Markdown's) followed by the document steps."""
 
     def read(self, source_path):
-        content, metadata = base.read(self, source_path)
+        content, metadata = super().read(source_path)
         if isinstance(content, str):
             content, metadata, notes = steps_on_html(self, source_path, content, metadata,
                                                      phases.document_steps())
@@ -196,25 +196,27 @@ def _with_steps(base):
                 metadata[NOTES_KEY] = [tuple(note) for note in notes]
         return content, metadata
 
-    return type(base.__name__, (base,), {"read": read, "newsroom_steps": True})
+
+# Module-level classes: the settings (READERS) are pickled with every cached article.
+class StepsHTMLReader(_StepsAfterRead, HTMLReader):
+    pass
+
+
+class StepsRstReader(_StepsAfterRead, RstReader):
+    pass
 
 
 def use_steps_reader(pelican):
     """``build_started``: Markdown sources are read by ``StepsMarkdownReader``, other
     sources by their reader followed by the steps (metadata as text applies to all)."""
-    from pelican.readers import BaseReader
-
     settings = pelican.settings
     readers = dict(settings.get("READERS") or {})
-    for ext in MarkdownReader.file_extensions:
-        if ext not in readers:  # an extension the user turned off (None) or gave a reader
-            readers[ext] = StepsMarkdownReader
-    for cls in BaseReader.__subclasses__():
-        if cls is MarkdownReader or not cls.enabled:
+    for cls in (StepsMarkdownReader, StepsHTMLReader, StepsRstReader):
+        if not cls.enabled:
             continue
         for ext in cls.file_extensions:
-            if ext not in readers:
-                readers[ext] = _with_steps(cls)
+            if ext not in readers:  # an extension the user turned off (None) or gave a reader
+                readers[ext] = cls
     settings["READERS"] = readers
 
 

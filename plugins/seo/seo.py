@@ -19,13 +19,14 @@ import html
 import logging
 import os
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from babel.core import get_global, parse_locale
 from jinja2 import pass_context
 from PIL import Image
 from pelican import signals
 
-from newsroom import phases, sources
+from newsroom import corrections, phases, sources
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
@@ -282,6 +283,10 @@ def _json_ld(item, title, description, url, image, published, modified, publishe
     data["publisher"] = organization
     data["inLanguage"] = str(item.lang).replace("_", "-")
     data["mainEntityOfPage"] = url
+    found = corrections.of_metadata(item.metadata, ZoneInfo(item.settings.get("TIMEZONE") or "UTC"))
+    if found:  # Correction: lines (newsroom.corrections), as schema.org CorrectionComment
+        data["correction"] = [{"@type": "CorrectionComment", "text": c.text,
+                               **({"datePublished": c.iso} if c.date else {})} for c in found]
     return script_json(data)
 
 

@@ -1,4 +1,4 @@
-"""French typography: no-break spaces before high punctuation and inside « »."""
+"""Typography by language: CLDR quotation marks, apostrophes, French no-break spaces."""
 
 from .typography import register
 

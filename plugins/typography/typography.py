@@ -1,34 +1,83 @@
-"""The ``TYPOGRAPHY`` setting and the receivers that apply the French rules.
+"""The ``TYPOGRAPHY`` setting and where the build applies the rules.
 
-``TYPOGRAPHY = {"languages": ["fr"]}`` (the default): articles and pages whose
-language (primary subtag: ``fr-CA`` counts as ``fr``) is listed get the rules
-of ``french.py`` on their body, their ``Summary`` and their title. Other
-languages are left untouched.
+``TYPOGRAPHY = {}`` (the default) gives every language its typography
+(``rules.py``): quotation marks from CLDR, the ``’`` apostrophe, and the spacing
+rules of languages that have some (French). Keys:
 
-Titles are changed once, when the object is created, so every later reader of
-``article.title`` (HTML pages, JSON-LD, listings) shows the same typographed
-text; the feed writer is the one exception, handled in ``retype_feed``.
+* ``languages``: ``None`` (every language) or the list of languages that get
+  typography (``[]`` turns it off);
+* ``quotes``: ``{lang: "«»‹›"}`` replaces CLDR's marks for a language;
+* ``apostrophe``: ``{lang: "’"}`` (``None``: keep ``'``);
+* ``spacing``: ``{lang: {"before": {"?": "\\u202f"}, "inside": {"«»": "\\u202f"}}}``
+  replaces ``rules.SPACING`` for a language.
+
+Applied to:
+
+* bodies, titles and summaries of articles and pages, once, as each source is
+  read (``typeset``, a document step on Markdown's tree: every later reader of ``title``,
+  ``summary`` and ``content`` — pages, listings, feeds, JSON-LD — sees the
+  same text);
+* the theme's strings: each translated string of the catalogs, in its
+  language, when the multilingual plugin compiles them (``typeset_string``,
+  an ``I18N_STRING_FILTERS`` entry); Jinja escapes them afterwards.
 """
 
 from __future__ import annotations
-
-import logging
 
 from markupsafe import Markup
 from pelican import signals
 
 from newsroom import phases
 
-from .french import BLOCK_TAGS, SKIP_TAGS, french_html, french_text, primary, retype
-
-logger = logging.getLogger(__name__)
+from .rules import normal
+from .tree import typeset_html, typeset_plain, typeset_tree
 
 SETTING = "TYPOGRAPHY"
-DEFAULTS = {"languages": ["fr"]}
+#: Other text metadata shown to readers (``Correction:`` lines, see newsroom.corrections).
+TEXT_KEYS = ("correction",)
+DEFAULTS = {"languages": None, "quotes": {}, "apostrophe": {}, "spacing": {}}
 
 
 class ConfigurationError(Exception):
     """The TYPOGRAPHY setting is wrong; the message says what to write instead."""
+
+
+def _per_language(config, key, check, example):
+    value = config[key]
+    if not isinstance(value, dict) or not all(isinstance(k, str) and k for k in value):
+        raise ConfigurationError(f"{SETTING}[{key!r}] must be a dict by language, e.g. "
+                                 f"{{'fr': {example}}}; got {value!r}")
+    for lang, item in value.items():
+        problem = check(item)
+        if problem:
+            raise ConfigurationError(f"{SETTING}[{key!r}][{lang!r}]: {problem}; got {item!r} "
+                                     f"(example: {example})")
+    return {normal(lang): item for lang, item in value.items()}
+
+
+def _check_quotes(value):
+    if not isinstance(value, str) or len(value) != 4:
+        return "4 characters: opening, closing, nested opening, nested closing"
+    return None
+
+
+def _check_apostrophe(value):
+    if value is not None and (not isinstance(value, str) or len(value) != 1):
+        return "one character, or None to keep ' as typed"
+    return None
+
+
+def _check_spacing(value):
+    if not isinstance(value, dict) or set(value) - {"before", "inside"}:
+        return "a dict with the keys 'before' and/or 'inside'"
+    before, inside = value.get("before", {}), value.get("inside", {})
+    if not isinstance(before, dict) or not all(
+            isinstance(k, str) and len(k) == 1 and isinstance(v, str) for k, v in before.items()):
+        return "'before' maps one sign to the space before it"
+    if not isinstance(inside, dict) or not all(
+            isinstance(k, str) and len(k) == 2 and isinstance(v, str) for k, v in inside.items()):
+        return "'inside' maps a pair of marks (opening, closing) to the space inside them"
+    return None
 
 
 def validate(settings) -> dict:
@@ -38,146 +87,69 @@ def validate(settings) -> dict:
         value = {}
     if not isinstance(value, dict):
         raise ConfigurationError(
-            f"{SETTING} must be a dict, e.g. {SETTING} = {{'languages': ['fr']}}; got {value!r}"
-        )
+            f"{SETTING} must be a dict, e.g. {SETTING} = {{'languages': ['fr', 'en']}}; "
+            f"got {value!r}")
     unknown = set(value) - set(DEFAULTS)
     if unknown:
         raise ConfigurationError(
-            f"{SETTING}: unknown key(s) {sorted(unknown)}; allowed: {sorted(DEFAULTS)}"
-        )
+            f"{SETTING}: unknown key(s) {sorted(unknown)}; allowed: {sorted(DEFAULTS)}")
     config = {**DEFAULTS, **value}
     languages = config["languages"]
-    if isinstance(languages, str) or not isinstance(languages, (list, tuple)) or not all(
-        isinstance(code, str) and code for code in languages
-    ):
-        raise ConfigurationError(
-            f"{SETTING}['languages'] must be a list of language codes, e.g. ['fr']; "
-            f"got {languages!r}"
-        )
-    config["languages"] = [primary(code) for code in languages]
+    if languages is not None:
+        if isinstance(languages, str) or not isinstance(languages, (list, tuple)) or not all(
+                isinstance(code, str) and code for code in languages):
+            raise ConfigurationError(
+                f"{SETTING}['languages'] must be None (every language) or a list of language "
+                f"codes, e.g. ['fr', 'en']; got {languages!r}")
+        config["languages"] = [normal(code) for code in languages]
+    config["quotes"] = _per_language(config, "quotes", _check_quotes, "'«»“”'")
+    config["apostrophe"] = _per_language(config, "apostrophe", _check_apostrophe, "'’'")
+    config["spacing"] = _per_language(config, "spacing", _check_spacing,
+                                      "{'before': {'?': '\\u202f'}, 'inside': {'«»': '\\u202f'}}")
     return config
 
 
-def configure(pelican):
-    pelican.settings[SETTING] = validate(pelican.settings)
-
-
-def _languages(settings):
+def _config(settings):
     config = settings.get(SETTING)
-    if not isinstance(config, dict) or "languages" not in config:
-        config = DEFAULTS
-    return tuple(config["languages"])
+    return config if isinstance(config, dict) and "spacing" in config else validate(settings)
+
+
+def configure(pelican):
+    settings = pelican.settings
+    settings[SETTING] = validate(settings)
+    settings.setdefault("I18N_STRING_FILTERS", []).append(typeset_string)
 
 
 def typeset(doc):
-    """Document step: typeset a French source's title, summary and body, once, as it is read.
+    """Document step: typeset a source's title, summary and body, once, as it is read.
 
-    Done at read time (on Markdown's tree of the body), so every
-    later reader of ``title``, ``summary`` and ``content`` — pages, listings,
-    feeds, JSON-LD — sees the same typographed text.
+    The body is Markdown's element tree (``doc.root``); inline tags the editor
+    wrote as raw HTML are followed through Markdown's stash (``doc.raw_html``).
+    Every later reader of ``title``, ``summary`` and ``content`` — pages,
+    listings, feeds, JSON-LD — sees the same text.
     """
-    languages = _languages(doc.settings)
-    if primary(doc.lang) not in languages:
-        return
+    config = _config(doc.settings)
     title = doc.metadata.get("title")
     if isinstance(title, str):
-        doc.metadata["title"] = type(title)(french_text(str(title))) if isinstance(title, Markup) \
-            else french_text(title)
+        new = typeset_plain(str(title), doc.lang, config)
+        doc.metadata["title"] = type(title)(new) if isinstance(title, Markup) else new
     summary = doc.metadata.get("summary")
     if isinstance(summary, str):
-        doc.metadata["summary"] = Markup(french_html(str(summary), languages))
-    french_tree(doc, languages)
+        doc.metadata["summary"] = Markup(typeset_html(str(summary), doc.lang, config))
+    for key in TEXT_KEYS:  # text metadata shown on the page (a list when repeated)
+        value = doc.metadata.get(key)
+        if isinstance(value, str):
+            doc.metadata[key] = typeset_plain(value, doc.lang, config)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            doc.metadata[key] = [typeset_plain(v, doc.lang, config) for v in value]
+    typeset_tree(doc.root, doc.lang, config, doc.raw_html)
 
 
-def french_tree(doc, languages=("fr",)) -> bool:
-    """``french.french_soup`` on Python-Markdown's tree (an adapter for the build
-    engine's document steps). Inline raw HTML tags (``<span lang="en">``, ``<kbd>``)
-    count as elements; the text inside stashed raw HTML blocks is left as written."""
-    texts = []  # [(element, "text" or "tail", [segment index or literal placeholder])]
-    segments = []
-    raw = []  # the raw inline tags open: [(tag, french inside it)]
-
-    def add(el, attr, text, french):
-        parts = []
-        for piece, index in doc.split_placeholders(text):
-            if index is None:
-                parts.append(len(segments))
-                segments.append((piece, raw[-1][1] if raw else french))
-                continue
-            parts.append(piece)  # the placeholder itself is written back as it was
-            tag = doc.inline_tag(index)
-            if tag is None:  # an entity (&nbsp;) or raw HTML: context, never changed
-                fragment = doc.fragment(index)
-                context = "".join(fragment.itertext()) if fragment is not None else ""
-                segments.append((context, False))
-            elif tag[0].startswith("/"):
-                for depth in range(len(raw) - 1, -1, -1):
-                    if raw[depth][0] == tag[0][1:]:
-                        del raw[depth:]
-                        break
-            else:
-                inside = raw[-1][1] if raw else french
-                lang = tag[1].get("lang")
-                if lang is not None:
-                    inside = primary(lang) in languages
-                if tag[0] in SKIP_TAGS:
-                    inside = False
-                raw.append((tag[0], inside))
-        texts.append((el, attr, parts))
-
-    def walk(el, french):
-        if el.text:
-            add(el, "text", el.text, french)
-        for child in el:
-            if isinstance(child.tag, str):  # not comments
-                base = raw[-1][1] if raw else french
-                lang = child.get("lang")
-                child_french = base if lang is None else primary(lang) in languages
-                if child.tag in SKIP_TAGS:
-                    child_french = False
-                block = child.tag in BLOCK_TAGS
-                if block:
-                    segments.append(None)
-                walk(child, child_french)
-                if block:
-                    segments.append(None)
-            if child.tail:
-                add(child, "tail", child.tail, french)
-
-    walk(doc.root, True)
-    new = retype(segments)
-    changed = False
-    for el, attr, parts in texts:
-        text = "".join(new[p] if isinstance(p, int) else p for p in parts)
-        if text != getattr(el, attr):
-            setattr(el, attr, text)
-            changed = True
-    return changed
-
-
-def retype_feed(context, feed):
-    """Give feed entries the typographed title again.
-
-    Pelican's feed writer passes every title through ``Markup.striptags()``,
-    which turns every kind of space, no-break ones included, into a plain
-    space. We map each entry back to its article's title (``feed_generated`` is
-    the documented hook for changing a feed before it is written).
-    """
-    languages = _languages(context)
-    feed_lang = feed.feed.get("language")
-    titles = {}
-    for article in context.get("articles", []):
-        lang = primary(getattr(article, "lang", ""))
-        if lang not in languages or (feed_lang and lang != primary(feed_lang)):
-            continue
-        stripped = str(Markup(article.title).striptags())
-        if stripped != article.title:
-            titles.setdefault(stripped, article.title)
-    for item in feed.items:
-        item["title"] = titles.get(item["title"], item["title"])
+def typeset_string(text, lang, settings):
+    """``I18N_STRING_FILTERS`` entry: a translated theme string in its language's typography."""
+    return typeset_plain(text, lang, _config(settings))
 
 
 def register():
     signals.initialized.connect(configure)
     phases.connect_step(typeset, phases.PRIORITY["typography"])
-    signals.feed_generated.connect(retype_feed)
