@@ -29,8 +29,8 @@ NEWSROOMOPTS := -s $(CONFFILE) --content $(INPUTDIR)
 EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html serve devserver publish check bench bench-preview weight deploy-rsync deploy-ghpages clean test translations chromium
-.PHONY: article translation translation-done lint status guard-outputdir
+.PHONY: help venv html serve devserver publish check bench bench-preview bench-wordpress weight deploy-rsync deploy-ghpages clean test translations chromium
+.PHONY: article translation translation-done lint status guard-outputdir import-wordpress
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -66,13 +66,19 @@ article: $(STAMP) ## New draft article: TITLE="…" [LANG=fr] [CATEGORY=…] [TA
 	  $(if $(CATEGORY),--category "$$NEWSROOM_CATEGORY") $(if $(TAGS),--tags "$$NEWSROOM_TAGS") \
 	  $(if $(DATE),--date '$(DATE)') $(if $(SLUG),--slug '$(SLUG)')
 
-translation: $(STAMP) ## New translation next to its original: SLUG=… LANG=en
-	@test -n "$(SLUG)" -a -n "$(EDITOR_LANG)" || { echo 'usage: make translation SLUG=<slug> LANG=<lang>'; exit 2; }
-	@$(NEWSROOM) translation $(NEWSROOMOPTS) '$(SLUG)' --lang '$(EDITOR_LANG)'
+translation: export NEWSROOM_TITLE := $(value TITLE)
+translation: $(STAMP) ## New translation next to its original: SLUG=… LANG=en [TITLE="translated title"]
+	@test -n "$(SLUG)" -a -n "$(EDITOR_LANG)" || { echo 'usage: make translation SLUG=<slug> LANG=<lang> [TITLE="…"]'; exit 2; }
+	@$(NEWSROOM) translation $(NEWSROOMOPTS) '$(SLUG)' --lang '$(EDITOR_LANG)' $(if $(TITLE),--title "$$NEWSROOM_TITLE")
 
 translation-done: $(STAMP) ## Record that a translation matches its original again: SLUG=… LANG=…
 	@test -n "$(SLUG)" -a -n "$(EDITOR_LANG)" || { echo 'usage: make translation-done SLUG=<slug> LANG=<lang>'; exit 2; }
 	@$(NEWSROOM) translation-done $(NEWSROOMOPTS) '$(SLUG)' --lang '$(EDITOR_LANG)'
+
+import-wordpress: $(STAMP) ## Import a WordPress export: WXR=export.xml [LANG=fr] [UPLOADS=wp-content/uploads]
+	@test -n "$(WXR)" || { echo 'usage: make import-wordpress WXR=export.xml [LANG=xx] [UPLOADS=path/to/wp-content/uploads]'; exit 2; }
+	@$(NEWSROOM) import-wordpress $(NEWSROOMOPTS) '$(WXR)' $(if $(EDITOR_LANG),--lang '$(EDITOR_LANG)') \
+	  $(if $(UPLOADS),--uploads '$(UPLOADS)')
 
 lint: $(STAMP) ## Check every file in content/ without building (path:line: problem (fix))
 	@$(NEWSROOM) lint $(NEWSROOMOPTS)
@@ -123,6 +129,8 @@ deploy-ghpages: ## Check output/ then push it to the gh-pages branch (ghp-import
 N ?= 1000
 NS ?= 100 1000 3000
 CORPUS ?= today
+# Posts in the generated export of `make bench-wordpress`.
+WP_N ?= 20000
 LANGS ?= fr,en,de
 ROUNDS ?= 3
 bench: $(STAMP) ## Benchmark vs i18n_subsites, monolingual Pelican, Hugo; CPU per source, memory curve (N=1000 NS="100 1000 3000" CORPUS=today|issue)
@@ -130,6 +138,9 @@ bench: $(STAMP) ## Benchmark vs i18n_subsites, monolingual Pelican, Hugo; CPU pe
 
 bench-preview: $(STAMP) ## Preview latency: edit → served page, first build, memory (N=1000 LANGS=fr,en,de)
 	$(BIN)/python bench/preview.py -n $(N) --langs $(LANGS)
+
+bench-wordpress: $(STAMP) ## Import benchmark: a generated WordPress export of WP_N=20000 posts (time, peak memory)
+	$(BIN)/python bench/wordpress.py -n $(WP_N)
 
 weight: $(STAMP) chromium ## Page weight, requests and Lighthouse scores of the sample site
 	@if [ ! -x bench/node_modules/.bin/lighthouse ] && command -v npm >/dev/null; then \

@@ -36,6 +36,7 @@ PLUGINS = [
     "search",  # Pagefind index, once every page is written
     "assets",  # the fingerprinted files the pages used, once every page is written
     "sitemap",  # every page the others wrote
+    "redirects",  # old URLs (content/redirects.txt): _redirects, nginx map, redirect pages
     "outputs",  # removes what the previous build wrote and this one did not
 ]
 
@@ -157,3 +158,7 @@ SITEMAP = {"exclude": ["404.html", "drafts/*", "newsletter/*", "search/*", "tran
 # Content-Security-Policy and Referrer-Policy <meta>, _headers and nginx snippet:
 # publish builds only (publishconf.py); defaults and checks in plugins/security/config.py.
 SECURITY = {"headers": False}
+
+# Old URLs (content/redirects.txt, written by `make import-wordpress`): checked in
+# previews, written as _redirects, an nginx map and redirect pages by publishconf.py.
+REDIRECTS = {"write": False}

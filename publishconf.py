@@ -19,3 +19,5 @@ PLUGINS = [*PLUGINS, "pelican.plugins.precompress"]  # noqa: F405
 EDITORIAL = {**EDITORIAL, "preview": False}  # noqa: F405
 # CSP and Referrer-Policy in every page; _headers and nginx-headers.conf in the output.
 SECURITY = {**SECURITY, "headers": True}  # noqa: F405
+# _redirects, nginx-redirects.conf and redirect pages for content/redirects.txt.
+REDIRECTS = {**REDIRECTS, "write": True}  # noqa: F405

@@ -4,6 +4,7 @@ Runs, and reports as ``file: problem (how to fix)``:
 
 * internal links and assets (href/src/srcset/action to our own site resolve);
 * hreflang reciprocity across the whole site;
+* every redirect target (``_redirects``, ``nginx-redirects.conf``) exists;
 * HTML validity with the Nu Html Checker (v.Nu, Java);
 * accessibility with axe-core (WCAG 2.1 A and AA) in headless chromium, on a
   sample of every page type in every language.
@@ -23,7 +24,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .sitecheck import BuiltSite, Problem, check_hreflang, check_links
+from .sitecheck import BuiltSite, Problem, check_hreflang, check_links, check_redirects
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run",
@@ -168,7 +169,8 @@ def run(root: Path, siteurl: str | None = None, html: bool = True, browser: bool
     root = Path(root)
     siteurl = detect_siteurl(root) if siteurl is None else siteurl.rstrip("/")
     site = BuiltSite(root, siteurl)
-    report = {"links": check_links(site), "hreflang": check_hreflang(site)}
+    report = {"links": check_links(site), "hreflang": check_hreflang(site),
+              "redirects": check_redirects(site)}
     if html:
         report["html"] = check_html(root)
     if browser:

@@ -76,7 +76,7 @@ def cmd_article(args, project):
 
 def cmd_translation(args, project):
     path = scaffold.new_translation(project.settings, project.ctx, project.scan(), args.slug,
-                                    args.lang, kind=args.kind)
+                                    args.lang, kind=args.kind, title=args.title)
     print(f"created {os.path.relpath(path)} (Status: draft)")
     print("  the original text is below the marker line: translate the title, summary and text,")
     print("  delete the marker and everything below it, then delete 'Status: draft' to publish")
@@ -104,6 +104,25 @@ def cmd_translation_done(args, project):
         print(f"{path}: already up to date ({new})")
     else:
         print(f"{path}: Translation-Of: {new}" + (f" (was {old})" if old else ""))
+    original, translation = scaffold.find_translation(project.scan(), args.slug, args.lang,
+                                                      args.kind)
+    proposed = scaffold.proposed_slug(project.settings, original, translation)
+    if proposed:
+        print(f"  its URL uses the original's slug {translation.slug!r}; for one made from the "
+              f"translated title, add 'Slug: {proposed}' to its metadata")
+    return 0
+
+
+def cmd_import_wordpress(args, project):
+    from . import wordpress
+    from .wordpress import report
+
+    try:
+        outcome = wordpress.run(args.export, project.settings, project.root, lang=args.lang,
+                                uploads=args.uploads)
+    except wordpress.ImportFailed as exc:
+        raise scaffold.ScaffoldError(f"{exc}; nothing was written") from None
+    print("\n".join(report.lines(outcome, args.export)))
     return 0
 
 
@@ -202,8 +221,10 @@ def build_parser():
             "Create <slug>.<lang>.md next to the original: same slug, the original's metadata "
             "(category and tags in the target language), Translation: true, the original's "
             "fingerprint in Translation-Of:, Status: draft, and the original text below a "
-            "marker line for the translator.")
-    p.add_argument("slug", help="slug of the original article or page")
+            "marker line for the translator. With --title, the translated title and a slug "
+            "of its own, made from it (its URL then differs from the original's).")
+    p.add_argument("slug", help="slug (or translation key) of the original article or page")
+    p.add_argument("--title", help="the translated title (proposes the translation's own slug)")
     p.add_argument("--lang", required=True, help="language of the translation")
     p.add_argument("--kind", choices=["article", "page"], help="when a slug is both")
     p.set_defaults(func=cmd_translation)
@@ -218,6 +239,19 @@ def build_parser():
                    help="record the fingerprint in every translation that has none yet "
                    "(to adopt existing translations; with --lang, only that language)")
     p.set_defaults(func=cmd_translation_done)
+
+    p = add("import-wordpress", "import a WordPress export (WXR) with its languages",
+            "Turn a WordPress export (Tools > Export, WXR 1.0-1.2; Polylang or WPML languages) "
+            "into content/<year>/<slug>.<lang>.md articles and content/pages/ pages, linked "
+            "translations, content/redirects.txt (old URLs) and images copied from UPLOADS. "
+            "All or nothing; importing again changes only what WordPress changed, never a "
+            "file edited since the import.")
+    p.add_argument("export", help="the export file (export.xml)")
+    p.add_argument("--lang", help="language of an export without language data "
+                   "(default: the export's <language>, else DEFAULT_LANG)")
+    p.add_argument("--uploads", help="local copy of wp-content/uploads (images are copied "
+                   "from it, never downloaded)")
+    p.set_defaults(func=cmd_import_wordpress)
 
     p = add("lint", "check every content file without building",
             "Read every file in the content folder and report problems as "

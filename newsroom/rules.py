@@ -4,7 +4,8 @@ Each rule is a pure function of a parsed source (``newsroom.sources.Source``:
 path, metadata with line numbers, body) and returns Problems that print as
 ``path:line: message (how to fix)``. `newsroom lint` runs them all. The build
 runs the same functions: the multilingual plugin logs ``unknown_language``,
-``duplicate_slug`` and ``orphan_translation``, the strict plugin
+``duplicate_slug``, ``duplicate_key`` and ``orphan_translation`` (translations are
+grouped by ``Source.translation_key``, URLs by slug), the strict plugin
 ``invalid_date`` (when Pelican cannot read a file), and the editorial plugin
 the rules in ``BUILD_RULES``. So a message reads the same in both.
 """
@@ -656,6 +657,15 @@ def duplicate_slug(source, slug, lang, first):
         "the build skips this file", ERROR, "duplicate_slug")
 
 
+def duplicate_key(source, key, lang, first):
+    """Two files of one language claim the same translation key (``first`` is the first)."""
+    return _problem(
+        source, source.line("translation-of"),
+        f"{first} is already the {lang!r} version of {key!r}",
+        "give this file another name, or fix its 'Translation-Of:' line; "
+        "the build skips this file", ERROR, "duplicate_key")
+
+
 def orphan_translation(source, slug, default_lang, original=None, state=None):
     """A translation whose original is missing (or, with ``original``, not published)."""
     if original is None:
@@ -718,7 +728,7 @@ FILE_RULES = {
 
 #: The per-file rules the editorial plugin runs during a build. The others are
 #: logged elsewhere in the build: invalid_date (and not_text, for a file
-#: Pelican cannot decode) by the strict plugin, unknown_language / duplicate_slug /
+#: Pelican cannot decode) by the strict plugin, unknown_language / duplicate_slug / duplicate_key /
 #: orphan_translation by the multilingual plugin, invalid_status and
 #: duplicate_fields by Pelican itself.
 BUILD_RULES = (
@@ -767,14 +777,21 @@ def check_collection(sources, ctx) -> list[Problem]:
             problems.append(problem)
         else:
             known.append(source)
+    first_url, unique = {}, []
+    for source in known:  # sorted by path, as the build sees them
+        first = first_url.setdefault((source.kind, source.slug, source.lang), source)
+        if first is not source:
+            problems.append(duplicate_slug(source, source.slug, source.lang, first.display))
+        else:
+            unique.append(source)
     groups = {}
-    for source in known:
-        groups.setdefault((source.kind, source.slug), []).append(source)
+    for source in unique:
+        groups.setdefault((source.kind, source.translation_key), []).append(source)
     for (kind, slug), group in groups.items():
         first = {}
-        for source in group:  # sorted by path, as the build sees them
+        for source in group:
             if source.lang in first:
-                problems.append(duplicate_slug(source, slug, source.lang, first[source.lang].display))
+                problems.append(duplicate_key(source, slug, source.lang, first[source.lang].display))
             else:
                 first[source.lang] = source
         originals = [s for s in first.values() if not s.is_translation]

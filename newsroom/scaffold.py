@@ -137,7 +137,11 @@ def _parse_when(value, ctx):
 
 
 def find_original(scan, slug, kind=None):
-    candidates = [s for s in scan.sources if s.slug == slug and (kind is None or s.kind == kind)]
+    """The original whose translation key (or slug) is ``slug``, and all its versions."""
+    keys = {s.translation_key for s in scan.sources
+            if slug in (s.translation_key, s.slug) and (kind is None or s.kind == kind)}
+    candidates = [s for s in scan.sources
+                  if s.translation_key in keys and (kind is None or s.kind == kind)]
     originals = [s for s in candidates if not s.is_translation]
     if not originals:
         if candidates:
@@ -150,8 +154,12 @@ def find_original(scan, slug, kind=None):
     return originals[0], candidates
 
 
-def new_translation(settings, ctx: RuleContext, scan, slug, lang, kind=None) -> str:
-    """Create the ``lang`` translation of the original with ``slug``, next to it."""
+def new_translation(settings, ctx: RuleContext, scan, slug, lang, kind=None, title=None) -> str:
+    """Create the ``lang`` translation of the original with ``slug``, next to it.
+
+    With ``title`` (the translated title) it gets that title and its own slug, made
+    from it (``Slug:``; its URL is then /en/…/<that slug>/).
+    """
     _check_language(lang, ctx)
     original, candidates = find_original(scan, slug, kind)
     if original.lang == lang:
@@ -160,22 +168,31 @@ def new_translation(settings, ctx: RuleContext, scan, slug, lang, kind=None) -> 
         if source.lang == lang and source.kind == original.kind:
             raise ScaffoldError(f"the {lang!r} version already exists: {source.display}")
     ext = os.path.splitext(original.path)[1]
-    path = os.path.join(os.path.dirname(original.path), f"{slug}.{lang}{ext}")
-    header = []
-    for key, entry in original.fields.items():
-        if key in NOT_CARRIED:
+    path = os.path.join(os.path.dirname(original.path), f"{original.translation_key}.{lang}{ext}")
+    named = src_mod.file_name_metadata(os.path.relpath(path, scan.root), settings).get("slug")
+    own_slug = make_slug(title, settings) if title else None
+    if title and not own_slug:
+        raise ScaffoldError(f"cannot make a slug from the title {title!r}; write the 'Slug:' "
+                            "line yourself")
+    header = [f"Title: {title}"] if title else []
+    if own_slug and own_slug != named:
+        header.append(f"Slug: {own_slug}")
+    for name, entry in original.fields.items():
+        if name in NOT_CARRIED or (title and name == "title"):
             continue
-        if key == "category" and entry.value.strip():
+        if name == "category" and entry.value.strip():
             header.append(f"{entry.key}: {ctx.taxonomy_name(lang, ctx.taxonomy_key(original.lang, entry.value.strip()))}")
-        elif key == "tags" and entry.value.strip():
+        elif name == "tags" and entry.value.strip():
             names = [t.strip() for t in re.split(r"[;,]", entry.value) if t.strip()]
             header.append(f"{entry.key}: "
                           + ", ".join(ctx.taxonomy_name(lang, ctx.taxonomy_key(original.lang, t))
                                       for t in names))
         else:
             header.extend(entry.lines)
-    header += ["Translation: true", f"Translation-Of: {src_mod.fingerprint(original)}",
-               "Status: draft"]
+    recorded = src_mod.format_translation_of(
+        original.translation_key if original.translation_key != named else None,
+        src_mod.fingerprint(original))
+    header += ["Translation: true", f"Translation-Of: {recorded}", "Status: draft"]
     marker = (f"<!-- newsroom:original {original.lang} — translate the title, summary and text "
               f"above into {language_name(lang)}, then delete this line and everything below "
               "it (it is never published) -->")
@@ -194,10 +211,12 @@ def find_translation(scan, slug, lang, kind=None):
 
 
 def record_fingerprint(translation, fingerprint) -> str | None:
-    """Write ``Translation-Of: <fingerprint>`` into a translation; return the old value."""
+    """Write ``Translation-Of: [key] <fingerprint>`` into a translation (a key it has is
+    kept); return the old fingerprint."""
     with open(translation.path, encoding="utf-8", newline="") as fh:
         lines = fh.read().split("\n")
-    old = (translation.get("translation-of") or "").strip() or None
+    key, old = src_mod.parse_translation_of(translation.get("translation-of"))
+    fingerprint = src_mod.format_translation_of(key, fingerprint)
     entry = translation.fields.get("translation-of")
     if entry is not None:
         index = entry.line - 1
@@ -215,6 +234,15 @@ def record_fingerprint(translation, fingerprint) -> str | None:
     return old
 
 
+def proposed_slug(settings, original, translation) -> str | None:
+    """The slug the translated title gives, when the translation has no 'Slug:' line
+    and its title differs from the original's (None otherwise)."""
+    if translation.has("slug") or not translation.title or translation.title == original.title:
+        return None
+    proposed = make_slug(translation.title, settings)
+    return proposed if proposed and proposed != translation.slug else None
+
+
 def translation_done(settings, ctx, scan, slug, lang, kind=None):
     """Record the original's current fingerprint in a translation: (path, old, new)."""
     original, translation = find_translation(scan, slug, lang, kind)
@@ -225,7 +253,7 @@ def translation_done(settings, ctx, scan, slug, lang, kind=None):
             "below the translator's marker; translate it, delete the marker line and everything "
             "below it, then run this again")
     new = src_mod.fingerprint(original)
-    old = (translation.get("translation-of") or "").strip() or None
+    old = translation.recorded_fingerprint
     if old != new:
         record_fingerprint(translation, new)
     return translation.display, old, new

@@ -7,6 +7,7 @@ Each check returns a list of Problem(file, message, fix) so callers (tests,
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -131,4 +132,26 @@ def check_hreflang(site: BuiltSite) -> list[Problem]:
                 problems.append(Problem(rel, f"hreflang={code!r} → {target} whose <html lang> is "
                                         f"{site.soup(target).html.get('lang')!r}",
                                         "hreflang must match the target's language"))
+    return problems
+
+
+def check_redirects(site: BuiltSite) -> list[Problem]:
+    """Every redirect target (``_redirects``, ``nginx-redirects.conf``) is a file of the site."""
+    problems = []
+    sources = (("_redirects", re.compile(r"^(\S+)\s+(\S+)\s+30[1278]\b")),
+               ("nginx-redirects.conf", re.compile(r'^\s*"((?:[^"\\]|\\.)*)"\s+"((?:[^"\\]|\\.)*)";')))
+    for name, pattern in sources:
+        path = site.root / name
+        if not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+            match = pattern.match(line)
+            if match is None or line.lstrip().startswith("#"):
+                continue
+            new = match.group(2).replace('\\"', '"').replace("\\\\", "\\")
+            target = site.resolve("index.html", new)
+            if target is None or not site.exists(target):
+                problems.append(Problem(f"{name}:{number}", f"redirect {match.group(1)} -> {new} "
+                                        "points to a missing page",
+                                        "fix content/redirects.txt (or the article it names)"))
     return problems

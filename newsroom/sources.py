@@ -119,6 +119,16 @@ class Source:
         return safe_slug(written, self.filename.get("slug") or "", self.unicode_slugs) if written else ""
 
     @property
+    def translation_key(self) -> str:
+        """What links this file to its translations (see ``translation_key``)."""
+        return translation_key(self.filename.get("slug") or "", self.get("translation-of"), self.slug)
+
+    @property
+    def recorded_fingerprint(self) -> str | None:
+        """The original's fingerprint recorded in ``Translation-Of:`` (None: not tracked)."""
+        return parse_translation_of(self.get("translation-of"))[1]
+
+    @property
     def empty(self) -> bool:
         return not self.fields and not self.body.strip()
 
@@ -266,15 +276,20 @@ def source_from_bytes(path, raw: bytes, settings=None, root=None, kind=None) -> 
                     size=len(raw), unreadable=unreadable)
     source.text = text
     if settings is not None:
-        from pelican.readers import parse_path_metadata
-
         base = source.root or settings.get("PATH") or os.path.dirname(path)
         rel = os.path.relpath(path, base)
-        meta = parse_path_metadata(source_path=rel, settings=settings, process=None)
-        source.filename = {k: meta[k] for k in ("slug", "lang") if meta.get(k)}
+        source.filename = file_name_metadata(rel, settings)
         source.default_lang = settings.get("DEFAULT_LANG", "en")
         source.unicode_slugs = bool(settings.get("SLUGIFY_USE_UNICODE"))
     return source
+
+
+def file_name_metadata(rel_path, settings) -> dict:
+    """``{"slug", "lang"}`` of a file, from its name, with Pelican's FILENAME_METADATA."""
+    from pelican.readers import parse_path_metadata
+
+    meta = parse_path_metadata(source_path=rel_path, settings=settings, process=None)
+    return {k: meta[k] for k in ("slug", "lang") if meta.get(k)}
 
 
 def _walk(root, paths, excludes):
@@ -447,3 +462,42 @@ def where(path, key) -> str:
     except OSError:
         pass
     return rel
+
+
+# -- translation keys ---------------------------------------------------------
+#
+# A translation may have its own slug (its own URL): ``sora-fuite.fr.md`` and
+# ``sora-fuite.en.md`` with ``Slug: sora-leak`` are one article, at
+# /2024/11/sora-fuite/ and /en/2024/11/sora-leak/. What links them is the
+# translation key: the key given in a ``Translation-Of:`` line
+# (``Translation-Of: sora-fuite sha256:…``), else the file-name slug. Lint, the
+# build, `make status`, `make translation` and the WordPress importer all use
+# these functions.
+
+
+
+def parse_translation_of(value) -> tuple:
+    """``(key, fingerprint)`` of a ``Translation-Of:`` value; each may be None.
+
+    ``sha256:…`` alone (what `make translation` has always written) is a
+    fingerprint; ``sora-fuite``, a key; ``sora-fuite sha256:…``, both.
+    """
+    key = fingerprint_ = None
+    for token in str(value or "").split():
+        if token.lower().startswith("sha256:"):  # a fingerprint, even a mistyped one
+            fingerprint_ = fingerprint_ or token
+        elif key is None:
+            key = token
+    return key, fingerprint_
+
+
+def translation_key(file_slug: str, translation_of=None, slug: str = "") -> str:
+    """The key that links a file to its translations: the key of its
+    ``Translation-Of:`` line, else its file-name slug, else its slug."""
+    key, _ = parse_translation_of(translation_of)
+    return key or file_slug or slug
+
+
+def format_translation_of(key: str | None, fingerprint_: str | None) -> str:
+    """The ``Translation-Of:`` value for a key (None: the file name says it) and a fingerprint."""
+    return " ".join(part for part in (key, fingerprint_) if part)

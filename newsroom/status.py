@@ -1,7 +1,8 @@
 """Translation status: per slug, which languages exist, are missing or are outdated.
 
 A translation records the fingerprint of its original when it is made
-(``Translation-Of: sha256:…``, written by `newsroom translation` and
+(``Translation-Of: sha256:…``, after the translation key when
+the file name does not give it, written by `newsroom translation` and
 `newsroom translation-done`). It is outdated when the original's current
 fingerprint differs: what counts is the text, never file times.
 """
@@ -42,7 +43,7 @@ class Cell:
 @dataclass
 class Row:
     kind: str  # "article" or "page"
-    slug: str
+    slug: str  # the translation key (the original's file-name slug)
     original: object  # Source or None
     cells: dict = field(default_factory=dict)  # lang -> Cell
 
@@ -60,7 +61,7 @@ def translation_status(sources, ctx) -> list[Row]:
     groups = {}
     for source in sources:
         if source.lang in ctx.languages and source.kind:
-            groups.setdefault((source.kind, source.slug), []).append(source)
+            groups.setdefault((source.kind, source.translation_key), []).append(source)
     rows = []
     for (kind, slug), group in groups.items():
         by_lang = {}
@@ -76,7 +77,7 @@ def translation_status(sources, ctx) -> list[Row]:
                 row.cells[lang] = Cell(lang, MISSING)
                 continue
             publication = src_mod.state_of(source, ctx.tz, ctx.now)
-            recorded = (source.get("translation-of") or "").strip() or None
+            recorded = source.recorded_fingerprint
             if source is original:
                 state = ORIGINAL
             elif original is None:

@@ -3,7 +3,7 @@
 Pelican reads every source once; this module then, per status bucket:
 drops (with an error naming the file) what cannot be published — a language
 not in ``LANGUAGES``, a second file with the same slug and language, a
-translation whose original is missing — links translations by slug, and gives
+translation whose original is missing — links translations by translation key, and gives
 every category, tag and author an object of the article's language.
 """
 
@@ -32,6 +32,17 @@ def is_translation(item) -> bool:
     return sources.is_translation_value(item.metadata.get("translation"))
 
 
+def key_of(item) -> str:
+    """The item's translation key (``newsroom.sources.translation_key``), memoised on it."""
+    key = getattr(item, "translation_key", None)
+    if key is None:
+        rel = getattr(item, "relative_source_path", None) or os.path.basename(item.source_path)
+        named = sources.file_name_metadata(rel, item.settings).get("slug", "")
+        key = sources.translation_key(named, item.metadata.get("translation-of"), item.slug)
+        item.translation_key = key
+    return key
+
+
 def check_and_link(items, config, elsewhere=(), drafts=False):
     """Return the publishable items of one bucket, translations linked.
 
@@ -47,28 +58,37 @@ def check_and_link(items, config, elsewhere=(), drafts=False):
             continue
         kept.append(item)
 
-    groups = defaultdict(list)
+    by_url, unique = {}, []
     for item in sorted(kept, key=lambda i: i.source_path):
-        groups[item.slug].append(item)
+        first = by_url.setdefault((item.slug, item.lang), item)
+        if first is not item:
+            logger.error("%s", rules.duplicate_slug(
+                record(item), item.slug, item.lang, os.path.relpath(first.source_path)))
+            continue
+        unique.append(item)
+
+    groups = defaultdict(list)
+    for item in unique:
+        groups[key_of(item)].append(item)
 
     result = []
-    for slug, group in groups.items():
+    for key, group in groups.items():
         by_lang = {}
         for item in group:
             first = by_lang.get(item.lang)
             if first is not None:
-                logger.error("%s", rules.duplicate_slug(
-                    record(item), slug, item.lang, os.path.relpath(first.source_path)))
+                logger.error("%s", rules.duplicate_key(
+                    record(item), key, item.lang, os.path.relpath(first.source_path)))
                 continue
             by_lang[item.lang] = item
         members = list(by_lang.values())
         if members and all(is_translation(i) for i in members):
-            original = next((o for o in elsewhere if o.slug == slug and o.lang in config.codes
+            original = next((o for o in elsewhere if key_of(o) == key and o.lang in config.codes
                              and not is_translation(o)), None)
             if original is None or not drafts:
                 for item in members:
                     logger.error("%s", rules.orphan_translation(
-                        record(item), slug, config.default.code,
+                        record(item), key, config.default.code,
                         os.path.relpath(original.source_path) if original else None,
                         original.status if original else None))
                 continue

@@ -52,8 +52,11 @@ class PageLanguage:
         return [(c, arts) for c, arts in self.state.categories if c.lang == self.lang.code]
 
     def page_in(self, slug):
-        """This language's version of a page (or the default one), by slug."""
-        candidates = [p for p in self.state.pages if p.slug == slug]
+        """This language's version of a page (or the default one), by slug or translation key
+        (a translated page may have a slug of its own)."""
+        keys = {getattr(p, "translation_key", p.slug) for p in self.state.pages
+                if slug in (p.slug, getattr(p, "translation_key", None))}
+        candidates = [p for p in self.state.pages if getattr(p, "translation_key", p.slug) in keys]
         for page in candidates:
             if page.lang == self.lang.code:
                 return page

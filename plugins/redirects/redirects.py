@@ -1,0 +1,210 @@
+"""Old URLs keep working: ``content/redirects.txt`` turned into redirects, in publish builds.
+
+Each line of the redirects file is ``old-path  new`` (a tab, or spaces when the old
+path has none), where
+``new`` is ``{filename}/2024/slug.fr.md`` (the source: its URL is looked up in
+this build, so a later change of slug or URL pattern follows) or a site path
+``/2024/11/slug/``. `newsroom import-wordpress` writes one line per old
+WordPress URL (its permalink, ``/?p=ID``, ``/?page_id=ID``).
+
+Publish builds (``REDIRECTS["write"]``) write:
+
+* ``_redirects`` (Netlify and Cloudflare Pages): ``old new 301``. Old URLs with a
+  query (``/?p=12``) are left out: neither host matches a query value;
+* an nginx ``map`` (``nginx-redirects.conf``) on ``$request_uri``, query URLs included;
+* an HTML page at each old path (GitHub Pages): ``<meta http-equiv="refresh">`` and
+  ``<link rel="canonical">`` to the new URL.
+
+An old path that a page of the new site uses is not redirected at all.
+
+A line whose target is not a published source, or that cannot be read, is
+logged as ``content/redirects.txt:line: problem`` (a warning: `make publish` fails).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import posixpath
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote, unquote, urlsplit
+
+from newsroom import phases
+from newsroom.build import BuildOnly
+
+from .config import SETTING, validate
+
+logger = logging.getLogger(__name__)
+STATE_KEY = "REDIRECTS_STATE"
+SAFE_PATH = "/%:@!$&'()*+,;=-._~?"  # characters kept as they are in a path and query
+
+
+@dataclass
+class Redirect:
+    old: str  # site path, percent-encoded, may carry a query
+    new: str  # site path of the target
+    line: int
+
+
+@dataclass(eq=False)
+class State(BuildOnly):
+    """This build's redirects (kept in the settings; the content cache saves it as None)."""
+
+    config: dict
+    redirects: list = field(default_factory=list)
+
+
+def parse(text: str, path_label: str):
+    """[(line, old, target)] and [problem] of a redirects file."""
+    entries, problems = [], []
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        # tab-separated lines may hold spaces in the old path; otherwise any blanks separate
+        parts = [p.strip() for p in line.split("\t") if p.strip()] if "\t" in line else line.split()
+        if len(parts) != 2 or not parts[0].startswith("/"):
+            problems.append(f"{path_label}:{number}: cannot read {line[:80]!r} (write "
+                            "'/old/path/  {filename}/2024/slug.fr.md' or '/old/path/  /new/path/')")
+            continue
+        entries.append((number, encode(parts[0]), parts[1]))
+    return entries, problems
+
+
+def encode(path: str, safe: str = SAFE_PATH) -> str:
+    """A path as it travels in a request: non-ASCII and spaces percent-encoded, once."""
+    return quote(unquote(path), safe=safe)
+
+
+def configure(pelican):
+    pelican.settings[SETTING] = validate(pelican.settings)
+
+
+def collect(generators):
+    """After every generator read its content: resolve each line of the redirects file."""
+    settings = generators[0].settings
+    config = settings[SETTING]
+    state = State(config)
+    settings[STATE_KEY] = state
+    if not config["source"]:
+        return
+    path = os.path.join(settings["PATH"], config["source"])
+    if not os.path.isfile(path):
+        return
+    label = os.path.relpath(path)
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        entries, problems = parse(fh.read(), label)
+    for problem in problems:
+        logger.warning("redirects: %s", problem)
+    urls = {}
+    for generator in generators:
+        for name in ("articles", "pages", "hidden_articles", "hidden_pages"):
+            for item in getattr(generator, name, None) or []:
+                rel = (getattr(item, "relative_source_path", "") or "").replace(os.sep, "/")
+                urls[rel] = "/" + item.url.lstrip("/")
+    for number, old, target in entries:
+        if target.startswith("{filename}"):
+            rel = posixpath.normpath(target[len("{filename}"):].lstrip("/"))
+            new = urls.get(rel)
+            if new is None:
+                logger.warning("redirects: %s:%d: %s is not a published article or page (fix "
+                               "the path, publish it, or delete the line)", label, number, target)
+                continue
+        elif target.startswith("/"):
+            new = encode(target)
+        else:
+            logger.warning("redirects: %s:%d: the target %r is neither {filename}/… nor /…",
+                           label, number, target)
+            continue
+        if new != old:
+            # "$" would be a variable in nginx's map value
+            state.redirects.append(Redirect(old, encode(new, SAFE_PATH.replace("$", "")), number))
+
+
+def netlify(redirects) -> str:
+    lines = ["# Old URLs (content/redirects.txt); written by the redirects plugin"]
+    lines += [f"{r.old} {r.new} 301" for r in redirects if "?" not in r.old]
+    return "\n".join(lines) + "\n"
+
+
+def nginx(redirects) -> str:
+    def quoted(text):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    lines = ["# Old URLs (content/redirects.txt). In nginx's http {}:  include nginx-redirects.conf;",
+             "# and in server {}:  if ($new_uri) { return 301 $new_uri; }",
+             "map $request_uri $new_uri {", "    default \"\";"]
+    lines += [f"    {quoted(r.old)} {quoted(r.new)};" for r in redirects]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def page(new_url: str, lang: str) -> str:
+    url = html.escape(new_url, quote=True)
+    return (f'<!DOCTYPE html>\n<html lang="{html.escape(lang, quote=True)}">\n<head>\n'
+            f'<meta charset="utf-8">\n<title>{url}</title>\n'
+            f'<link rel="canonical" href="{url}">\n'
+            f'<meta http-equiv="refresh" content="0; url={url}">\n'
+            '<meta name="robots" content="noindex">\n</head>\n<body>\n'
+            f'<p><a href="{url}">{url}</a></p>\n</body>\n</html>\n')
+
+
+def page_path(output, old: str) -> str | None:
+    """Where the redirect page of an old path goes (None: a query, or outside the output)."""
+    parts = urlsplit(old)
+    if parts.query:
+        return None
+    path = posixpath.normpath(unquote(parts.path))
+    if ".." in path.split("/") or "\x00" in path:
+        return None
+    rel = path.lstrip("/")
+    if not rel.endswith((".html", ".htm")):
+        rel = posixpath.join(rel, "index.html")
+    target = os.path.normpath(os.path.join(output, rel))
+    return target if target.startswith(os.path.abspath(output) + os.sep) else None
+
+
+def write(pelican):
+    settings = pelican.settings
+    state = settings.get(STATE_KEY)
+    if state is None or not state.config["write"] or not state.redirects:
+        return
+    config = state.config
+    output = os.path.abspath(pelican.output_path)
+    siteurl = settings.get("SITEURL", "")
+    # an old path the new site serves itself is not redirected (nginx would hide the page)
+    redirects, shadowed = [], 0
+    for redirect in state.redirects:
+        target = page_path(output, redirect.old)
+        if target is not None and os.path.exists(target):
+            shadowed += 1
+        else:
+            redirects.append((redirect, target))
+    files = {}
+    if config["netlify_file"]:
+        files[config["netlify_file"]] = netlify([r for r, _ in redirects])
+    if config["nginx_file"]:
+        files[config["nginx_file"]] = nginx([r for r, _ in redirects])
+    for name, text in files.items():
+        with open(os.path.join(output, name), "w", encoding="utf-8") as fh:
+            fh.write(text)
+    written = 0
+    if config["pages"]:
+        lang = settings.get("DEFAULT_LANG", "en")
+        for redirect, target in redirects:
+            if target is None:
+                continue  # a query URL: _redirects/nginx only
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as fh:
+                fh.write(page(siteurl + redirect.new, lang))
+            written += 1
+    if shadowed:
+        logger.info("redirects: %d old URL(s) are pages of the new site, not redirected", shadowed)
+    logger.info("redirects: %d old URL(s), %d redirect page(s)", len(state.redirects), written)
+
+
+def register():
+    phases.build_started.connect(configure)
+    phases.items_ready.connect(collect)
+    phases.pages_written.connect(write)
