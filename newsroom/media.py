@@ -33,6 +33,20 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+
+@dataclass(frozen=True)
+class ImageRef:
+    """An image a page shows in its metadata (og:image, JSON-LD): ``src`` relative to the
+    site or an absolute URL. The seo plugin renders it; the images plugin makes the
+    social cards it points to."""
+
+    src: str
+    width: int | None = None
+    height: int | None = None
+    alt: str | None = None
+    default: bool = False
+
+
 SETTING = "IMAGES"
 DEFAULTS = {
     "widths": (480, 800, 1200, 1600),

@@ -70,17 +70,6 @@ class Lead:
     lang: str | None = None  # set when the alt text is not in the page's language
 
 
-@dataclass(frozen=True)
-class SocialImage:
-    """What the seo plugin renders as og:image (fields of its ImageRef)."""
-
-    src: str
-    width: int | None = WIDTH
-    height: int | None = HEIGHT
-    alt: str | None = None
-    default: bool = False
-
-
 @dataclass
 class State(BuildOnly):
     config: dict
@@ -223,7 +212,7 @@ def _direction(lang):
 
 
 def social(item, lead, config, settings):
-    """(SocialImage, output-relative path, Job) of an article's card."""
+    """(media.ImageRef, output-relative path, Job) of an article's card."""
     folder = config["output"].strip("/")
     value = _text(item.metadata.get("image"))
     if lead is None and value and media.image_path(value, item.source_path, settings["PATH"],
@@ -237,7 +226,7 @@ def social(item, lead, config, settings):
         job = Job(lead.path, digest(lead.path), WIDTH, HEIGHT, "jpeg", 82, config["background"],
                   crop=box)
         rel = f"{folder}/{job.name('social')}"
-        return SocialImage(rel, alt=lead.alt), rel, job
+        return media.ImageRef(rel, WIDTH, HEIGHT, alt=lead.alt), rel, job
     if not config["cards"]:
         return None, None, None  # the seo plugin's default card
     lang = str(item.lang)
@@ -249,7 +238,7 @@ def social(item, lead, config, settings):
     job = Job("", "", WIDTH, HEIGHT, "png", None, "|".join(config["card_colors"]),
               card=tuple(card.__dict__.values()))
     rel = f"{folder}/{job.name('card')}"
-    return SocialImage(rel, alt=str(item.title)), rel, job
+    return media.ImageRef(rel, WIDTH, HEIGHT, alt=str(item.title)), rel, job
 
 
 def finish(generators):

@@ -27,6 +27,7 @@ from PIL import Image
 from pelican import signals
 
 from newsroom import corrections, phases, sources
+from newsroom.media import ImageRef
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
@@ -43,17 +44,6 @@ STATE_KEY = "SEO_STATE"
 DESCRIPTION_LENGTH = 160
 #: Length of a summary taken from the first paragraph (listings show it whole).
 SUMMARY_LENGTH = 300
-
-
-@dataclass(frozen=True)
-class ImageRef:
-    """An image of the site (``src`` relative to the site) or elsewhere (absolute URL)."""
-
-    src: str
-    width: int | None = None
-    height: int | None = None
-    alt: str | None = None
-    default: bool = False
 
 
 @dataclass(frozen=True)
