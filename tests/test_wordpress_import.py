@@ -46,7 +46,7 @@ def polylang_posts():
         Post(11, "Sora leak: what we know", "sora-leak", lang="en", group="pll_sora",
              content="<p>Early access <em>leaked</em>.</p>", categories=[("ai", "AI")],
              tags=[("openai-en", "OpenAI")], date_gmt="2024-11-27 10:00:00",
-             date="2024-11-27 10:00:00"),
+             date="2024-11-27 10:00:00", meta={"_thumbnail_id": "32"}),
         Post(12, "Fibre partout", "fibre-partout", lang="fr", content="Classique.\nLigne deux.\n\nSecond paragraphe.",
              categories=[("reseaux", "Réseaux")], date_gmt="2024-07-01 08:00:00",
              date="2024-07-01 10:00:00"),
@@ -66,6 +66,9 @@ def polylang_posts():
              attachment_url=UP + "une.png", meta={"_wp_attachment_image_alt": "La une, alt"}),
         Post(31, "deux", "deux", post_type="attachment", status="inherit",
              attachment_url=UP + "deux.png", meta={"_wp_attachment_image_alt": "Deux"}),
+        # Polylang's translated media: the same file, alt text in English.
+        Post(32, "une-en", "une-en", post_type="attachment", status="inherit", lang="en",
+             attachment_url=UP + "une.png", meta={"_wp_attachment_image_alt": "The front page, alt"}),
     ]
 
 
@@ -83,7 +86,7 @@ def make_uploads(root):
     folder = root / "uploads" / "2024" / "11"
     folder.mkdir(parents=True)
     for name, colour in (("une.png", "red"), ("deux.png", "blue"), ("corps.png", "green")):
-        Image.new("RGB", (64, 48), colour).save(folder / name)
+        Image.new("RGB", (960, 540), colour).save(folder / name)
     (folder / "son.mp3").write_bytes(b"ID3" + bytes(64))
     return root / "uploads"
 
@@ -186,7 +189,7 @@ def test_body_shortcodes_and_images(imported):
     copied = files_under(tmp / "content" / "images")
     assert copied == ["2024/11/corps.png", "2024/11/deux.png", "2024/11/son.mp3", "2024/11/une.png"]
     assert "missing 2024/11/absente.png (used by content/2024/sora-fuite.fr.md)" in out
-    assert "4 copied into content/images/, 1 missing; featured images: 1" in out
+    assert "4 copied into content/images/, 1 missing; featured images: 2" in out
 
 
 def test_term_translations_snippet(imported):
@@ -347,7 +350,10 @@ def test_imported_site_builds_with_translated_urls(built):
     site = BuiltSite(out, SITEURL)
     assert hreflang_map(site, "en/about-us/index.html")["fr"] == "a-propos/index.html"
     assert check_hreflang(site) == [] and check_links(site) == []
-    assert page.select_one('meta[property="og:image"]')["content"].endswith("/images/2024/11/une.png")
+    # The featured image is the lead image, and the social card is cut from it.
+    og_image = page.select_one('meta[property="og:image"]')["content"]
+    assert og_image.startswith(SITEURL + "/") and (out / og_image[len(SITEURL) + 1:]).is_file()
+    assert page.select_one('picture img[fetchpriority="high"]') is not None
 
 
 def test_publish_build_writes_redirects(built):
