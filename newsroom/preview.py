@@ -142,7 +142,8 @@ class PreviewSite:
 
         items = self.items()
         changes = settled(changes, items)
-        if not changes or any(kind != "modified" for kind, _ in changes) or self._feeds():
+        if not changes or any(kind != "modified" for kind, _ in changes) or self._feeds() \
+                or self._unknown_generators():
             return False
         fresh = []
         for path in sorted({os.path.abspath(p) for _, p in changes}):
@@ -156,18 +157,22 @@ class PreviewSite:
         if self.index is None:
             self.index = PageIndex(self.page_jobs(), self.settings)
         changed = [old for _, old, _ in fresh]
-        # Items whose listing-visible data can follow the changed ones: themselves,
-        # their translations (whose "outdated" state follows the original's text).
-        candidates = {id(item): item for item in changed}
+        # Items whose listing-visible data can follow the changed ones: themselves, the
+        # other items of their row of the translation status (same kind and slug, any
+        # language or state: drafts are not in Pelican's ``translations``), whose
+        # "outdated" state follows the original's text.
+        rows_of = {(type(item), item.slug) for item in changed}
+        candidates = {id(item): item for _, item in items.values()
+                      if (type(item), getattr(item, "slug", None)) in rows_of}
+        candidates.update((id(item), item) for item in changed)
         for item in changed:
             for other in getattr(item, "translations", ()) or ():
                 candidates[id(other)] = other
         before = {key: item_digest(item) for key, item in candidates.items()}
         # The status page shows an original's title and each translation's state, which
         # follows the original's title, summary and text when it records Translation-Of.
-        tracked = any(display(old) != display(new)
-                      or any("translation-of" in t.metadata for t in old.translations or ())
-                      for _, old, new in fresh)
+        tracked = any(display(old) != display(new) for _, old, new in fresh) or any(
+            "translation-of" in item.metadata for item in candidates.values())
         rows = self._status_rows() if tracked else None
         for _, old, new in fresh:
             _replace(old, new)
@@ -197,6 +202,18 @@ class PreviewSite:
             if type(generator).__name__ in only:
                 type(generator).generate_output(generator, capture)
         return capture.jobs
+
+    def _unknown_generators(self):
+        """Generators this module does not know to be page generators or not (see
+        ``OTHER_GENERATORS``; Pelican's template pages: only when there are some)."""
+        names = {type(g).__name__ for g in self.generators}
+        if not self.settings.get("TEMPLATE_PAGES"):
+            names.discard("TemplatePagesGenerator")
+        unknown = names - PAGE_GENERATORS - OTHER_GENERATORS
+        if unknown:
+            logging.getLogger(__name__).info("preview: full build (generators %s)",
+                                             ", ".join(sorted(unknown)))
+        return bool(unknown)
 
     def _feeds(self):
         """True if this preview writes feeds (which show titles and bodies): full builds."""
@@ -357,7 +374,14 @@ def settled(changes, items):
 
 #: Generators that only write pages through the writer (no other side effect).
 PAGE_GENERATORS = frozenset({"ArticlesGenerator", "PagesGenerator", "ListingsGenerator",
-                             "EditorialGenerator", "ConfirmPageGenerator"})
+                             "EditorialGenerator", "ConfirmPageGenerator",
+                             "CorrectionsGenerator"})
+#: Generators whose output no page build has to write again: files copied or made
+#: from files (a change to one is a full build), or made again by ``_write`` (the
+#: sitemaps, the search index). Any other generator (a plugin's new one) may write
+#: a page that shows an item: while it is in neither set, every build is full.
+OTHER_GENERATORS = frozenset({"StaticGenerator", "SourceFileGenerator", "AssetsGenerator",
+                              "HeadersGenerator", "SitemapGenerator", "SearchGenerator"})
 EDITORIAL_STATE, SOURCES_KEY = "EDITORIAL_STATE", "NEWSROOM_SOURCES"
 #: Metadata that changes what pages show of an item, not which pages exist or what they list.
 DISPLAY_METADATA = frozenset({"title", "summary", "summary_from_body"})

@@ -132,9 +132,9 @@ def lang_of(path: Path):
     return path.name.rsplit(".", 2)[-2]
 
 
-def edit(content: Path, op: str, rng: random.Random) -> str:
+def edit(content: Path, op: str, rng: random.Random, target: Path | None = None) -> str:
     files = articles(content)
-    target = rng.choice(files)
+    target = rng.choice(files) if target is None else target
     lang = lang_of(target)
     n = rng.randrange(10_000)
     if op == "body":
@@ -245,6 +245,36 @@ def test_a_broken_file_is_reported_the_others_served_and_fixing_it_recovers(prev
     assert_same_as_cold(preview, tmp_path)
 
 
+#: Edit sequences that once left the preview stale (found by exploring): batches of
+#: (op, file) edits, each batch saved at once and built before the next.
+STALE_ONCE = {
+    # An orphaned translation has no page: its title on the translation status
+    # (made from the sources) was not in the render memo's key: the page was kept.
+    "orphan-title": [[("delete", "2024/sora-fuite.fr.md")],
+                     [("title", "2024/sora-fuite.en.md")]],
+    # A draft translation is not in its original's Pelican ``translations``: its
+    # "outdated" notice did not follow an edit to the original's text.
+    "draft-translation-outdated": [[("draft", "2026/langages-surete-memoire.en.md")],
+                                   [("body", "2026/langages-surete-memoire.fr.md")]],
+    # The corrections page (plugins/notices) was never written by a page build.
+    "corrected-title": [[("title", "2025/rgpd-minimisation.fr.md")]],
+}
+
+
+@pytest.mark.parametrize("batches", list(STALE_ONCE.values()), ids=list(STALE_ONCE))
+def test_edit_sequences_that_were_once_stale_give_the_cold_build(preview, tmp_path, batches):
+    rng = random.Random(13)
+    before = preview.state()["build"]
+    for batch in batches:
+        for op, rel in batch:
+            path = preview.content / rel
+            if not path.exists():
+                pytest.skip(f"{rel}: removed by earlier edits")
+            edit(preview.content, op, rng, path)
+        before = preview.settle(before)["build"]
+    assert_same_as_cold(preview, tmp_path)
+
+
 @settings(max_examples=int(__import__("os").environ.get("PREVIEW_EXAMPLES", 8)), deadline=None,
           derandomize=not __import__("os").environ.get("PREVIEW_EXPLORE"),
           phases=[Phase.generate], suppress_health_check=list(HealthCheck))
@@ -305,21 +335,28 @@ def test_a_scheduled_article_goes_live_at_its_time_without_an_edit(tmp_path):
         process.wait(timeout=30)
 
 
-def test_a_template_change_restarts_the_build_process_not_the_server(tmp_path):
-    content, theme = tmp_path / "content", tmp_path / "theme"
-    shutil.copytree(ROOT / "content", content)
-    shutil.copytree(ROOT / "theme", theme, ignore=shutil.ignore_patterns("*.mo"))
+def serve_with_settings(tmp_path, content, lines):
+    """A preview server on ``content`` with the project's settings and ``lines`` after them."""
     settings = tmp_path / "settings.py"
     settings.write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
-        f"THEME = {str(theme)!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
-        f"PATH = {str(content)!r}\n", encoding="utf-8")
+        + "".join(line + "\n" for line in lines) + f"PATH = {str(content)!r}\n",
+        encoding="utf-8")
     port = free_port()
     log = tmp_path / "serve.log"
     process = subprocess.Popen([NEWSROOM, "serve", "-s", str(settings), "--content", str(content),
                                 "--output", str(tmp_path / "out"), "--port", str(port)],
                                cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    server = Preview(f"http://127.0.0.1:{port}", content, tmp_path / "out", process, log)
+    return Preview(f"http://127.0.0.1:{port}", content, tmp_path / "out", process, log)
+
+
+def test_a_template_change_restarts_the_build_process_not_the_server(tmp_path):
+    content, theme = tmp_path / "content", tmp_path / "theme"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ROOT / "theme", theme, ignore=shutil.ignore_patterns("*.mo"))
+    server = serve_with_settings(tmp_path, content, [
+        f"THEME = {str(theme)!r}", f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]"])
+    process = server.process
     try:
         first = server.settle(0)
         footer = theme / "templates" / "partials" / "footer.html"
@@ -330,7 +367,7 @@ def test_a_template_change_restarts_the_build_process_not_the_server(tmp_path):
         for rel in ("", "2025/11/python-sans-gil/", "en/"):
             assert "Pied de page modifié" in fetch(f"{server.url}/{rel}")[1], rel
         assert process.poll() is None  # the same server
-        assert log.read_text().count("rebuilding") == 1
+        assert server.log.read_text().count("rebuilding") == 1
         # Then content edits go to the new build process, page by page again.
         path = content / "2025" / "python-sans-gil.fr.md"
         with path.open("a", encoding="utf-8") as fh:
@@ -338,6 +375,54 @@ def test_a_template_change_restarts_the_build_process_not_the_server(tmp_path):
         assert server.settle(state["build"])["kind"] == "pages"
         assert "Après le changement de gabarit." in fetch(
             f"{server.url}/2025/11/python-sans-gil/")[1]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+GENERATOR_PLUGIN = """
+from pelican import signals
+from pelican.generators import Generator
+
+
+class TitlesGenerator(Generator):
+    def generate_output(self, writer):
+        template = self.env.from_string(
+            "<ul>{% for a in titled %}<li>{{ a.title }}</li>{% endfor %}</ul>")
+        writer.write_file("titles/index.html", template, self.context,
+                          self.settings["RELATIVE_URLS"], titled=self.context["articles"])
+
+
+def titles_generator(pelican):
+    return TitlesGenerator
+
+
+def register():
+    signals.get_generators.connect(titles_generator)
+"""
+
+
+def test_a_generator_the_preview_does_not_know_makes_every_build_full(tmp_path):
+    """A plugin's generator may write pages that show titles: the preview cannot tell
+    which, so it builds the whole site (never a stale page) until it is listed."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (tmp_path / "extra" / "titles").mkdir(parents=True)
+    (tmp_path / "extra" / "titles" / "__init__.py").write_text(GENERATOR_PLUGIN,
+                                                               encoding="utf-8")
+    server = serve_with_settings(tmp_path, content, [
+        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}, {str(tmp_path / 'extra')!r}]",
+        "PLUGINS = [*PLUGINS, 'titles']"])
+    process = server.process
+    try:
+        first = server.settle(0)
+        status, html = fetch(f"{server.url}/titles/")
+        assert status == 200 and "Un titre revu pour le GIL" not in html
+        path = content / "2025" / "python-sans-gil.fr.md"
+        set_field(path, "Title", "Un titre revu pour le GIL")
+        state = server.settle(first["build"])
+        assert state["kind"] == "full", state
+        assert "Un titre revu pour le GIL" in fetch(f"{server.url}/titles/")[1]
     finally:
         process.terminate()
         process.wait(timeout=30)

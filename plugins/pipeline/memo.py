@@ -10,7 +10,10 @@ What a page may show is over-approximated by two fingerprints:
   versions, and for every article and page everything a listing or another
   page can show of it (URL, metadata, summary, reading time, translations,
   neighbours, related articles, editorial notes), but not its body;
-* for a page of one article or page, that item's rendered body as well.
+* for a page of one article or page, that item's rendered body as well;
+* the page's own template arguments (``arguments``): what a generator computed
+  for it besides the site's items (the translation status rows, made from
+  every source — an orphaned translation has no item —, their totals …).
 
 A page is kept when both are those of the last build and every file it wrote
 is still in the output, byte for byte as written. Kept pages are still
@@ -21,6 +24,7 @@ missing, a different fingerprint) and the page is rendered.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import importlib.metadata
 import json
@@ -28,7 +32,9 @@ import logging
 import os
 import sys
 
+from pelican.contents import Content
 from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.urlwrappers import URLWrapper
 
 from newsroom.build import update_with_folder
 
@@ -77,6 +83,28 @@ def item_digest(item) -> str:
         None if notes is None else (notes.state, notes.outdated, _ref(notes.original)),
     ]
     return hashlib.sha256(_canonical(parts).encode()).hexdigest()
+
+
+def arguments(value, depth=8):
+    """A page's template arguments as plain data, for its key: an article or page by
+    its source (what others show of it is in the site fingerprint), a category, tag
+    or author by its name, plain values as they are. Anything else counts by its
+    type only (what it shows comes from the items and settings, fingerprinted)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, Content):
+        return ["item", _ref(value)]
+    if isinstance(value, URLWrapper):
+        return [type(value).__name__, str(value)]
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if depth and isinstance(value, dict):
+        return {str(key): arguments(member, depth - 1) for key, member in value.items()}
+    if depth and isinstance(value, (list, tuple)):
+        return [arguments(member, depth - 1) for member in value]
+    if depth and isinstance(value, (set, frozenset)):
+        return sorted((arguments(member, depth - 1) for member in value), key=_canonical)
+    return type(value).__name__
 
 
 def code_digest(settings, plain_settings):
@@ -136,7 +164,8 @@ class RenderMemo:
     def key(self, name, template, kwargs) -> str:
         item = kwargs.get("article") or kwargs.get("page")
         parts = [self.site, name, getattr(template, "name", None), kwargs.get("template_name"),
-                 None if item is None else hashlib.sha256(item.content.encode()).hexdigest()]
+                 None if item is None else hashlib.sha256(item.content.encode()).hexdigest(),
+                 arguments(kwargs)]
         return hashlib.sha256(_canonical(parts).encode()).hexdigest()
 
     def is_current(self, name, key, output_path) -> bool:
