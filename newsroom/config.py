@@ -58,6 +58,22 @@ def parse_now(value, name="EDITORIAL['now']"):
     return value
 
 
+def dict_setting(settings: dict, name: str, defaults: dict, example: str, error) -> dict:
+    """A plugin's one prefixed setting: ``settings[name]`` (absent = ``{}``) as a dict with
+    only keys of ``defaults``, completed by them. ``example`` shows a valid value in the
+    message; ``error`` is the plugin's exception class."""
+    value = settings.get(name)
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        raise error(f"{name} must be a dict, e.g. {name} = {example}; got {value!r}")
+    unknown = set(value) - set(defaults)
+    if unknown:
+        raise error(f"{name}: unknown key(s) {sorted(map(str, unknown))}; "
+                    f"allowed: {sorted(defaults)}")
+    return {**defaults, **value}
+
+
 def validate(settings: dict) -> dict:
     """Check ``settings['EDITORIAL']`` and return it complete (defaults filled)."""
     value = settings.get("EDITORIAL") or {}

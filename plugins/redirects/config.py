@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from newsroom.config import dict_setting
+
 SETTING = "REDIRECTS"
 DEFAULTS = {
     "write": True,
@@ -34,17 +36,7 @@ class ConfigurationError(Exception):
 
 
 def validate(settings) -> dict:
-    value = settings.get(SETTING)
-    if value is None:
-        value = {}
-    if not isinstance(value, dict):
-        raise ConfigurationError(f"{SETTING} must be a dict, e.g. {SETTING} = {{'write': True}}; "
-                                 f"got {value!r}")
-    unknown = set(value) - set(DEFAULTS)
-    if unknown:
-        raise ConfigurationError(f"{SETTING}: unknown key(s) {sorted(map(str, unknown))}; "
-                                 f"allowed: {sorted(DEFAULTS)}")
-    config = {**DEFAULTS, **value}
+    config = dict_setting(settings, SETTING, DEFAULTS, "{'write': True}", ConfigurationError)
     for key in ("write", "pages"):
         if not isinstance(config[key], bool):
             raise ConfigurationError(f"{SETTING}[{key!r}] must be True or False")

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from newsroom.config import dict_setting
+
 SETTING = "SECURITY"
 DEFAULTS = {
     "headers": True,
@@ -41,17 +43,7 @@ class ConfigurationError(Exception):
 
 
 def validate(settings) -> dict:
-    value = settings.get(SETTING)
-    if value is None:
-        value = {}
-    if not isinstance(value, dict):
-        raise ConfigurationError(f"{SETTING} must be a dict, e.g. {SETTING} = {{'headers': True}}; "
-                                 f"got {value!r}")
-    unknown = set(value) - set(DEFAULTS)
-    if unknown:
-        raise ConfigurationError(f"{SETTING}: unknown key(s) {sorted(map(str, unknown))}; "
-                                 f"allowed: {sorted(DEFAULTS)}")
-    config = {**DEFAULTS, **value}
+    config = dict_setting(settings, SETTING, DEFAULTS, "{'headers': True}", ConfigurationError)
     if not isinstance(config["headers"], bool):
         raise ConfigurationError(f"{SETTING}['headers'] must be True (publish builds) or False")
     if config["referrer_policy"] not in REFERRER_POLICIES:

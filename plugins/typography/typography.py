@@ -28,6 +28,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from newsroom import phases
+from newsroom.config import dict_setting
 
 from .rules import normal
 from .tree import typeset_html, typeset_plain, typeset_tree
@@ -82,18 +83,8 @@ def _check_spacing(value):
 
 def validate(settings) -> dict:
     """Check ``TYPOGRAPHY``, fill in the defaults, and return it."""
-    value = settings.get(SETTING)
-    if value is None:
-        value = {}
-    if not isinstance(value, dict):
-        raise ConfigurationError(
-            f"{SETTING} must be a dict, e.g. {SETTING} = {{'languages': ['fr', 'en']}}; "
-            f"got {value!r}")
-    unknown = set(value) - set(DEFAULTS)
-    if unknown:
-        raise ConfigurationError(
-            f"{SETTING}: unknown key(s) {sorted(unknown)}; allowed: {sorted(DEFAULTS)}")
-    config = {**DEFAULTS, **value}
+    config = dict_setting(settings, SETTING, DEFAULTS, "{'languages': ['fr', 'en']}",
+                          ConfigurationError)
     languages = config["languages"]
     if languages is not None:
         if isinstance(languages, str) or not isinstance(languages, (list, tuple)) or not all(
