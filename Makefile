@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PELICAN := $(BIN)/pelican
 INPUTDIR := content
 OUTPUTDIR := output
+# `make devserver` writes here, never into OUTPUTDIR (what `make publish` builds and deploy ships).
+PREVIEWDIR ?= preview
 CONFFILE := pelicanconf.py
 PUBLISHCONF := publishconf.py
 CATALOGS := theme/translations
@@ -31,6 +33,7 @@ EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 .DEFAULT_GOAL := help
 .PHONY: help venv html serve devserver publish check bench bench-preview bench-wordpress weight deploy-rsync deploy-ghpages clean test translations chromium
 .PHONY: article translation translation-done lint status guard-outputdir import-wordpress
+.PHONY: guard-not-preview
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -54,7 +57,7 @@ serve: $(STAMP) ## Serve output/ on http://HOST:PORT/ (127.0.0.1:8000)
 
 # Watches content/, theme/, plugins/, newsroom/ and the settings; open pages reload themselves.
 devserver: $(STAMP) ## Live preview on http://HOST:PORT/: rebuild on change, reload the browser
-	$(NEWSROOM) serve $(NEWSROOMOPTS) --host $(HOST) --port $(PORT) --output $(OUTPUTDIR) -- $(PELICANOPTS)
+	$(NEWSROOM) serve $(NEWSROOMOPTS) --host $(HOST) --port $(PORT) --output $(PREVIEWDIR) -- $(PELICANOPTS)
 
 # Editors. Values go through the environment so quotes and $ in a title are kept as typed.
 article: export NEWSROOM_TITLE := $(value TITLE)
@@ -113,13 +116,18 @@ publish: guard-outputdir $(STAMP) ## Strict build with publishconf.py, checked (
 check: $(STAMP) chromium ## Quality gate on the built site: links, hreflang, v.Nu, axe-core
 	$(BIN)/python -m newsroom.check $(or $(CHECKDIR),$(OUTPUTDIR))
 
+# A folder `newsroom serve` wrote (its marker file, newsroom/serve.py PREVIEW_MARKER)
+# has drafts and the reload script: never deployed.
+guard-not-preview:
+	@test ! -e $(OUTPUTDIR)/.newsroom-preview || { echo "deploy: $(OUTPUTDIR)/ was written by a live preview (newsroom serve: drafts, reload script); run 'make publish' and deploy that"; exit 2; }
+
 # Both deploy targets deploy output/ only after it passes `make check`.
-deploy-rsync: ## Check output/ then rsync it to RSYNC_DEST=user@host:/path/
+deploy-rsync: guard-not-preview ## Check output/ then rsync it to RSYNC_DEST=user@host:/path/
 	@test -n "$(RSYNC_DEST)" || { echo "deploy-rsync: set RSYNC_DEST=user@host:/path/"; exit 2; }
 	$(MAKE) --no-print-directory check
 	rsync -avz --delete --checksum --exclude=/.newsroom-output.json $(OUTPUTDIR)/ $(RSYNC_DEST)
 
-deploy-ghpages: ## Check output/ then push it to the gh-pages branch (ghp-import)
+deploy-ghpages: guard-not-preview ## Check output/ then push it to the gh-pages branch (ghp-import)
 	$(MAKE) --no-print-directory check
 	$(BIN)/ghp-import --no-jekyll --push --force --branch $(GHPAGES_BRANCH) $(OUTPUTDIR)
 

@@ -276,7 +276,8 @@ def build_parser():
             "show in the terminal and over the page. Extra arguments after -- go to pelican.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s; 0: any free port)")
-    p.add_argument("--output", default="output", help="output folder (default: %(default)s)")
+    p.add_argument("--output", default="preview",
+                   help="the preview's own folder, never the one you publish (default: %(default)s)")
     p.add_argument("pelican_args", nargs=argparse.REMAINDER, help="-- extra pelican options")
     p.set_defaults(func=cmd_serve)
     return parser

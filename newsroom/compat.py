@@ -129,3 +129,27 @@ def discard_writes(writer, discard):
 
     writer._open_w = open_w
     return writer
+
+
+def pelican_instance(args, editorial=None):
+    """Pelican's ``get_instance(args)``, with ``editorial`` merged into the settings
+    file's ``EDITORIAL`` (``-e EDITORIAL=…`` would replace the whole dict).
+
+    Reproduces the body of ``pelican.get_instance`` (read the settings with the
+    command line's overrides, then ``PELICAN_CLASS``): the preview's build process
+    adds its live settings to the file's as it reads them, so an edit to the
+    file is seen by the next build process.
+    """
+    from pelican import DEFAULT_CONFIG_NAME, get_config
+    from pelican.settings import read_settings
+
+    if args.settings is None and os.path.isfile(DEFAULT_CONFIG_NAME):
+        args.settings = DEFAULT_CONFIG_NAME
+    settings = read_settings(args.settings, override=get_config(args))
+    if editorial:
+        settings["EDITORIAL"] = {**(settings.get("EDITORIAL") or {}), **editorial}
+    cls = settings["PELICAN_CLASS"]
+    if isinstance(cls, str):
+        module, name = cls.rsplit(".", 1)
+        cls = getattr(__import__(module, fromlist=[name]), name)
+    return cls(settings), settings

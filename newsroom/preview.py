@@ -60,14 +60,17 @@ def _reset_between_builds():
 class PreviewSite:
     """One Pelican object, its settings and the last build's generators, kept between edits."""
 
-    def __init__(self, pelican_args):
-        from pelican import get_instance, parse_arguments, signals
+    def __init__(self, pelican_args, editorial=None):
+        from pelican import parse_arguments, signals
         from pelican.log import init as init_logging
+
+        from .compat import pelican_instance
 
         args = parse_arguments(pelican_args)
         init_logging(level=args.verbosity, fatal=args.fatal, name="pelican",
                      logs_dedup_min_level=getattr(logging, args.logs_dedup_min_level))
-        self.pelican, self.settings = get_instance(args)
+        # The settings as the file says now (with the server's live EDITORIAL values).
+        self.pelican, self.settings = pelican_instance(args, editorial)
         self.generators = None
         self.index = None  # newsroom.pagedeps.PageIndex of the last full build
         self.problems = {"errors": [], "warnings": []}
@@ -123,36 +126,53 @@ class PreviewSite:
                             found.setdefault(os.path.abspath(item.source_path), (generator, item))
         return found
 
+    #: Why the last build was full (None: a page build, or the first build).
+    reason = None
+
     def update(self, changes):
         """Build after ``changes`` ([(kind, path)]); returns the build kind."""
         if self.ok and self.generators is not None:
             try:
-                if self._pages(changes):
-                    return PAGES
-            except Exception:  # noqa: BLE001 - any doubt: the full build decides
-                logging.getLogger(__name__).info("preview: full build (%s)", sys.exc_info()[1])
+                reason = self._pages(changes)
+            except Exception as exc:  # noqa: BLE001 - any doubt: the full build decides
+                reason = f"{type(exc).__name__}: {exc}"
+            if reason is None:
+                self.reason = None
+                return PAGES
+        else:
+            reason = "the last build failed or had no pages"
+        logging.getLogger(__name__).warning("preview: full build: %s", reason)
+        self.reason = reason
         return self.full()
 
     def _pages(self, changes):
         """Rebuild only the pages that show the changed items, if the site's structure
-        (which pages exist, what each lists, in which order) stays the same."""
+        (which pages exist, what each lists, in which order) stays the same; else
+        say why not (the full build's reason, in /__build.json and the terminal)."""
         from pelican.contents import Page
 
         from .pagedeps import PageIndex
 
         items = self.items()
         changes = settled(changes, items)
-        if not changes or any(kind != "modified" for kind, _ in changes) or self._feeds() \
-                or self._unknown_generators():
-            return False
+        if not changes:
+            return "no file changed that the site has"
+        for kind, path in changes:
+            if kind != "modified":
+                return f"{os.path.relpath(path)} was {kind}"
+        if self._feeds():
+            return "this preview writes feeds (they show titles and bodies)"
+        unknown = self._unknown_generators()
+        if unknown:
+            return f"generators the preview does not know: {unknown}"
         fresh = []
         for path in sorted({os.path.abspath(p) for _, p in changes}):
-            if path not in items:
-                return False  # not an article or page: an image, a new file…
+            if path not in items:  # not an article or page: an image, a new file…
+                return f"{os.path.relpath(path)} is not an article or page of the site"
             generator, old = items[path]
-            new = self._read_again(generator, old)
+            new, why = self._read_again(generator, old)
             if new is None:
-                return False
+                return f"{os.path.relpath(path)}: {why}"
             fresh.append((generator, old, new))
         if self.index is None:
             self.index = PageIndex(self.page_jobs(), self.settings)
@@ -180,7 +200,7 @@ class PreviewSite:
             self._refresh_status()
         shown = {key for key, item in candidates.items() if item_digest(item) != before[key]}
         if any(isinstance(candidates[key], Page) for key in shown):
-            raise ValueError("a page's title or summary changed: every page shows the menu")
+            return "a page's title or summary changed: every page shows the menu"
         jobs = [self.index.jobs[i]
                 for i in self.index.jobs_of({id(item) for item in changed}, shown)]
         # The status page's arguments are computed as it is written (rows, totals):
@@ -190,7 +210,7 @@ class PreviewSite:
             jobs = [job for job in jobs if job not in status]
             jobs += self.page_jobs({"EditorialGenerator"})
         self._write(jobs, shown)
-        return True
+        return None
 
     def page_jobs(self, only=None):
         """Every page the page generators would write, captured without rendering."""
@@ -209,11 +229,7 @@ class PreviewSite:
         names = {type(g).__name__ for g in self.generators}
         if not self.settings.get("TEMPLATE_PAGES"):
             names.discard("TemplatePagesGenerator")
-        unknown = names - PAGE_GENERATORS - OTHER_GENERATORS
-        if unknown:
-            logging.getLogger(__name__).info("preview: full build (generators %s)",
-                                             ", ".join(sorted(unknown)))
-        return bool(unknown)
+        return ", ".join(sorted(names - PAGE_GENERATORS - OTHER_GENERATORS))
 
     def _feeds(self):
         """True if this preview writes feeds (which show titles and bodies): full builds."""
@@ -297,7 +313,8 @@ class PreviewSite:
         self.after_reply = lambda interrupted: refresh.run(jobs, interrupted)
 
     def _read_again(self, generator, old):
-        """A new reading of ``old``'s source, or None if it changes more than its body."""
+        """(a new reading of ``old``'s source, None), or (None, why) if it changes more
+        than what a page build can show."""
         from pelican import signals
         from pelican.contents import Article, Page
 
@@ -316,8 +333,10 @@ class PreviewSite:
                 context_sender=generator)
         finally:
             root.removeHandler(quiet)
-        if quiet.errors or quiet.warnings or type(new) is not type(old):
-            return None
+        if quiet.errors or quiet.warnings:
+            return None, f"reading it logged {(quiet.errors + quiet.warnings)[0]}"
+        if type(new) is not type(old):
+            return None, "it is no longer a " + type(old).__name__
         # What the whole-site steps add to each item: its reading time (from
         # its words), then what links it to the others (translations,
         # neighbours, related articles, editorial notes, card image), which
@@ -328,7 +347,7 @@ class PreviewSite:
         if hasattr(new, "refresh_metadata_intersite_links"):
             new.refresh_metadata_intersite_links()
         if _names(old.metadata) != _names(new.metadata):
-            return None  # another category, tags or authors: other listings
+            return None, "another category, tags or authors (other listings)"
         # The whole-site steps also made its category, tags and authors those of its
         # language (plugins/multilingual): the old ones are kept when the names are the
         # same (structure() compares them).
@@ -338,7 +357,9 @@ class PreviewSite:
         for key, value in old.metadata.items():
             if _taxonomy(value) and key in new.metadata:
                 new.metadata[key] = value
-        return new if structure(new) == structure(old) else None
+        if structure(new) != structure(old):
+            return None, "changed " + _changed_fields(old, new)
+        return new, None
 
     after_reply = None
 
@@ -398,21 +419,44 @@ def display(item):
     return [str(item.metadata.get(key)) for key in sorted(DISPLAY_METADATA)]
 
 
-def structure(item):
-    """Everything of an item but what pages show of it: which pages exist, what each
-    lists and in which order (and the problems it reports) follow from this."""
-    from pipeline.memo import BODY_ONLY_METADATA, _canonical, _ref
+def structure_parts(item):
+    """Everything of an item but what pages show of it, by name: which pages exist,
+    what each lists and in which order (and the problems it reports) follow from this."""
+    from pipeline.memo import BODY_ONLY_METADATA, _ref
 
     metadata = {k: v for k, v in item.metadata.items()
                 if k not in BODY_ONLY_METADATA and k not in DISPLAY_METADATA}
     notes = getattr(item, "editorial", None)
-    return _canonical([
-        type(item).__name__, item.url, item.save_as, item.status, item.lang, metadata,
-        sorted(item.metadata), [(t.lang, _ref(t)) for t in getattr(item, "translations", [])],
-        [_ref(a) for a in getattr(item, "related_articles", None) or []],
-        _ref(getattr(item, "prev_article", None)), _ref(getattr(item, "next_article", None)),
-        None if notes is None else notes.state, getattr(item, "seo_image", None),
-    ])
+    return {
+        "type": type(item).__name__, "url": item.url, "save_as": item.save_as,
+        "status": item.status, "lang": item.lang, "metadata": metadata,
+        "fields": sorted(item.metadata),
+        "translations": [(t.lang, _ref(t)) for t in getattr(item, "translations", [])],
+        "related": [_ref(a) for a in getattr(item, "related_articles", None) or []],
+        "neighbours": [_ref(getattr(item, "prev_article", None)),
+                       _ref(getattr(item, "next_article", None))],
+        "state": None if notes is None else notes.state,
+        "image": getattr(item, "seo_image", None),
+    }
+
+
+def structure(item):
+    from pipeline.memo import _canonical
+
+    return _canonical(structure_parts(item))
+
+
+def _changed_fields(old, new):
+    """What differs between two items' structures, as the reason of a full build."""
+    from pipeline.memo import _canonical
+
+    before, after = structure_parts(old), structure_parts(new)
+    names = [name for name in before if _canonical(before[name]) != _canonical(after[name])]
+    if "metadata" in names:
+        keys = sorted(k for k in set(before["metadata"]) | set(after["metadata"])
+                      if _canonical(before["metadata"].get(k)) != _canonical(after["metadata"].get(k)))
+        names[names.index("metadata")] = "metadata " + ", ".join(keys)
+    return "; ".join(names) or "its structure"
 
 
 LINKS = frozenset({"translations", "related_articles", "prev_article", "next_article",
@@ -490,6 +534,8 @@ def _page_language(context, kwargs):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m newsroom.preview", description=__doc__)
     parser.add_argument("--result-fd", type=int, required=True)
+    parser.add_argument("--editorial", type=json.loads, default=None,
+                        help="JSON object merged into the settings file's EDITORIAL")
     parser.add_argument("pelican_args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     results = os.fdopen(args.result_fd, "w", encoding="utf-8", buffering=1)
@@ -500,7 +546,7 @@ def main(argv=None):
 
     started = time.monotonic()
     try:
-        site = PreviewSite([a for a in args.pelican_args if a != "--"])
+        site = PreviewSite([a for a in args.pelican_args if a != "--"], args.editorial)
     except SystemExit as exc:  # argparse or a settings check that exits
         reply(kind=FULL, ok=False, errors=[], warnings=[], seconds=0,
               failure=f"settings: {exc}")
@@ -525,7 +571,8 @@ def main(argv=None):
             next_change = site.next_change() if failure is None else None
         except Exception:  # noqa: BLE001
             next_change = None
-        reply(kind=kind, ok=failure is None and not site.problems["errors"],
+        reply(kind=kind, reason=site.reason if kind == FULL else None,
+              ok=failure is None and not site.problems["errors"],
               errors=site.problems["errors"], warnings=site.problems["warnings"],
               failure=failure, seconds=round(time.monotonic() - started, 3),
               next_change=next_change)

@@ -40,7 +40,7 @@ class LiveState:
         # (the search index): the pages are served already.
         self._data = {"build": 0, "building": False, "indexing": False, "ok": None,
                       "errors": [], "warnings": [], "failure": None, "seconds": None,
-                      "kind": None}
+                      "kind": None, "reason": None}
 
     def update(self, **values):
         with self._lock:
@@ -144,12 +144,14 @@ class Builder:
         self.results = None
         self.tail = collections.deque(maxlen=60)
         self.next_change = None  # monotonic time at which a scheduled item goes live
-        editorial = dict(project.settings.get("EDITORIAL") or {})
-        # Values as Pelican's -e takes them: JSON.
+        # Values as Pelican's -e takes them: JSON. Nothing of the settings as they
+        # were when the server started: each build process reads the settings file
+        # itself (an edit to it restarts the build process, which then sees it).
         settings = {"CACHE_CONTENT": "true", "LOAD_CONTENT_CACHE": "true",
                     "CACHE_PATH": json.dumps(cache),
                     **{k: json.dumps(v, ensure_ascii=False)
                        for k, v in getattr(project, "overrides", {}).items() if k != "EDITORIAL"}}
+        editorial = dict((getattr(project, "overrides", {}) or {}).get("EDITORIAL") or {})
         pairs, self.extra = split_overrides(extra)
         for pair in pairs:
             key, _, value = pair.partition("=")
@@ -163,10 +165,12 @@ class Builder:
                                          "e.g. -e 'EDITORIAL={\"strict\": true}'")
         editorial.update(given)
         editorial.update(live=True)  # the live settings stay
+        # EDITORIAL given on the command line is merged into the settings file's
+        # EDITORIAL by the build process (preview.py --editorial), as it reads it.
+        self.editorial = json.dumps(editorial, ensure_ascii=False, default=str)
         self.pelican_args = [
             project.root, "-o", output, "-s", project.settings_path,
-            "-e", "EDITORIAL=" + json.dumps(editorial, ensure_ascii=False, default=str),
-            *(f"{key}={value}" for key, value in settings.items()),
+            *(["-e", *(f"{key}={value}" for key, value in settings.items())] if settings else []),
             *self.extra,
         ]
 
@@ -180,8 +184,8 @@ class Builder:
         read, write = os.pipe()
         # A session of its own: stopping the build stops its worker processes too.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "newsroom.preview", "--result-fd", str(write), "--",
-             *self.pelican_args],
+            [sys.executable, "-m", "newsroom.preview", "--result-fd", str(write),
+             "--editorial", self.editorial, "--", *self.pelican_args],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, encoding="utf-8", errors="replace", pass_fds=(write,),
             env={**os.environ, "COLUMNS": "200"}, start_new_session=True)
@@ -220,15 +224,15 @@ class Builder:
         """Build after ``changes`` ([(kind, path)]; None: everything, in a new process)."""
         self.state.update(building=True)
         started = time.monotonic()
-        restart = (changes is None or self.process is None or self.process.poll() is not None
-                   or any(not self.is_content(path) for _, path in changes))
-        if restart:
+        reason = restart_reason(changes, self.process, self.is_content)
+        if reason is not None:
             self._start()
         else:
             try:
                 self.process.stdin.write(json.dumps({"changes": changes}) + "\n")
                 self.process.stdin.flush()
             except OSError:
+                reason = "the build process had stopped"
                 self._start()
         result = self._reply()
         seconds = round(time.monotonic() - started, 2)
@@ -246,14 +250,19 @@ class Builder:
         self.next_change = (None if result.get("next_change") is None
                             else time.monotonic() + result["next_change"])
         errors, warnings = result.get("errors", []), result.get("warnings", [])
+        kind = result.get("kind")
+        # Why everything was built: the server's reason (a new build process) or the
+        # build process's (what made a content change more than a page build).
+        reason = (reason or result.get("reason")) if kind != "pages" else None
         self.state.finish(ok=bool(result.get("ok")) and not errors, errors=errors,
                           warnings=warnings, failure=failure, seconds=seconds,
-                          kind=result.get("kind"))
+                          kind=kind, reason=reason)
         if failure:
             last = failure.strip().splitlines()[-1] if failure.strip() else ""
             summary = f"build FAILED in {seconds} s; the server goes on ({last})"
         else:
-            summary = (f"built ({result.get('kind')}) in {seconds} s: {len(errors)} error(s), "
+            why = f": {reason}" if reason else ""
+            summary = (f"built ({kind}{why}) in {seconds} s: {len(errors)} error(s), "
                        f"{len(warnings)} warning(s)")
         print(f"newsroom serve: {summary}", flush=True)
 
@@ -270,27 +279,119 @@ class Builder:
         self.results = None
 
 
+def restart_reason(changes, process, is_content):
+    """Why a change needs a new build process (None: the running one builds it)."""
+    if changes is None:
+        return "first build"
+    if process is None or process.poll() is not None:
+        return "the build process had stopped"
+    others = sorted({os.path.relpath(path) for _, path in changes if not is_content(path)})
+    if others:
+        more = f" (+{len(others) - 3} more)" if len(others) > 3 else ""
+        return (f"{', '.join(others[:3])}{more} changed (code, templates, catalogs or "
+                "settings: a new build process reads them)")
+    return None
+
+
 def watched_paths(project):
-    """content/, the theme, the plugin folders, this package and the settings file."""
+    """(folders watched with everything below them, the settings file's folder).
+
+    content/, the theme (templates, catalogs), the plugin folders and this package
+    are watched recursively. The settings file is watched through its folder,
+    alone (not below it: output/, cache/, .venv/ live there), never as a file: an
+    editor that saves by writing a temporary file and renaming it over the
+    settings replaces the file, and a watch on the file itself would end there.
+    """
     settings = project.settings
     candidates = [project.root, settings.get("THEME"), *(settings.get("PLUGIN_PATHS") or []),
-                  os.path.dirname(os.path.abspath(__file__)), os.path.abspath(project.settings_path)]
+                  os.path.dirname(os.path.abspath(__file__))]
     paths = []
     for path in candidates:
-        if path and os.path.exists(path) and os.path.abspath(path) not in paths:
+        if path and os.path.isdir(path) and os.path.abspath(path) not in paths:
             paths.append(os.path.abspath(path))
-    return paths
+    return paths, os.path.dirname(os.path.abspath(project.settings_path))
+
+
+def is_settings_file(path, folder):
+    """A Python file directly in the settings file's folder (the settings file, or a
+    module it imports, as publishconf.py imports pelicanconf.py)."""
+    return os.path.dirname(os.path.abspath(path)) == folder and path.endswith(".py")
+
+
+class Watch:
+    """Batches of changes ({(Change, path)}) from one watchfiles thread per kind of
+    watch (recursive folders; the settings folder, not recursive); an empty batch
+    about every second when nothing changed."""
+
+    def __init__(self, roots, settings_folder, output):
+        import watchfiles
+
+        self.queue = queue.Queue()
+        self.stop_event = threading.Event()
+        watches = [(roots, watchfiles.DefaultFilter(ignore_paths=[output]), True)]
+        covered = any(settings_folder == root or settings_folder.startswith(root + os.sep)
+                      for root in roots)
+        if not covered:
+            watches.append(([settings_folder],
+                             lambda change, path: is_settings_file(path, settings_folder), False))
+        for paths, watch_filter, recursive in watches:
+            threading.Thread(target=self._run, args=(paths, watch_filter, recursive),
+                             daemon=True).start()
+
+    def _run(self, paths, watch_filter, recursive):
+        import watchfiles
+
+        try:
+            for changes in watchfiles.watch(*paths, watch_filter=watch_filter, debounce=50,
+                                            step=20, rust_timeout=1000, recursive=recursive,
+                                            stop_event=self.stop_event, raise_interrupt=False):
+                self.queue.put(changes)
+        except BaseException as exc:  # noqa: BLE001 - raised in the serving thread
+            self.queue.put(exc)
+
+    def batches(self):
+        while not self.stop_event.is_set():
+            try:
+                changes = self.queue.get(timeout=1.0)
+            except queue.Empty:
+                yield set()
+                continue
+            batch = set()
+            while True:  # the other watch's share of the same save
+                if isinstance(changes, BaseException):
+                    raise changes
+                batch |= changes
+                try:
+                    changes = self.queue.get(timeout=0.06)
+                except queue.Empty:
+                    break
+            yield batch
+
+    def stop(self):
+        self.stop_event.set()
+
+
+#: The file a preview server leaves in its output folder: `make deploy-*` refuses a
+#: folder that holds it (a preview's pages have drafts and the reload script).
+PREVIEW_MARKER = ".newsroom-preview"
+
+
+def mark_preview(output):
+    """Mark ``output`` as a preview's folder (before anything is written there)."""
+    with open(os.path.join(output, PREVIEW_MARKER), "w", encoding="utf-8") as fh:
+        fh.write("Written by `newsroom serve` (make devserver): a live preview, with drafts and "
+                 "its reload script. Never deploy this folder: `make publish` builds the site "
+                 "to deploy.\n")
 
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def serve(project, host="127.0.0.1", port=8000, output="output", extra=()):
-    import watchfiles
-
+def serve(project, host="127.0.0.1", port=8000, output="preview", extra=()):
     output = os.path.abspath(output)
     os.makedirs(output, exist_ok=True)
+    mark_preview(output)
     state = LiveState()
     server = http.server.ThreadingHTTPServer((host, port), make_handler(output, state))
     server.daemon_threads = True
@@ -303,15 +404,14 @@ def serve(project, host="127.0.0.1", port=8000, output="output", extra=()):
     cache = os.path.join(os.path.dirname(output), "cache", f"devserver-{os.path.basename(output)}")
     os.makedirs(cache, exist_ok=True)
     builder = Builder(project, output, list(extra), state, cache)
-    paths = watched_paths(project)
-    print(f"newsroom serve: {url} (Ctrl-C to stop); watching "
-          f"{', '.join(os.path.relpath(p) for p in paths)}", flush=True)
+    paths, settings_folder = watched_paths(project)
+    shown = [os.path.relpath(p) for p in paths] + [os.path.relpath(project.settings_path)]
+    print(f"newsroom serve: {url} (Ctrl-C to stop); watching {', '.join(shown)}", flush=True)
+    watch = Watch(paths, settings_folder, output)
     try:
         builder.build()
         print(f"newsroom serve: {url}", flush=True)
-        watch_filter = watchfiles.DefaultFilter(ignore_paths=[output])
-        for changes in watchfiles.watch(*paths, watch_filter=watch_filter, debounce=50,
-                                        step=20, rust_timeout=1000, yield_on_timeout=True):
+        for changes in watch.batches():
             if not changes:
                 if builder.next_change is not None and time.monotonic() >= builder.next_change:
                     print("newsroom serve: a scheduled item goes live; rebuilding", flush=True)
@@ -326,6 +426,7 @@ def serve(project, host="127.0.0.1", port=8000, output="output", extra=()):
     except KeyboardInterrupt:
         print("newsroom serve: stopped", flush=True)
     finally:
+        watch.stop()
         builder.stop()
         server.shutdown()
         server.server_close()

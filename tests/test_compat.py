@@ -67,3 +67,20 @@ def test_markdown_convert_and_parse_metadata_are_pelicans_read(tmp_path):
     # A formatted field (Summary: through Markdown) uses another Markdown instance.
     assert "<em>court</em>" in str(metadata["summary"])
     assert reader._md is md
+
+
+def test_pelican_instance_is_get_instance_with_editorial_merged(tmp_path):
+    """The same settings as ``pelican.get_instance`` for the same arguments, but the
+    ``editorial`` values join the file's EDITORIAL instead of replacing it."""
+    from pelican import get_instance, parse_arguments
+
+    conf = tmp_path / "conf.py"
+    conf.write_text('EDITORIAL = {"categories": ["A", "B"], "summary_max": 120}\n'
+                    'SITENAME = "Un site"\n', encoding="utf-8")
+    argv = [str(tmp_path), "-s", str(conf), "-o", str(tmp_path / "out")]
+    theirs, their_settings = get_instance(parse_arguments(argv))
+    ours, settings = compat.pelican_instance(parse_arguments(argv))
+    assert type(ours) is type(theirs) and settings == their_settings
+    _, merged = compat.pelican_instance(parse_arguments(argv), {"live": True, "summary_max": 80})
+    assert merged["EDITORIAL"] == {"categories": ["A", "B"], "summary_max": 80, "live": True}
+    assert merged["SITENAME"] == "Un site"

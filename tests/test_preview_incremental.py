@@ -11,9 +11,11 @@ from __future__ import annotations
 import difflib
 import io
 import json
+import os
 import random
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -21,6 +23,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from PIL import Image
+
+from newsroom.serve import PREVIEW_MARKER
 
 from .conftest import ROOT, run_pelican
 from .test_editor_devserver import NEWSROOM, Server, fetch, free_port, wait_for
@@ -75,8 +79,9 @@ def preview(tmp_path_factory):
 
 def differences(preview_out: Path, cold_out: Path):
     """Paths whose bytes differ (or exist on one side only), with a diff of the first."""
-    def files(root):
-        return {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
+    def files(root):  # (the preview's marker file is its own: see below)
+        return {p.relative_to(root).as_posix(): p for p in root.rglob("*")
+                if p.is_file() and p.name != PREVIEW_MARKER}
 
     ours, theirs = files(preview_out), files(cold_out)
     different = sorted(set(ours) ^ set(theirs))
@@ -335,7 +340,7 @@ def test_a_scheduled_article_goes_live_at_its_time_without_an_edit(tmp_path):
         process.wait(timeout=30)
 
 
-def serve_with_settings(tmp_path, content, lines):
+def serve_with_settings(tmp_path, content, lines, extra=()):
     """A preview server on ``content`` with the project's settings and ``lines`` after them."""
     settings = tmp_path / "settings.py"
     settings.write_text(
@@ -345,7 +350,7 @@ def serve_with_settings(tmp_path, content, lines):
     port = free_port()
     log = tmp_path / "serve.log"
     process = subprocess.Popen([NEWSROOM, "serve", "-s", str(settings), "--content", str(content),
-                                "--output", str(tmp_path / "out"), "--port", str(port)],
+                                "--output", str(tmp_path / "out"), "--port", str(port), *extra],
                                cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
     return Preview(f"http://127.0.0.1:{port}", content, tmp_path / "out", process, log)
 
@@ -426,3 +431,108 @@ def test_a_generator_the_preview_does_not_know_makes_every_build_full(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+# -- settings, catalogs and templates while the server runs -----------------------
+
+def save_by_rename(path: Path, text: str):
+    """Save as many editors do: a temporary file next to it, renamed over it."""
+    temporary = path.with_name(f".{path.name}.{time.monotonic_ns()}~")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def settings_of(path: Path):
+    """The settings a file gives, read in a process of its own (as a cold build reads them)."""
+    code = ("import json, sys; from pelican.settings import read_settings; "
+            "s = read_settings(sys.argv[1]); "
+            "print(json.dumps({'EDITORIAL': s['EDITORIAL']}, default=str))")
+    result = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT,
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def test_settings_catalogs_and_templates_take_effect_however_they_are_saved(tmp_path):
+    """Written in place or saved by rename, an edit to the settings (EDITORIAL's
+    categories: the server once kept those it started with), a catalog or a
+    template shows in the next build; the preview then matches a cold build with
+    the same files, and every full build says why it was full."""
+    content, theme = tmp_path / "content", tmp_path / "theme"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ROOT / "theme", theme, ignore=shutil.ignore_patterns("*.mo"))
+    (content / "2026" / "nuage-souverain.fr.md").write_text(
+        "Title: Le nuage souverain\nDate: 2026-10-02T09:00:00+01:00\nCategory: Cloud\n"
+        "Authors: Claire Dubois\nSummary: Un article d'une rubrique nouvelle.\n\nLe texte.\n",
+        encoding="utf-8")
+    server = serve_with_settings(tmp_path, content, [
+        f"THEME = {str(theme)!r}", f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]"],
+        extra=["--", "-e", "EDITORIAL=" + json.dumps({"now": NOW})])
+    settings = tmp_path / "settings.py"
+    try:
+        state = server.settle(0)
+        assert any("nuage-souverain.fr.md" in e and "unknown category 'Cloud'" in e
+                   for e in state["errors"]), state["errors"]
+        # 1. the settings, saved by rename: the new category is known
+        save_by_rename(settings, settings.read_text(encoding="utf-8") + (
+            'EDITORIAL = {**EDITORIAL, "categories": [*EDITORIAL["categories"], "Cloud"]}\n'))
+        state = server.settle(state["build"])
+        assert state["kind"] == "full" and "settings.py" in (state["reason"] or ""), state
+        assert not any("Cloud" in e for e in state["errors"]), state["errors"]
+        assert "settings.py changed" in server.log.read_text()
+        # 2. the settings again, saved by rename (the watch outlived the first rename)
+        save_by_rename(settings, settings.read_text(encoding="utf-8")
+                       + 'SITENAME = "Le Fil renommé"\n')
+        state = server.settle(state["build"])
+        assert "Le Fil renommé" in fetch(f"{server.url}/")[1]
+        # 3. a catalog, written in place; 4. a template, saved by rename
+        catalog = theme / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
+        catalog.write_text(catalog.read_text(encoding="utf-8").replace(
+            'msgstr "Rechercher"', 'msgstr "Fouiller"', 1), encoding="utf-8")
+        state = server.settle(state["build"])
+        assert "Fouiller" in fetch(f"{server.url}/")[1]
+        footer = theme / "templates" / "partials" / "footer.html"
+        save_by_rename(footer, footer.read_text(encoding="utf-8").replace(
+            "</footer>", "<p>Pied de page renommé</p></footer>", 1))
+        state = server.settle(state["build"])
+        assert "Pied de page renommé" in fetch(f"{server.url}/en/")[1]
+        assert state["kind"] == "full" and "footer.html" in state["reason"], state
+        # Then a body edit is a page build again, in the new build process.
+        path = content / "2025" / "python-sans-gil.fr.md"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write("\nAprès les réglages.\n")
+        state = server.settle(state["build"])
+        assert state["kind"] == "pages" and state["reason"] is None, state
+        editorial_values = {**settings_of(settings)["EDITORIAL"], "now": NOW, "live": True}
+        result = run_pelican(str(content), "-o", str(tmp_path / "cold"), "-s", str(settings),
+                             "-e", "EDITORIAL=" + json.dumps(editorial_values))
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        different, detail = differences(server.output, tmp_path / "cold")
+        assert not different, f"{len(different)} file(s) differ: {different[:10]}{detail}"
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=30)
+
+
+def test_the_preview_has_its_own_folder_and_deploy_refuses_one_it_wrote(tmp_path):
+    """`make devserver` writes to preview/, never the published output/; a folder a
+    preview wrote carries a marker, and `make deploy-*` refuses it."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    devserver = makefile[makefile.index("\ndevserver:"):].split("\n\n")[0]
+    assert "--output $(PREVIEWDIR)" in devserver and "PREVIEWDIR ?= preview" in makefile
+    assert "preview/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "index.html").write_text("<p>built</p>", encoding="utf-8")
+    for target in ("deploy-rsync", "deploy-ghpages"):
+        # (dry run: make prints the deploy commands it would run; none runs)
+        ok = subprocess.run(["make", "-n", target, f"OUTPUTDIR={folder}", "RSYNC_DEST=x:/y"],
+                            cwd=ROOT, capture_output=True, text=True)
+        assert ok.returncode == 0, ok.stderr
+        from newsroom.serve import mark_preview
+
+        mark_preview(str(folder))
+        refused = subprocess.run(["make", target, f"OUTPUTDIR={folder}", "RSYNC_DEST=x:/y"],
+                                 cwd=ROOT, capture_output=True, text=True)
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert "written by a live preview" in refused.stdout + refused.stderr
+        (folder / PREVIEW_MARKER).unlink()
