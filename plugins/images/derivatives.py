@@ -26,6 +26,7 @@ import shutil
 import threading
 from dataclasses import asdict, dataclass
 
+from newsroom import media
 from newsroom.build import BuildOnly
 
 logger = logging.getLogger(__name__)
@@ -72,11 +73,14 @@ def digest(path: str) -> str:
 
 # -- encoding (in worker processes) -------------------------------------------------
 
-def open_oriented(path):
-    """The image with EXIF orientation applied, in RGB(A) sRGB."""
-    from PIL import Image, ImageCms, ImageOps
+def open_oriented(path, max_pixels=media.DEFAULTS["max_pixels"]):
+    """The image with EXIF orientation applied, in RGB(A) sRGB.
 
-    image = Image.open(path)
+    Opened by the one image reader (``newsroom.media.open_image``): a file changed
+    into a bomb since it was planned is refused before it is decoded."""
+    from PIL import ImageCms, ImageOps
+
+    image = media.open_image(path, max_pixels)
     image = ImageOps.exif_transpose(image)
     icc = image.info.get("icc_profile")
     if icc:
@@ -94,7 +98,7 @@ def open_oriented(path):
     return image.convert("RGB")
 
 
-def render(job: Job) -> bytes:
+def render(job: Job, max_pixels=media.DEFAULTS["max_pixels"]) -> bytes:
     """The bytes of one derivative."""
     from PIL import Image
 
@@ -102,7 +106,7 @@ def render(job: Job) -> bytes:
         from .social import draw_card
         image = draw_card(job)
     else:
-        image = open_oriented(job.source)
+        image = open_oriented(job.source, max_pixels)
         if job.crop:
             image = image.crop(job.crop)
         if image.size != (job.width, job.height):
@@ -127,10 +131,10 @@ def render(job: Job) -> bytes:
     return out.getvalue()
 
 
-def encode(job: Job, cache_dir: str) -> str:
+def encode(job: Job, cache_dir: str, max_pixels=media.DEFAULTS["max_pixels"]) -> str:
     """Write ``job``'s file into the cache (atomically); returns its path."""
     path = os.path.join(cache_dir, f"{job.key}.{EXTENSIONS[job.fmt]}")
-    data = render(job)
+    data = render(job, max_pixels)
     tmp = f"{path}.{os.getpid()}.tmp"
     with open(tmp, "wb") as fh:
         fh.write(data)
@@ -176,7 +180,7 @@ class Derivatives(BuildOnly):
         self.queued.add(job.key)
         os.makedirs(self.cache_dir, exist_ok=True)
         if self.workers < 1:
-            self.failed |= _encode_all([job], self.cache_dir)
+            self.failed |= _encode_all([job], self.cache_dir, self.config["max_pixels"])
             return
         if self.tasks is None:
             self._start()
@@ -191,7 +195,8 @@ class Derivatives(BuildOnly):
         self.tasks, self.results = context.Queue(), context.Queue()
         for _ in range(self.workers):
             process = context.Process(target=_worker, args=(self.tasks, self.results,
-                                                           self.cache_dir), daemon=True)
+                                                           self.cache_dir,
+                                                           self.config["max_pixels"]), daemon=True)
             process.start()
             self.processes.append(process)
 
@@ -233,22 +238,22 @@ def _safe_to_fork():
                 if t is not threading.current_thread() and not t.daemon]
 
 
-def _encode_all(jobs, cache_dir):
+def _encode_all(jobs, cache_dir, max_pixels):
     failed = set()
     for job in jobs:
         try:
-            encode(job, cache_dir)
-        except (OSError, ValueError) as exc:
+            encode(job, cache_dir, max_pixels)
+        except (OSError, ValueError, media.ImageProblem) as exc:
             logger.error("images: %s: cannot encode (%s)", os.path.relpath(job.source or "card"), exc)
             failed.add(job.key)
     return failed
 
 
-def _worker(tasks, results, cache_dir):
+def _worker(tasks, results, cache_dir, max_pixels):
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which stops us
     failed = set()
     while (job := tasks.get()) is not None:
-        failed |= _encode_all([job], cache_dir)
+        failed |= _encode_all([job], cache_dir, max_pixels)
     results.put(failed)
