@@ -10,7 +10,8 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from .derivatives import MIME, Job, digest
+from .derivatives import MIME, Job, decode_plan, digest
+from .social import HEIGHT as CARD_HEIGHT, WIDTH as CARD_WIDTH
 
 #: Widths of listing thumbnails (cards are at most ~22rem wide).
 THUMB_WIDTHS = (480, 800)  # a subset of the default widths: the same files
@@ -56,6 +57,9 @@ def plan(info, config, siteurl: str, static_url: str, wanted=None) -> Responsive
         return Responsive(static_url, info.width, info.height)
     source_digest = digest(info.path)
     widths = widths_for(info.width, wanted or config["widths"])
+    # One decode and one resize chain for every file of the source (lead, thumbnails,
+    # body, social card alike): the chain is the source's widths for the settings.
+    scale, ladder = decode_plan(info, widths_for(info.width, config["widths"]), (CARD_WIDTH, CARD_HEIGHT))
     fallback = "png" if info.alpha else "jpeg"
     name = stem(info.path)
     jobs, sets = [], {}
@@ -64,7 +68,8 @@ def plan(info, config, siteurl: str, static_url: str, wanted=None) -> Responsive
         for width in widths:
             height = max(1, round(info.height * width / info.width))
             job = Job(info.path, source_digest, width, height, fmt, config["quality"].get(fmt),
-                      config["background"])
+                      config["background"], scale=scale,
+                      chain=tuple(w for w in ladder if w > width))
             rel = f"{config['output'].strip('/')}/{job.name(name)}"
             jobs.append((rel, job))
             entries.append((f"{siteurl}/{rel}", width))
