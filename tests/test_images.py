@@ -180,7 +180,7 @@ def test_lead_image_is_a_responsive_picture_with_caption_and_credit(site):
     figure = soup.select_one("figure.lead")
     picture = figure.find("picture")
     types = [s["type"] for s in picture.find_all("source")]
-    assert types == ["image/avif", "image/webp"]
+    assert types == ["image/webp"]  # a photo (JPEG source): WebP, no AVIF (media.DEFAULTS)
     img = picture.find("img")
     # Shown 1000 × 1600 (the orientation tag applied), never upscaled past 1000.
     assert (img["width"], img["height"]) == ("1000", "1600")
@@ -225,6 +225,9 @@ def test_body_images(site):
     # Alpha kept in AVIF, WebP and the PNG fallback.
     circle = content.find("img", alt="Un cercle vert")
     assert circle["src"].endswith(".png")
+    # A drawn image (PNG source): AVIF and WebP.
+    assert [s["type"] for s in circle.find_parent("picture").find_all("source")] == [
+        "image/avif", "image/webp"]
     for url, _ in [*srcset_urls(circle["srcset"]),
                    *srcset_urls(circle.find_parent("picture").find("source")["srcset"])]:
         with Image.open(derivative(site, url)) as file:
@@ -531,10 +534,10 @@ def test_body_transform_is_a_function_of_markdowns_tree(tmp_path):
     figure = root.find("figure")
     assert figure.find("figcaption").text == "Légende"
     assert figure.find("picture/img").get("alt") == "Carte"
-    assert [s.get("type") for s in figure.findall("picture/source")] == ["image/avif", "image/webp"]
+    assert [s.get("type") for s in figure.findall("picture/source")] == ["image/webp"]
     assert root.find("p/img").get("src") == "/images/logo.svg"  # SVG: as is, sized
     assert root.find("p/img").get("width") == "120"
     assert root.findall("p/img")[1].get("src") == "https://example.org/x.png"  # not ours: untouched
     assert {os.path.basename(p) for p in planned} == {"tagged.jpg", "logo.svg"}
-    assert {job.fmt for _, job in ctx.jobs} == {"avif", "webp", "jpeg"}
+    assert {job.fmt for _, job in ctx.jobs} == {"webp", "jpeg"}
     assert "<figure>" in ET.tostring(root, encoding="unicode", method="html")

@@ -38,9 +38,9 @@ from newsroom import media, outputs, phases, rules, sources
 from newsroom.build import BuildOnly
 
 from .body import BodyContext, static_url, transform
-from .derivatives import Derivatives, Job, decode_plan, digest
+from .derivatives import Derivatives, Job, digest
 from .privacy import strip_file
-from .responsive import THUMB_WIDTHS, element, plan, to_html, widths_for
+from .responsive import THUMB_WIDTHS, element, ladder, plan, to_html
 from .social import CARD_QUALITY, HEIGHT, WIDTH, Card, card_style, crop_box, parse_focus
 
 logger = logging.getLogger(__name__)
@@ -219,9 +219,11 @@ def crop_card(lead, config):
     focus point."""
     info = media.inspect(lead.path, config["max_pixels"])
     box = crop_box(info.width, info.height, lead.focus)
-    scale, _ = decode_plan(info, widths_for(info.width, config["widths"]), (WIDTH, HEIGHT))
+    steps, scale = ladder(info, config)
+    # Cut from the largest file's image when its box there is at least the card's width.
+    chain = (steps[-1],) if steps[-1] * (box[2] - box[0]) / info.width >= WIDTH else ()
     job = Job(lead.path, digest(lead.path), WIDTH, HEIGHT, "jpeg", 82, config["background"],
-              crop=box, scale=scale)
+              crop=box, scale=scale, chain=chain)
     return f"{config['output'].strip('/')}/{job.name('social')}", job
 
 
