@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from . import corrections as corrections_mod
 from . import media
+from . import paths as paths_mod
 from . import sources as src_mod
 
 ERROR = "error"
@@ -472,7 +473,8 @@ def image_problems(source, ctx):
                 source, line, "Image: without ImageAlt:",
                 "add a line 'ImageAlt: what the image shows', in the article's language",
                 ERROR, "image_problems"))
-        if media.image_path(source.get("image"), source.path, root, metadata=True) is None:
+        target = media.image_target(source.get("image"), source.path, root, metadata=True)
+        if target is None:
             problems.append(_problem(
                 source, line, f"Image {source.get('image')!r} is on another site: only social "
                 "networks show it, the page shows no lead image",
@@ -532,10 +534,54 @@ def links(source):
             yield number, match.group("kind"), target, link_target(source, target)
 
 
+def content_paths(source):
+    """(line, path as written, path it names) of every file a source names: its ``Image:``,
+    its body images and its ``{filename}``/``{static}``/``{attach}`` links; once each."""
+    root = source.root or os.path.dirname(source.path)
+    found = []
+    if source.has("image"):
+        value = source.get("image").strip()
+        target = media.image_target(value, source.path, root, metadata=True)
+        if target is not None:
+            found.append((source.line("image"), f"Image: {value}", target))
+    for number, line in _body_lines(source):
+        for match in IMAGE_SRC_RE.finditer(line):
+            target = media.image_target(match.group("src"), source.path, root)
+            if target is not None:
+                found.append((number, match.group("src"), target))
+    for number, kind, target, path in links(source):
+        found.append((number, f"{{{kind}}}{target}", path))
+    seen, unique = set(), []
+    for number, written, path in found:
+        if (number, written) not in seen:
+            seen.add((number, written))
+            unique.append((number, written, path))
+    return unique
+
+
+def paths_outside_content(source, ctx=None):
+    """A path that leaves the content folder (``..`` above it, a symbolic link out of
+    it): the build does not read the file (``newsroom.paths``)."""
+    root = source.root or os.path.dirname(source.path)
+    problems = []
+    for number, written, path in content_paths(source):
+        _, outside = paths_mod.checked(path, root, written)
+        if outside is not None:
+            problems.append(_problem(source, number, outside.message, outside.fix, ERROR,
+                                     "paths_outside_content"))
+    return problems
+
+
+def _outside(source, path):
+    return not paths_mod.inside(path, source.root or os.path.dirname(source.path))
+
+
 def missing_link_targets(source, ctx):
     """``{filename}``, ``{static}`` and ``{attach}`` links to files that do not exist."""
     problems = []
     for number, kind, target, path in links(source):
+        if _outside(source, path):
+            continue  # paths_outside_content reports it
         if not os.path.exists(path):
             root = source.root or os.path.dirname(source.path)
             hint = ("a path from the content folder starts with '/', e.g. {filename}/2024/x.fr.md"
@@ -718,6 +764,7 @@ FILE_RULES = {
     "images_without_alt": images_without_alt,
     "image_problems": image_problems,
     "missing_link_targets": missing_link_targets,
+    "paths_outside_content": paths_outside_content,
     "summary_too_long": summary_too_long,
     "unknown_category": unknown_category,
     "invalid_status": invalid_status,
@@ -747,6 +794,7 @@ BUILD_RULES = (
     "images_without_alt",
     "image_problems",
     "missing_link_targets",
+    "paths_outside_content",
     "summary_too_long",
     "unknown_category",
     "leftover_original",

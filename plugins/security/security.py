@@ -26,6 +26,7 @@ from pelican.generators import Generator
 from newsroom import phases
 
 from .config import SETTING, ConfigurationError, validate
+from .confine import confine
 from .metadata import text_metadata
 from .policy import html_rules, headers_file, make_policy, nginx_snippet
 
@@ -152,3 +153,4 @@ def register():
     signals.generator_init.connect(attach)
     signals.content_written.connect(record)
     signals.get_generators.connect(headers_generator)
+    phases.items_ready.connect(confine)
