@@ -48,6 +48,9 @@ class Outside:
     def fix(self) -> str:
         if self.symlink:
             return "copy the file into the content folder instead of linking to it"
+        if self.written.startswith("{filename}"):
+            return ("link to a source of the content folder, written from it, "
+                    "e.g. {filename}/2026/<slug>.fr.md")
         return ("put the file in the content folder (images in content/images/) and write its "
                 "path from there, e.g. {static}/images/<name>")
 
@@ -116,8 +119,8 @@ def site_path(target: str):
     if not path.startswith("/"):
         return None, "is not a path of this site (write it from the site's root: /…)"
     if path.startswith("//") or _NOT_IN_PATH.search(path + unquote(tail)):
-        return None, ("leads to another host (browsers read '//', '\\', tabs and line ends "
-                      "in it as the start of another site's address)")
+        return None, ("leads to another host: browsers read '//', '\\', tabs and line ends "
+                      "in it as the start of another site's address")
     trailing = path.endswith("/") or path.endswith("/.") or path.endswith("/..")
     normal = posixpath.normpath(re.sub(r"/{2,}", "/", path))
     if normal.startswith("//"):  # POSIX keeps two leading slashes
