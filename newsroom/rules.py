@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
@@ -181,6 +182,86 @@ def control_characters(source, ctx=None):
                 "which the build removes", "delete it: retype the text around it; such "
                 "characters come from copying out of a PDF or a word processor", WARNING,
                 "control_characters"))
+    return problems
+
+
+# -- invisible and bidirectional characters in names ---------------------------------
+#
+# A title, slug, category, tag or author is a name readers see and URLs are made of. In
+# these fields (``NAME_KEYS``), precisely:
+#
+# * always refused: the bidirectional embeddings, overrides and isolates U+202A–U+202E and
+#   U+2066–U+2069 (they reorder what follows: "Facture\u202egpj.exe" shows as
+#   "Facturexe.jpg"), and invisible characters with no use in a name: U+200B ZERO WIDTH
+#   SPACE, U+2060 WORD JOINER, U+FEFF ZERO WIDTH NO-BREAK SPACE, U+180E, the invisible
+#   operators U+2061–U+2064, the deprecated format characters U+206A–U+206F and the
+#   interlinear annotation characters U+FFF9–U+FFFB;
+# * U+200C ZERO WIDTH NON-JOINER and U+200D ZERO WIDTH JOINER are allowed between two
+#   letters, marks (a virama, a variation selector) or symbols (emoji, skin-tone
+#   modifiers), which is where Persian, Indic scripts and emoji sequences need them;
+#   elsewhere (alone, at an end, next to a space or a digit) they are refused;
+# * everything else is allowed: Arabic and Hebrew text (the page sets its direction),
+#   U+200E/U+200F/U+061C direction marks, which cannot reorder text around them.
+#
+# The build removes the refused characters from these fields (plugins/security; a slug
+# holding one is not a safe slug: ``sources.safe_slug`` makes one, ``invalid_slug`` says
+# which); the rule ``invisible_characters`` reports each, in `make lint` and in the build.
+
+NAME_KEYS = ("title", "slug", "category", "tags", "author", "authors")
+JOINERS = "\u200c\u200d"
+_INVISIBLE_RE = re.compile(
+    "[\u180e\u200b\u200c\u200d\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def _joinable(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category[0] in "LM" or category in ("So", "Sk")
+
+
+def invisible_in(text: str):
+    """(index, character) of each character ``NAME_KEYS`` fields refuse in ``text``."""
+    for match in _INVISIBLE_RE.finditer(text):
+        char, i = match.group(), match.start()
+        if char in JOINERS and 0 < i < len(text) - 1 \
+                and _joinable(text[i - 1]) and _joinable(text[i + 1]):
+            continue
+        yield i, char
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the characters ``invisible_in`` finds."""
+    found = {i for i, _ in invisible_in(text)}
+    return "".join(c for i, c in enumerate(text) if i not in found) if found else text
+
+
+def character_name(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED CHARACTER')}"
+
+
+def invisible_characters(source, ctx=None):
+    """Invisible or bidirectional control characters in a title, slug, category, tag or
+    author (see ``NAME_KEYS`` above for what is refused and what is allowed)."""
+    problems = []
+    for key in NAME_KEYS:
+        field = source.fields.get(key)
+        if field is None:
+            continue
+        seen = set()
+        for index, char in invisible_in(field.value):
+            number = field.line + field.value.count("\n", 0, index)
+            if (number, char) in seen:
+                continue
+            seen.add((number, char))
+            if char in JOINERS:
+                what = "outside a word or an emoji sequence, where it joins nothing"
+            elif "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+                what = "an invisible character that reorders the text shown after it"
+            else:
+                what = "an invisible character"
+            problems.append(_problem(
+                source, number, f"{field.key}: {character_name(char)}, {what}",
+                f"delete it: retype the {field.key.lower()} around it; right-to-left text "
+                "is written as is, the page sets its direction", ERROR, "invisible_characters"))
     return problems
 
 
@@ -622,7 +703,7 @@ def unknown_category(source, ctx):
     """With a closed list of categories, only those (or their translations) are allowed."""
     if not ctx.categories or source.kind == "page" or not source.has("category"):
         return []
-    name = source.get("category").strip()
+    name = strip_invisible(source.get("category")).strip()  # as the build reads it
     key = ctx.taxonomy_key(source.lang, name)
     allowed = {c.casefold() for c in ctx.categories}
     if key.casefold() in allowed:
@@ -756,6 +837,7 @@ FILE_RULES = {
     "no_text": no_text,
     "too_large": too_large,
     "control_characters": control_characters,
+    "invisible_characters": invisible_characters,
     "invalid_slug": invalid_slug,
     "third_party_resources": third_party_resources,
     "inline_code": inline_code,
@@ -787,6 +869,7 @@ BUILD_RULES = (
     "no_text",
     "too_large",
     "control_characters",
+    "invisible_characters",
     "invalid_slug",
     "third_party_resources",
     "inline_code",
