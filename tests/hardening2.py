@@ -31,6 +31,15 @@ def lint(content: Path):
     return result.returncode, result.stdout, result.stderr
 
 
+def lint_fails_with(content: Path, messages) -> str:
+    """`newsroom lint` fails, with no traceback, printing each of ``messages``; its output."""
+    code, out, err = lint(content)
+    assert code == 1 and "Traceback" not in out + err
+    for message in messages:
+        assert message in out, (message, out)
+    return out
+
+
 def preview(content: Path, output: Path, **settings):
     return build(output, PATH=str(content), **{**NO_SEARCH, **settings})
 

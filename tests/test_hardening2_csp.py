@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from newsroom import inline_code
 
-from .hardening2 import SITEURL, lint, make_content, strict, where
+from .hardening2 import lint, make_content, strict, where
 
 TEXT = 'le piège onclick="alert(1)" et  onerror=alert(2) style="x"'
 ARTICLE = f"""Title: Les attributs onclick= et onerror= expliqués
