@@ -35,6 +35,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from . import paths
+
 
 @dataclass(frozen=True)
 class ImageRef:
@@ -147,7 +149,15 @@ def config_of(settings: dict) -> dict:
 # -- where an image is ------------------------------------------------------------
 
 def image_path(value: str, source_path: str, root: str, metadata: bool = False) -> str | None:
-    """File behind an image reference written in a source, or None if it is remote.
+    """File behind an image reference written in a source (``image_target``), or None if it
+    is remote or leaves the content folder: the build never reads a file outside it
+    (``newsroom.paths``; ``newsroom.rules.paths_outside_content`` reports it)."""
+    path = image_target(value, source_path, root, metadata)
+    return path if path is None or paths.inside(path, root) else None
+
+
+def image_target(value: str, source_path: str, root: str, metadata: bool = False) -> str | None:
+    """Path an image reference written in a source names, or None if it is remote.
 
     ``{static}x`` / ``{attach}x`` follow Pelican's rule (relative to the source's
     folder, or to the content folder with a leading ``/``); a plain ``/images/x``

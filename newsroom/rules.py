@@ -15,12 +15,15 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from . import corrections as corrections_mod
+from . import inline_code as inline_code_mod
 from . import media
+from . import paths as paths_mod
 from . import sources as src_mod
 
 ERROR = "error"
@@ -182,6 +185,86 @@ def control_characters(source, ctx=None):
     return problems
 
 
+# -- invisible and bidirectional characters in names ---------------------------------
+#
+# A title, slug, category, tag or author is a name readers see and URLs are made of. In
+# these fields (``NAME_KEYS``), precisely:
+#
+# * always refused: the bidirectional embeddings, overrides and isolates U+202A–U+202E and
+#   U+2066–U+2069 (they reorder what follows: "Facture\u202egpj.exe" shows as
+#   "Facturexe.jpg"), and invisible characters with no use in a name: U+200B ZERO WIDTH
+#   SPACE, U+2060 WORD JOINER, U+FEFF ZERO WIDTH NO-BREAK SPACE, U+180E, the invisible
+#   operators U+2061–U+2064, the deprecated format characters U+206A–U+206F and the
+#   interlinear annotation characters U+FFF9–U+FFFB;
+# * U+200C ZERO WIDTH NON-JOINER and U+200D ZERO WIDTH JOINER are allowed between two
+#   letters, marks (a virama, a variation selector) or symbols (emoji, skin-tone
+#   modifiers), which is where Persian, Indic scripts and emoji sequences need them;
+#   elsewhere (alone, at an end, next to a space or a digit) they are refused;
+# * everything else is allowed: Arabic and Hebrew text (the page sets its direction),
+#   U+200E/U+200F/U+061C direction marks, which cannot reorder text around them.
+#
+# The build removes the refused characters from these fields (plugins/security; a slug
+# holding one is not a safe slug: ``sources.safe_slug`` makes one, ``invalid_slug`` says
+# which); the rule ``invisible_characters`` reports each, in `make lint` and in the build.
+
+NAME_KEYS = ("title", "slug", "category", "tags", "author", "authors")
+JOINERS = "\u200c\u200d"
+_INVISIBLE_RE = re.compile(
+    "[\u180e\u200b\u200c\u200d\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def _joinable(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category[0] in "LM" or category in ("So", "Sk")
+
+
+def invisible_in(text: str):
+    """(index, character) of each character ``NAME_KEYS`` fields refuse in ``text``."""
+    for match in _INVISIBLE_RE.finditer(text):
+        char, i = match.group(), match.start()
+        if char in JOINERS and 0 < i < len(text) - 1 \
+                and _joinable(text[i - 1]) and _joinable(text[i + 1]):
+            continue
+        yield i, char
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the characters ``invisible_in`` finds."""
+    found = {i for i, _ in invisible_in(text)}
+    return "".join(c for i, c in enumerate(text) if i not in found) if found else text
+
+
+def character_name(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED CHARACTER')}"
+
+
+def invisible_characters(source, ctx=None):
+    """Invisible or bidirectional control characters in a title, slug, category, tag or
+    author (see ``NAME_KEYS`` above for what is refused and what is allowed)."""
+    problems = []
+    for key in NAME_KEYS:
+        field = source.fields.get(key)
+        if field is None:
+            continue
+        seen = set()
+        for index, char in invisible_in(field.value):
+            number = field.line + field.value.count("\n", 0, index)
+            if (number, char) in seen:
+                continue
+            seen.add((number, char))
+            if char in JOINERS:
+                what = "outside a word or an emoji sequence, where it joins nothing"
+            elif "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+                what = "an invisible character that reorders the text shown after it"
+            else:
+                what = "an invisible character"
+            problems.append(_problem(
+                source, number, f"{field.key}: {character_name(char)}, {what}",
+                f"delete it: retype the {field.key.lower()} around it; right-to-left text "
+                "is written as is, the page sets its direction", ERROR, "invisible_characters"))
+    return problems
+
+
 def invalid_slug(source, ctx=None):
     """A slug ('Slug:' line or file name) that cannot be one part of a URL."""
     written = source.written_slug
@@ -224,29 +307,31 @@ def third_party_resources(source, ctx=None):
     return problems
 
 
-INLINE_CODE_RE = re.compile(
-    r"<script\b(?![^>]*\bsrc\s*=)(?![^>]*\btype\s*=\s*[\"']?application/(?:ld\+)?json)"
-    r"|<[a-zA-Z][^>]*?\s(?P<handler>on[a-z]+)\s*=|<style\b|<[a-zA-Z][^>]*?\sstyle\s*=",
-    re.IGNORECASE)
-
-
 def inline_code(source, ctx=None):
     """Raw HTML with inline script or style: kept, but the published site's
-    Content-Security-Policy does not run or apply it."""
-    problems = []
-    for number, line in _body_lines(source):
-        match = INLINE_CODE_RE.search(line)
-        if match:
-            script = match.group("handler") or match.group().lower().startswith("<script")
-            what = (f"the {match.group('handler')}= attribute" if match.group("handler")
-                    else "inline <script>" if script else "inline style")
-            fix = ("remove it: the published site runs only the theme's scripts "
-                   "(theme/static/js/)" if script else
-                   "remove it, or use a class styled in theme/static/css/main.css")
-            problems.append(_problem(
-                source, number, f"{what} in the raw HTML does not work on the published site, "
-                "whose Content-Security-Policy allows only the theme's scripts and styles",
-                fix, WARNING, "inline_code"))
+    Content-Security-Policy does not run or apply it. Found on elements and their
+    attributes (``newsroom.inline_code``), never in text that mentions ``onclick=``."""
+    lines = _body_lines(source)
+    if not lines:
+        return []
+    first = lines[0][0]
+    text = [""] * (lines[-1][0] - first + 1)
+    for number, line in lines:
+        text[number - first] = line
+    problems, seen = [], set()
+    for found in inline_code_mod.find("\n".join(text)):
+        number = first + found.line - 1
+        if number in seen:
+            continue  # one problem a line
+        seen.add(number)
+        script = found.kind in ("script", "handler")
+        fix = ("remove it: the published site runs only the theme's scripts "
+               "(theme/static/js/)" if script else
+               "remove it, or use a class styled in theme/static/css/main.css")
+        problems.append(_problem(
+            source, number, f"{found.what} in the raw HTML does not work on the published site, "
+            "whose Content-Security-Policy allows only the theme's scripts and styles",
+            fix, WARNING, "inline_code"))
     return problems
 
 
@@ -472,7 +557,8 @@ def image_problems(source, ctx):
                 source, line, "Image: without ImageAlt:",
                 "add a line 'ImageAlt: what the image shows', in the article's language",
                 ERROR, "image_problems"))
-        if media.image_path(source.get("image"), source.path, root, metadata=True) is None:
+        target = media.image_target(source.get("image"), source.path, root, metadata=True)
+        if target is None:
             problems.append(_problem(
                 source, line, f"Image {source.get('image')!r} is on another site: only social "
                 "networks show it, the page shows no lead image",
@@ -532,10 +618,54 @@ def links(source):
             yield number, match.group("kind"), target, link_target(source, target)
 
 
+def content_paths(source):
+    """(line, path as written, path it names) of every file a source names: its ``Image:``,
+    its body images and its ``{filename}``/``{static}``/``{attach}`` links; once each."""
+    root = source.root or os.path.dirname(source.path)
+    found = []
+    if source.has("image"):
+        value = source.get("image").strip()
+        target = media.image_target(value, source.path, root, metadata=True)
+        if target is not None:
+            found.append((source.line("image"), f"Image: {value}", target))
+    for number, line in _body_lines(source):
+        for match in IMAGE_SRC_RE.finditer(line):
+            target = media.image_target(match.group("src"), source.path, root)
+            if target is not None:
+                found.append((number, match.group("src"), target))
+    for number, kind, target, path in links(source):
+        found.append((number, f"{{{kind}}}{target}", path))
+    seen, unique = set(), []
+    for number, written, path in found:
+        if (number, written) not in seen:
+            seen.add((number, written))
+            unique.append((number, written, path))
+    return unique
+
+
+def paths_outside_content(source, ctx=None):
+    """A path that leaves the content folder (``..`` above it, a symbolic link out of
+    it): the build does not read the file (``newsroom.paths``)."""
+    root = source.root or os.path.dirname(source.path)
+    problems = []
+    for number, written, path in content_paths(source):
+        _, outside = paths_mod.checked(path, root, written)
+        if outside is not None:
+            problems.append(_problem(source, number, outside.message, outside.fix, ERROR,
+                                     "paths_outside_content"))
+    return problems
+
+
+def _outside(source, path):
+    return not paths_mod.inside(path, source.root or os.path.dirname(source.path))
+
+
 def missing_link_targets(source, ctx):
     """``{filename}``, ``{static}`` and ``{attach}`` links to files that do not exist."""
     problems = []
     for number, kind, target, path in links(source):
+        if _outside(source, path):
+            continue  # paths_outside_content reports it
         if not os.path.exists(path):
             root = source.root or os.path.dirname(source.path)
             hint = ("a path from the content folder starts with '/', e.g. {filename}/2024/x.fr.md"
@@ -573,7 +703,7 @@ def unknown_category(source, ctx):
     """With a closed list of categories, only those (or their translations) are allowed."""
     if not ctx.categories or source.kind == "page" or not source.has("category"):
         return []
-    name = source.get("category").strip()
+    name = strip_invisible(source.get("category")).strip()  # as the build reads it
     key = ctx.taxonomy_key(source.lang, name)
     allowed = {c.casefold() for c in ctx.categories}
     if key.casefold() in allowed:
@@ -707,6 +837,7 @@ FILE_RULES = {
     "no_text": no_text,
     "too_large": too_large,
     "control_characters": control_characters,
+    "invisible_characters": invisible_characters,
     "invalid_slug": invalid_slug,
     "third_party_resources": third_party_resources,
     "inline_code": inline_code,
@@ -718,6 +849,7 @@ FILE_RULES = {
     "images_without_alt": images_without_alt,
     "image_problems": image_problems,
     "missing_link_targets": missing_link_targets,
+    "paths_outside_content": paths_outside_content,
     "summary_too_long": summary_too_long,
     "unknown_category": unknown_category,
     "invalid_status": invalid_status,
@@ -737,6 +869,7 @@ BUILD_RULES = (
     "no_text",
     "too_large",
     "control_characters",
+    "invisible_characters",
     "invalid_slug",
     "third_party_resources",
     "inline_code",
@@ -747,6 +880,7 @@ BUILD_RULES = (
     "images_without_alt",
     "image_problems",
     "missing_link_targets",
+    "paths_outside_content",
     "summary_too_long",
     "unknown_category",
     "leftover_original",

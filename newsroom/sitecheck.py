@@ -136,7 +136,9 @@ def check_hreflang(site: BuiltSite) -> list[Problem]:
 
 
 def check_redirects(site: BuiltSite) -> list[Problem]:
-    """Every redirect target (``_redirects``, ``nginx-redirects.conf``) is a file of the site."""
+    """Every redirect (``_redirects``, ``nginx-redirects.conf``, the HTML redirect pages) leads
+    to a file of this site, by a normalised site path (``newsroom.paths.site_path``):
+    never to another host (``//host``, ``/%2F/host``, ``/\\host``, another site's URL)."""
     problems = []
     sources = (("_redirects", re.compile(r"^(\S+)\s+(\S+)\s+30[1278]\b")),
                ("nginx-redirects.conf", re.compile(r'^\s*"((?:[^"\\]|\\.)*)"\s+"((?:[^"\\]|\\.)*)";')))
@@ -149,9 +151,34 @@ def check_redirects(site: BuiltSite) -> list[Problem]:
             if match is None or line.lstrip().startswith("#"):
                 continue
             new = match.group(2).replace('\\"', '"').replace("\\\\", "\\")
-            target = site.resolve("index.html", new)
-            if target is None or not site.exists(target):
-                problems.append(Problem(f"{name}:{number}", f"redirect {match.group(1)} -> {new} "
-                                        "points to a missing page",
-                                        "fix content/redirects.txt (or the article it names)"))
+            problem = _redirect_problem(site, f"{name}:{number}", match.group(1), new)
+            if problem is not None:
+                problems.append(problem)
+    for rel in site.pages():
+        for meta in site.soup(rel).find_all("meta", attrs={"http-equiv": True, "content": True}):
+            if meta["http-equiv"].strip().lower() != "refresh":
+                continue
+            found = re.search(r"url\s*=\s*(.*)$", meta["content"], re.IGNORECASE | re.DOTALL)
+            if found:
+                problem = _redirect_problem(site, rel, "/" + site.url_of(rel),
+                                            found.group(1).strip().strip("'\""))
+                if problem is not None:
+                    problems.append(problem)
     return problems
+
+
+def _redirect_problem(site: BuiltSite, where: str, old: str, new: str) -> Problem | None:
+    from .paths import site_path
+
+    path = new[len(site.siteurl):] if site.siteurl and new.startswith(site.siteurl + "/") else new
+    normal, why = site_path(path)
+    if why is not None or unquote(normal) != unquote(path):
+        return Problem(where, f"redirect {old} -> {new} leaves the site"
+                       + (f": it {why}" if why else f" or is not normalised (as {normal})"),
+                       "fix content/redirects.txt and build again: redirect targets are "
+                       "paths of this site")
+    target = site.resolve("index.html", path)
+    if target is None or not site.exists(target):
+        return Problem(where, f"redirect {old} -> {new} points to a missing page",
+                       "fix content/redirects.txt (or the article it names)")
+    return None

@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pelican.settings import read_settings
 
+from newsroom import rules
 from newsroom.sources import FORBIDDEN_CHARS_RE
 
 from .conftest import FIXTURES, ROOT, build
@@ -71,6 +72,8 @@ def as_read(key, value):
     characters removed."""
     expanded = markdown_line(f"{key}: {value}")[len(key) + 2:]
     cleaned = FORBIDDEN_CHARS_RE.sub("", expanded)
+    if key.lower() in rules.NAME_KEYS:  # a name: no invisible or bidirectional controls
+        cleaned = rules.strip_invisible(cleaned)
     return cleaned.strip() if cleaned != expanded else cleaned
 
 
@@ -80,7 +83,7 @@ def tags_as_read(tags):
     names = []
     for raw in line.split(","):
         name = raw.strip()
-        cleaned = FORBIDDEN_CHARS_RE.sub("", name)
+        cleaned = rules.strip_invisible(FORBIDDEN_CHARS_RE.sub("", name))
         name = cleaned.strip() if cleaned != name else name
         if name and name not in names:  # Pelican drops a repeated tag
             names.append(name)

@@ -384,7 +384,9 @@ def test_check_finds_a_broken_redirect(built, tmp_path):
     shutil.copytree(built.output, copy)
     shutil.rmtree(copy / "en/2024/11/sora-leak")
     problems = check_redirects(BuiltSite(copy, SITEURL))
-    assert {p.file.split(":")[0] for p in problems} == {"_redirects", "nginx-redirects.conf"}
+    # each format: the two files and the redirect page at the old path
+    assert {p.file.split(":")[0] for p in problems} == {"_redirects", "nginx-redirects.conf",
+                                                        "2024/11/27/sora-leak/index.html"}
     assert all("sora-leak" in p.message for p in problems)
 
 

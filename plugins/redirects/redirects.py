@@ -19,6 +19,16 @@ An old path that a page of the new site uses is not redirected at all.
 
 A line whose target is not a published source, or that cannot be read, is
 logged as ``content/redirects.txt:line: problem`` (a warning: `make publish` fails).
+Hostile or broken lines are errors at their line and are left out of every format:
+
+* a target is a path of this site only (``newsroom.paths.site_path``): ``//host``,
+  ``/%2F/host``, a backslash, a tab or a line end (which browsers read as another
+  host) are refused; ``.``/``..`` segments and repeated ``/`` are normalised before
+  the target is written; a ``{filename}`` target must be in the content folder;
+* an old path that is a file the build writes (``/sitemap.xml``, a feed), or goes
+  through one, cannot also be a redirect;
+* loops (``/b/ → /c/ → /b/``, ``/d/ → /d``, where a server adds the slash) and an old
+  path redirected twice.
 """
 
 from __future__ import annotations
@@ -31,7 +41,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
-from newsroom import phases
+from newsroom import paths, phases
 from newsroom.build import BuildOnly
 
 from .config import SETTING, validate
@@ -54,6 +64,7 @@ class State(BuildOnly):
 
     config: dict
     redirects: list = field(default_factory=list)
+    label: str = "redirects.txt"  # the redirects file, as messages name it
 
 
 def parse(text: str, path_label: str):
@@ -104,23 +115,75 @@ def collect(generators):
             for item in getattr(generator, name, None) or []:
                 rel = (getattr(item, "relative_source_path", "") or "").replace(os.sep, "/")
                 urls[rel] = "/" + item.url.lstrip("/")
+    state.label = label
+    root = os.path.abspath(settings["PATH"])
     for number, old, target in entries:
-        if target.startswith("{filename}"):
-            rel = posixpath.normpath(target[len("{filename}"):].lstrip("/"))
-            new = urls.get(rel)
-            if new is None:
-                logger.warning("redirects: %s:%d: %s is not a published article or page (fix "
-                               "the path, publish it, or delete the line)", label, number, target)
-                continue
-        elif target.startswith("/"):
-            new = encode(target)
-        else:
-            logger.warning("redirects: %s:%d: the target %r is neither {filename}/… nor /…",
-                           label, number, target)
+        new = resolve_target(target, root, urls, f"{label}:{number}")
+        if new is None:
             continue
         if new != old:
             # "$" would be a variable in nginx's map value
             state.redirects.append(Redirect(old, encode(new, SAFE_PATH.replace("$", "")), number))
+    state.redirects = without_loops(state.redirects, label)
+
+
+def resolve_target(target, root, urls, where):
+    """The site path a line's target names, or None (the problem is logged)."""
+    if target.startswith("{filename}"):
+        written = target[len("{filename}"):]
+        path, outside = paths.resolve(written.split("#")[0], root, written=target)
+        if outside is not None:
+            logger.error("redirects: %s: %s (%s)", where, outside.message, outside.fix)
+            return None
+        new = urls.get(os.path.relpath(path, root).replace(os.sep, "/"))
+        if new is None:
+            logger.warning("redirects: %s: %s is not a published article or page (fix "
+                           "the path, publish it, or delete the line)", where, target)
+        return new
+    if target.startswith("/"):
+        new, why = paths.site_path(target)
+        if why is not None:
+            logger.error("redirects: %s: the target %r %s (a redirect only leads to a page of "
+                         "this site: write its path, e.g. /2024/11/slug/, or "
+                         "{filename}/2024/slug.fr.md)", where, target, why)
+        return new
+    logger.warning("redirects: %s: the target %r is neither {filename}/… nor /…", where, target)
+    return None
+
+
+def _key(path: str) -> str:
+    """What a server serves at a path: ``/d``, ``/d/`` and ``/d/index.html`` are one."""
+    path, mark, query = path.partition("?")
+    path = unquote(path)
+    if path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    return (path.rstrip("/") or "/") + mark + query
+
+
+def without_loops(redirects, label):
+    """The redirects but those in a loop (``/b/ → /c/ → /b/``, ``/d/ → /d``) or naming an
+    old path a line above already redirects; each of those is logged as an error."""
+    by_old, kept = {}, []
+    for redirect in redirects:
+        first = by_old.setdefault(_key(redirect.old), redirect)
+        if first is not redirect:
+            logger.error("redirects: %s:%d: %s is already redirected on line %d (keep one of "
+                         "the two lines)", label, redirect.line, redirect.old, first.line)
+            continue
+        kept.append(redirect)
+    looping = set()
+    for redirect in kept:
+        chain, current = [redirect], by_old.get(_key(redirect.new))
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = by_old.get(_key(current.new))
+        if current is redirect:
+            looping.add(id(redirect))
+            steps = " → ".join([redirect.old] + [r.new for r in chain])
+            logger.error("redirects: %s:%d: redirect loop %s: browsers would go round it "
+                         "forever (point the line at the final page, or delete it)",
+                         label, redirect.line, steps)
+    return [r for r in kept if id(r) not in looping]
 
 
 def netlify(redirects) -> str:
@@ -165,6 +228,23 @@ def page_path(output, old: str) -> str | None:
     return target if target.startswith(os.path.abspath(output) + os.sep) else None
 
 
+def occupied(output, old: str, ours=()) -> str | None:
+    """The file of the built site (not a page) an old path names or goes through
+    (``/sitemap.xml``, ``/feeds/all.atom.xml/x/``), as ``/sitemap.xml``; None when there
+    is none. ``ours``: the file names this plugin writes at the top of the output."""
+    path = posixpath.normpath(unquote(urlsplit(old).path))
+    parts = [p for p in path.split("/") if p not in ("", ".", "..")]
+    if parts and parts[0] in ours:
+        return "/" + parts[0]
+    for depth in range(1, len(parts) + 1):
+        candidate = os.path.join(output, *parts[:depth])
+        if os.path.lexists(candidate) and not os.path.isdir(candidate):
+            if depth == len(parts) and candidate.endswith((".html", ".htm")):
+                return None  # a page of the new site: not redirected (see write)
+            return "/" + "/".join(parts[:depth])
+    return None
+
+
 def write(pelican):
     settings = pelican.settings
     state = settings.get(STATE_KEY)
@@ -174,8 +254,15 @@ def write(pelican):
     output = os.path.abspath(pelican.output_path)
     siteurl = settings.get("SITEURL", "")
     # an old path the new site serves itself is not redirected (nginx would hide the page)
+    ours = {name for name in (config["netlify_file"], config["nginx_file"]) if name}
     redirects, shadowed = [], 0
     for redirect in state.redirects:
+        taken = occupied(output, redirect.old, ours)
+        if taken is not None:
+            logger.error("redirects: %s:%d: the old path %s is %s, a file this build writes: "
+                         "it cannot also be a redirect (delete the line)", state.label,
+                         redirect.line, redirect.old, taken)
+            continue
         target = page_path(output, redirect.old)
         if target is not None and os.path.exists(target):
             shadowed += 1

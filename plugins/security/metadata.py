@@ -8,6 +8,9 @@
 * Characters HTML and XML forbid (controls, noncharacters) are dropped from the
   metadata and the text: they would make feeds and sitemaps unreadable.
   ``newsroom.rules.control_characters`` tells the editor where they were.
+* Invisible and bidirectional controls (U+202E, U+200B …, a misplaced ZWJ) are dropped
+  from titles, slugs, categories, tags and authors: no spoofed title, no visually empty
+  tag. ``newsroom.rules.invisible_characters`` (which defines them) reports each.
 * A slug that cannot be one part of a URL (``/``, ``..``, markup, spaces) is
   replaced by ``newsroom.sources.safe_slug``'s: nothing is written outside the
   output folder, no URL is broken. ``newsroom.rules.invalid_slug`` reports it.
@@ -22,22 +25,31 @@ import re
 from markupsafe import Markup
 from pelican.urlwrappers import URLWrapper
 
+from newsroom.rules import NAME_KEYS, strip_invisible
 from newsroom.sources import (FORBIDDEN_CHARS_RE, find_forbidden, is_safe_slug, safe_slug,
                               strip_forbidden)
+
+#: Names the invisible and bidirectional controls are removed from. Not the slug: one
+#: holding them is not a safe slug, and is replaced below as the content model does.
+STRIPPED_NAMES = tuple(key for key in NAME_KEYS if key != "slug")
 
 #: Metadata shown as text; a value continued on indented lines comes as a list.
 TEXT_KEYS = ("title", "summary", "imagealt", "description", "subtitle")
 
 
-def clean(text: str) -> str:
-    """``text`` without forbidden characters (and the spaces they leave at its ends)."""
+def clean(text: str, name: bool = False) -> str:
+    """``text`` without forbidden characters (and the spaces they leave at its ends); a
+    ``name`` (``rules.NAME_KEYS``: title, slug, category, tag, author) also without the
+    invisible and bidirectional controls ``newsroom.rules.invisible_characters`` reports."""
     cleaned = strip_forbidden(text)
+    if name:
+        cleaned = strip_invisible(cleaned)
     return cleaned.strip() if cleaned != text else text
 
 
 def _clean_wrapper(value, settings):
     """A category, tag or author without forbidden characters; None if nothing is left."""
-    name = clean(value.name)
+    name = clean(value.name, name=True)
     if name == value.name:
         return value
     return type(value)(name, settings) if name else None
@@ -82,7 +94,7 @@ def text_metadata(doc):
         if key in TEXT_KEYS and isinstance(value, list) and all(isinstance(v, str) for v in value):
             value = " ".join(v.strip() for v in value)
         if isinstance(value, str):
-            metadata[key] = clean(value)
+            metadata[key] = clean(value, name=key in STRIPPED_NAMES)
         elif isinstance(value, URLWrapper):
             wrapper = _clean_wrapper(value, settings)
             if wrapper is None:

@@ -23,9 +23,10 @@ import re
 from pelican import signals
 from pelican.generators import Generator
 
-from newsroom import phases
+from newsroom import inline_code, phases
 
 from .config import SETTING, ConfigurationError, validate
+from .confine import confine
 from .metadata import text_metadata
 from .policy import html_rules, headers_file, make_policy, nginx_snippet
 
@@ -33,13 +34,6 @@ logger = logging.getLogger(__name__)
 
 STATE_KEY = "SECURITY_STATE"
 META_KEY = "SECURITY_META"  # what partials/security.html renders (None: nothing)
-
-# What a CSP without 'unsafe-inline' blocks: inline scripts (JSON data blocks are
-# not scripts), event-handler attributes, <style> elements and style attributes.
-INLINE_RE = re.compile(
-    r"<script\b(?![^>]*\bsrc\s*=)(?![^>]*\btype\s*=\s*[\"']?application/(?:ld\+)?json)[^>]*>"
-    r"|<[a-zA-Z][^>]*?\son[a-z]+\s*=|<style\b|<[a-zA-Z][^>]*?\sstyle\s*=", re.IGNORECASE)
-
 
 class State:
     """Per-build: the policy and the pages written."""
@@ -99,15 +93,16 @@ def record(path, context):
     state.pages.append(rel)
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
-    body = _item_html(context)
-    for match in INLINE_RE.finditer(text):
-        snippet = match.group(0)
-        if body and snippet in body:
-            continue  # the editor's raw HTML: newsroom.rules.inline_code reports it
+    # Elements and their attributes, never text: a summary or an alt text that mentions
+    # "onclick=" is escaped text (newsroom.inline_code).
+    found = inline_code.find(text)
+    if found:
+        # the editor's raw HTML: newsroom.rules.inline_code reports it, at its line
+        found = inline_code.not_in(found, inline_code.find(_item_html(context)))
+    if found:
         logger.warning("security: %s: %r is inline code the Content-Security-Policy blocks; "
                        "move it to a file in theme/static/ and load it with src/href", rel,
-                       snippet[:80])
-        break
+                       found[0].tag[:80])
 
 
 class HeadersGenerator(Generator):
@@ -152,3 +147,4 @@ def register():
     signals.generator_init.connect(attach)
     signals.content_written.connect(record)
     signals.get_generators.connect(headers_generator)
+    phases.items_ready.connect(confine)
