@@ -99,14 +99,14 @@ guard-outputdir:
 	  'choose another folder, e.g. OUTPUTDIR=output'
 
 # Built beside output/, checked, and swapped in only on success: a failed
-# publish leaves output/ exactly as it was (and one killed between the two
+# publish (a full disk included: output.new/ is removed) leaves output/ exactly as it was (and one killed between the two
 # renames is put back by the next publish).
 publish: guard-outputdir $(STAMP) ## Strict build with publishconf.py, checked (SITEURL=https://… to override)
 	@if [ ! -d $(OUTPUTDIR) ] && [ -d $(OUTPUTDIR).old ]; then \
 	  echo "publish: restoring $(OUTPUTDIR)/ from $(OUTPUTDIR).old/ (a publish was interrupted while swapping)"; \
 	  mv $(OUTPUTDIR).old $(OUTPUTDIR); fi
 	rm -rf $(OUTPUTDIR).new
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR).new -s $(PUBLISHCONF) $(PELICANOPTS)
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR).new -s $(PUBLISHCONF) $(PELICANOPTS) || { rm -rf $(OUTPUTDIR).new; exit 1; }
 	@if [ "$(PUBLISH_CHECK)" = 1 ]; then $(MAKE) --no-print-directory check CHECKDIR=$(OUTPUTDIR).new || { rm -rf $(OUTPUTDIR).new; exit 1; }; fi
 	rm -rf $(OUTPUTDIR).old
 	if [ -d $(OUTPUTDIR) ]; then mv $(OUTPUTDIR) $(OUTPUTDIR).old; fi

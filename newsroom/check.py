@@ -2,6 +2,8 @@
 
 Runs, and reports as ``file: problem (how to fix)``:
 
+* every page, feed, sitemap, image and precompressed copy is whole: not empty,
+  decodable (images with Pillow), ``.gz``/``.br`` equal to their original;
 * internal links and assets (href/src/srcset/action to our own site resolve);
 * hreflang reciprocity across the whole site;
 * every redirect target (``_redirects``, ``nginx-redirects.conf``) exists;
@@ -24,7 +26,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .sitecheck import BuiltSite, Problem, check_hreflang, check_links, check_redirects
+from .sitecheck import (BuiltSite, Problem, check_files, check_hreflang, check_links,
+                        check_redirects)
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run",
@@ -52,7 +55,7 @@ def detect_siteurl(root: Path) -> str:
     """The absolute SITEURL a publish build was made with ('' for a preview build)."""
     index = root / "index.html"
     if index.is_file():
-        match = re.search(r'<link rel="canonical" href="(https?://[^"]+?)/?"', index.read_text("utf-8"))
+        match = re.search(r'<link rel="canonical" href="(https?://[^"]+?)/?"', index.read_text("utf-8", errors="replace"))
         if match:
             return match.group(1).rstrip("/")
     return ""
@@ -169,7 +172,8 @@ def run(root: Path, siteurl: str | None = None, html: bool = True, browser: bool
     root = Path(root)
     siteurl = detect_siteurl(root) if siteurl is None else siteurl.rstrip("/")
     site = BuiltSite(root, siteurl)
-    report = {"links": check_links(site), "hreflang": check_hreflang(site),
+    report = {"files": check_files(site)}  # first: the others skip the broken files
+    report |= {"links": check_links(site), "hreflang": check_hreflang(site),
               "redirects": check_redirects(site)}
     if html:
         report["html"] = check_html(root)

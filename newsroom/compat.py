@@ -153,3 +153,97 @@ def pelican_instance(args, editorial=None):
         module, name = cls.rsplit(".", 1)
         cls = getattr(__import__(module, fromlist=[name]), name)
     return cls(settings), settings
+
+
+#: pelican-precompress versions ``precompress_files`` was checked against (major.minor).
+PRECOMPRESS_SUPPORTED = ("2.4",)
+
+
+def _precompress():
+    """pelican-precompress's module, once its version is one the shim was checked against."""
+    from importlib.metadata import version
+
+    from pelican.plugins import precompress
+
+    found = version("pelican-precompress")
+    if not any(found == v or found.startswith(v + ".") for v in PRECOMPRESS_SUPPORTED):
+        raise UnsupportedPelican(
+            f"newsroom.compat: pelican-precompress {found} is not one of "
+            f"{list(PRECOMPRESS_SUPPORTED)}; check precompress_files against its "
+            "compress_files (tests/test_hardening2_faults.py), then add it to "
+            "PRECOMPRESS_SUPPORTED")
+    return precompress
+
+
+def precompress_files(instance):
+    """pelican-precompress's ``compress_files``, with its workers' results read.
+
+    Reason: 2.4 hands every (file, format) to ``Pool.apply_async`` and never reads
+    the results, so a worker's write error (a full disk) is lost: an empty or
+    truncated ``.gz``/``.br`` is left and the build ends well. This is the same
+    loop over the same settings, compressors and ``worker``; once every worker has
+    ended, the copies of the failed ones are removed and the first failure is
+    raised (an ``OSError`` with its file name: ``newsroom.outputs`` reports it).
+    """
+    precompress = _precompress()
+    import multiprocessing
+
+    settings = precompress.get_settings(instance)
+    formats = [fmt for enabled, fmt in (
+        (settings["PRECOMPRESS_BROTLI"], ("brotli", ".br", precompress.compress_with_brotli,
+                                          precompress.decompress_with_brotli)),
+        (settings["PRECOMPRESS_GZIP"], ("gzip", ".gz", precompress.compress_with_gzip,
+                                        precompress.decompress_with_gzip)),
+        (settings["PRECOMPRESS_ZOPFLI"], ("zopfli", ".gz", precompress.compress_with_zopfli,
+                                          precompress.decompress_with_gzip)),
+        (settings["PRECOMPRESS_ZSTANDARD"], ("zstandard", ".zst",
+                                             precompress.compress_with_zstandard,
+                                             precompress.decompress_with_zstandard)),
+    ) if enabled]
+    if not formats:
+        return
+    minimum_size = settings["PRECOMPRESS_MIN_SIZE"]
+    jobs = []
+    with multiprocessing.Pool() as pool:
+        for path in precompress.get_paths_to_compress(settings):
+            if minimum_size and path.stat().st_size < minimum_size:
+                continue
+            data = path.read_bytes()
+            for fmt in formats:
+                destination = path.with_name(path.name + fmt[1])
+                jobs.append((destination, pool.apply_async(
+                    precompress.worker, (data, path, fmt, settings))))
+        pool.close()
+        pool.join()
+    failures = []
+    for destination, result in jobs:
+        try:
+            result.get()
+        except Exception as exc:  # noqa: BLE001 - every failure is handled below
+            if isinstance(exc, OSError) and exc.filename is None:  # a write() names no file
+                exc = OSError(exc.errno, exc.strerror, os.fspath(destination))
+            failures.append(exc)
+            try:
+                destination.unlink()
+            except OSError:
+                pass
+    if failures:
+        raise failures[0]
+
+
+def read_precompress_results():
+    """Connect ``precompress_files`` in place of pelican-precompress's own driver, if
+    a build loaded it (its ``register`` connects ``compress_files`` to the
+    ``compress`` signal of pelican-granular-signals, sent after ``finalized``)."""
+    import sys
+
+    precompress = sys.modules.get("pelican.plugins.precompress")
+    if precompress is None:
+        return
+    import blinker
+
+    signal = blinker.signal("compress")
+    if any(receiver is precompress.compress_files for receiver in signal.receivers_for(None)):
+        _precompress()  # the version guard
+        signal.disconnect(precompress.compress_files)
+        signal.connect(precompress_files)

@@ -32,10 +32,17 @@ files the manifest lists): what Pagefind then writes is this build's.
 
 The manifest's name starts with a dot: GitHub Pages' artifact action leaves
 such files out, and `make deploy-rsync` excludes it.
+
+A write that fails (a full disk, a read-only or unwritable output folder) ends
+the build: one ``path: cannot be written: reason (what to do)`` line, no
+traceback, exit status 1 (``write_errors_end_the_build``). ``make publish``
+builds into ``output.new/``, so the previous ``output/`` is left as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import logging
 import os
@@ -54,6 +61,48 @@ TEMPORARY = ".newsroom-output-tmp-"
 MARKER = ".newsroom-start-"
 #: Where a build keeps its ledger (Pelican settings).
 STATE_KEY = "OUTPUTS_LEDGER"
+
+
+#: A write that fails with one of these fails the build, with what to do.
+FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+NOT_WRITABLE = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+class WriteFailed(SystemExit):
+    """Ends a build whose output could not be written: exit status 1, no traceback
+    (a SystemExit: Pelican's command line prints one for any Exception); the
+    message is logged first."""
+
+
+def write_error(exc, root) -> str | None:
+    """The ``path: cannot be written: reason (what to do)`` line of write error
+    ``exc`` in output folder ``root``, or None if ``exc`` is no write error."""
+    if not isinstance(exc, OSError) or exc.errno not in FULL | NOT_WRITABLE:
+        return None
+    path = os.fspath(exc.filename) if exc.filename is not None else os.fspath(root)
+    if os.path.basename(path).startswith((TEMPORARY, MARKER)):  # the ledger's own files
+        path = os.fspath(root)
+    if exc.errno in FULL:
+        fix = (f"the disk holding {os.path.abspath(root)} is full: free space on it "
+               "(df -h shows it), then build again")
+    else:
+        fix = (f"{os.path.abspath(root)} is not writable: fix its permissions (or mount it "
+               "read-write), or build into another folder: OUTPUTDIR=…")
+    return (f"{path}: cannot be written: {exc.strerror or os.strerror(exc.errno)} ({fix}; "
+            "a failed `make publish` leaves output/ as it was)")
+
+
+@contextlib.contextmanager
+def write_errors_end_the_build(root):
+    """Turn a write error raised inside into one logged line and ``WriteFailed``."""
+    try:
+        yield
+    except OSError as exc:
+        message = write_error(exc, root)
+        if message is None:
+            raise
+        logger.error("%s", message)
+        raise WriteFailed(1) from None
 
 
 def claim(settings, path):

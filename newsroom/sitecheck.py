@@ -1,4 +1,5 @@
-"""Checks on a built site, with no network: internal links and hreflang reciprocity.
+"""Checks on a built site, with no network: files that decode, internal links and
+hreflang reciprocity.
 
 Each check returns a list of Problem(file, message, fix) so callers (tests,
 `make check`) can print a readable report.
@@ -35,13 +36,17 @@ class BuiltSite:
         self.root = Path(root)
         self.siteurl = siteurl.rstrip("/")
         self._soups = {}
+        #: Files ``check_files`` found empty or undecodable: the other checks skip them.
+        self.broken: set[str] = set()
 
     def pages(self):
-        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.html"))
+        return sorted(rel for p in self.root.rglob("*.html")
+                      if (rel := p.relative_to(self.root).as_posix()) not in self.broken)
 
     def soup(self, rel):
         if rel not in self._soups:
-            text = (self.root / rel).read_text(encoding="utf-8")
+            # errors="replace": a page that is not UTF-8 is check_files' problem
+            text = (self.root / rel).read_text(encoding="utf-8", errors="replace")
             self._soups[rel] = BeautifulSoup(text, "html.parser")
         return self._soups[rel]
 
@@ -122,7 +127,7 @@ def check_hreflang(site: BuiltSite) -> list[Problem]:
                 problems.append(Problem(rel, f"hreflang={code!r} points to a missing page {target}",
                                         "link only translations that exist"))
                 continue
-            if code == "x-default":
+            if code == "x-default" or target in site.broken:  # broken: check_files reports it
                 continue
             back = hreflang_map(site, target)
             if back.get(lang) != rel:
@@ -182,3 +187,96 @@ def _redirect_problem(site: BuiltSite, where: str, old: str, new: str) -> Proble
         return Problem(where, f"redirect {old} -> {new} points to a missing page",
                        "fix content/redirects.txt (or the article it names)")
     return None
+
+
+# -- every file about to be deployed decodes ------------------------------------
+# A full disk or a killed writer leaves empty or cut files behind; none may be
+# deployed. Each kind is decoded the way a reader's browser or feed reader would.
+PAGES = {".html", ".htm"}
+XML = {".xml", ".atom", ".rss", ".svg", ".xsl"}
+JSON = {".json", ".webmanifest"}
+IMAGES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".ico"}
+NOT_EMPTY = {".css", ".js", ".mjs", ".wasm"}
+REBUILD = "build the site again (was the disk full?); it must not be deployed as it is"
+
+
+def _decompressors():
+    import gzip
+
+    found = {".gz": gzip.decompress}
+    try:
+        import brotli
+    except ImportError:  # a site without .br copies needs no brotli
+        pass
+    else:
+        found[".br"] = brotli.decompress
+    return found
+
+
+def _decode_problem(path: Path, suffix: str, data: bytes) -> str | None:
+    """Why ``path`` (its bytes: ``data``) cannot be read as its kind, or None."""
+    if suffix in PAGES:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return f"is not valid UTF-8 (byte {exc.start})"
+    elif suffix in XML:
+        import defusedxml.ElementTree as ET  # our own output, yet no entity is ever expanded
+
+        try:
+            ET.fromstring(data)
+        except Exception as exc:  # noqa: BLE001 - ParseError, or defusedxml's refusals
+            return f"is not well-formed XML ({exc})"
+    elif suffix in JSON:
+        import json
+
+        try:
+            json.loads(data.decode("utf-8"))
+        except ValueError as exc:
+            return f"is not valid JSON ({exc})"
+    elif suffix in IMAGES:
+        from PIL import Image
+
+        try:
+            with Image.open(path) as image:
+                image.load()
+        except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for cut files
+            return f"is not an image that decodes ({type(exc).__name__}: {exc})"
+    return None
+
+
+def check_files(site: BuiltSite) -> list[Problem]:
+    """Pages, feeds and other XML, JSON, images, CSS/JS: not empty and decodable; each
+    precompressed copy (``.gz``, ``.br``) decompresses to its original, byte for byte.
+    The files found broken are skipped by the other checks (``site.broken``)."""
+    problems = []
+    decompressors = _decompressors()
+    for path in sorted(site.root.rglob("*")):
+        if not path.is_file() or path.is_symlink():
+            continue
+        rel = path.relative_to(site.root).as_posix()
+        suffix = path.suffix.lower()
+        if suffix not in PAGES | XML | JSON | IMAGES | NOT_EMPTY and suffix not in decompressors:
+            continue
+        data = path.read_bytes()
+        if not data:
+            problem = "the file is empty"
+        elif suffix in decompressors:
+            original = path.with_suffix("")
+            problem = None
+            if not original.is_file():
+                problem = f"a compressed copy of {original.name}, which is missing"
+            else:
+                try:
+                    same = decompressors[suffix](data) == original.read_bytes()
+                except Exception as exc:  # noqa: BLE001 - zlib.error, brotli.error, EOFError
+                    problem = f"does not decompress ({type(exc).__name__}: {exc})"
+                else:
+                    if not same:
+                        problem = f"does not decompress to {original.name} as it is"
+        else:
+            problem = _decode_problem(path, suffix, data)
+        if problem:
+            site.broken.add(rel)
+            problems.append(Problem(rel, problem, REBUILD))
+    return problems

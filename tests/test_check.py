@@ -49,7 +49,7 @@ def test_sample_covers_every_page_type_in_every_language(published_site):
 def test_gate_passes_on_the_published_sample_site(published_site):
     report = check.run(published_site.output)
     assert {name: [str(p) for p in problems] for name, problems in report.items()} == {
-        "links": [], "hreflang": [], "redirects": [], "html": [], "accessibility": []}
+        "files": [], "links": [], "hreflang": [], "redirects": [], "html": [], "accessibility": []}
 
 
 def test_make_check_command_fails_with_a_report(tmp_path):

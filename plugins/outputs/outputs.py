@@ -12,6 +12,11 @@ The check runs once the whole build is over, after every ``finalized``
 receiver (precompress writes its ``.gz`` files there): Pelican has no later
 signal, and blinker calls the receivers of one signal in no fixed order, so
 the plugin wraps this build's ``Pelican.run`` (the instance's, at ``initialized``).
+
+A write error anywhere in the build (a full disk, a read-only output folder)
+ends it there with one clean line and exit status 1 (``newsroom.outputs``),
+and so do pelican-precompress's: its driver is replaced by one that reads its
+workers' results (``newsroom.compat.read_precompress_results``).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import logging
 
 from pelican import signals
 
-from newsroom import outputs
+from newsroom import compat, outputs
 
 logger = logging.getLogger(__name__)
 
@@ -49,25 +54,39 @@ def validate(settings) -> dict:
 def start(pelican):
     settings = pelican.settings
     settings["OUTPUTS"] = config = validate(settings)
+    # pelican-precompress (publishconf.py) loses its workers' write errors.
+    compat.read_precompress_results()
     run = pelican.run
 
     def run_then_tidy():
+        root = settings["OUTPUT_PATH"]
         # A ledger per run: `pelican --autoreload` runs one Pelican object again and again.
-        ledger = outputs.OutputLedger(settings["OUTPUT_PATH"], config["manifest"])
+        with outputs.write_errors_end_the_build(root):
+            ledger = outputs.OutputLedger(root, config["manifest"])
         settings[outputs.STATE_KEY] = ledger
-        succeeded = False
+        succeeded = writing_failed = False
         try:
-            result = run()
+            with outputs.write_errors_end_the_build(root):
+                result = run()
             succeeded = True
-            return result
+        except outputs.WriteFailed:
+            writing_failed = True
+            raise
         finally:
             settings.pop(outputs.STATE_KEY, None)
             try:
                 ledger.finish(succeeded, remove=config["remove_stale"])
-            except OSError as exc:  # never hide the build's own outcome
-                logger.warning("outputs: could not update %s in %s: %s (stale files may "
-                               "remain; `make clean` removes them)", config["manifest"],
-                               ledger.root, exc)
+            except OSError as exc:
+                if succeeded and outputs.write_error(exc, root):
+                    # a manifest that cannot be written fails the build too
+                    with outputs.write_errors_end_the_build(root):
+                        raise
+                # never hide the build's own outcome (nor repeat a write error)
+                if not writing_failed:
+                    logger.warning("outputs: could not update %s in %s: %s (stale files may "
+                                   "remain; `make clean` removes them)", config["manifest"],
+                                   ledger.root, exc)
+        return result
 
     pelican.run = run_then_tidy
 
