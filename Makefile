@@ -31,6 +31,7 @@ EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 .DEFAULT_GOAL := help
 .PHONY: help venv html serve devserver publish check bench bench-preview bench-wordpress weight deploy-rsync deploy-ghpages clean test translations chromium
 .PHONY: article translation translation-done lint status guard-outputdir import-wordpress
+.PHONY: fonts screenshots
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -158,6 +159,12 @@ translations: $(STAMP) ## Extract theme strings and update/compile every languag
 	  fi; \
 	done
 	$(BIN)/pybabel -q compile --statistics -d $(CATALOGS)
+
+# The WOFF2 files are committed: only a change of typeface or of LANGUAGES' scripts needs this.
+fonts: $(STAMP) ## Regenerate theme/static/fonts/: the typefaces subset to the languages' scripts
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+	  -r plugins/brand/fonts-requirements.txt
+	$(BIN)/python plugins/brand/fonts.py --settings $(CONFFILE) --out theme/static/fonts
 
 test: $(STAMP) chromium ## Run the test suite (installs Debian's chromium for browser tests when root)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
