@@ -166,6 +166,9 @@ fonts: $(STAMP) ## Regenerate theme/static/fonts/: the typefaces subset to the l
 	  -r plugins/brand/fonts-requirements.txt
 	$(BIN)/python plugins/brand/fonts.py --settings $(CONFFILE) --out theme/static/fonts
 
+screenshots: html chromium ## Article (desktop, phone, dark) and home page in headless Chromium → docs/screenshots/
+	CHROMIUM=$(CHROMIUM) $(BIN)/python docs/screenshots/shoot.py --site $(OUTPUTDIR) --out docs/screenshots
+
 test: $(STAMP) chromium ## Run the test suite (installs Debian's chromium for browser tests when root)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 

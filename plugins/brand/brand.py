@@ -1,26 +1,24 @@
 """Signal receivers of the brand plugin; ``register()`` wires them.
 
 The brand reaches the pages through one small generated stylesheet,
-``theme/css/brand.<hash>.css`` (CSS custom properties of both colour schemes,
-the typefaces, the two Pygments styles), linked after main.css: no inline
-style, which the Content-Security-Policy forbids (plugins/security). Its name
-carries the hash of its text, so it is cached like the other fingerprinted files.
+``asset('css/brand.css')`` (CSS custom properties of both colour schemes, the
+typefaces, the two Pygments styles), linked after main.css: no inline style,
+which the Content-Security-Policy forbids (plugins/security). The assets plugin
+writes it (``ASSETS_GENERATED``) with the hash of its text in its name, cached
+and listed in ``_headers`` like the theme's own files.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import os
 
 from newsroom import phases
 
 from .config import SETTING, validate
 
-logger = logging.getLogger(__name__)
 
-#: Where templates find the stylesheet's site-relative URL (set at build start).
-STYLESHEET = "BRAND_STYLESHEET"
+#: The stylesheet's theme path, for ``asset()`` (the assets plugin writes it).
+STYLESHEET = "css/brand.css"
+GENERATED = "ASSETS_GENERATED"  # plugins/assets: files made at build start
 #: Custom property of each colour (main.css uses these names).
 PROPERTIES = {"background": "--bg", "text": "--fg", "muted": "--muted", "accent": "--accent",
               "accent_text": "--accent-fg", "surface": "--card", "line": "--line"}
@@ -57,21 +55,8 @@ def stylesheet(config) -> str:
 def configure(pelican):
     settings = pelican.settings
     config = settings[SETTING] = validate(settings)
-    text = stylesheet(config)
-    digest = hashlib.sha256(text.encode()).hexdigest()[:10]
-    settings[STYLESHEET] = f"{settings['THEME_STATIC_DIR']}/css/brand.{digest}.css"
-
-
-def write(pelican):
-    """Write brand.css (every full build writes it: the outputs ledger keeps what a build wrote)."""
-    settings = pelican.settings
-    target = os.path.join(settings["OUTPUT_PATH"], settings[STYLESHEET])
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(target, "w", encoding="utf-8") as fh:
-        fh.write(stylesheet(settings[SETTING]))
-    logger.info("brand: writing %s", target)
+    settings[GENERATED] = {**(settings.get(GENERATED) or {}), STYLESHEET: stylesheet(config)}
 
 
 def register():
     phases.build_started.connect(configure)
-    phases.pages_written.connect(write)
