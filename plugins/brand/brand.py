@@ -1,23 +1,25 @@
 """Signal receivers of the brand plugin; ``register()`` wires them.
 
-The brand reaches the pages through one small generated stylesheet,
-``asset('css/brand.css')`` (CSS custom properties of both colour schemes, the
-typefaces, the two Pygments styles), linked after main.css: no inline style,
-which the Content-Security-Policy forbids (plugins/security). The assets plugin
-writes it (``ASSETS_GENERATED``) with the hash of its text in its name, cached
-and listed in ``_headers`` like the theme's own files.
+The brand reaches the pages through the stylesheet, ``asset('css/site.css')``:
+the theme's main.css followed by the brand's part (CSS custom properties of
+both colour schemes, the typefaces, the two Pygments styles), one request
+instead of two. No inline style, which the Content-Security-Policy forbids
+(plugins/security). The assets plugin writes it (``ASSETS_GENERATED``) with the
+hash of its text in its name, cached and listed in ``_headers`` like the
+theme's own files.
 """
 
 from __future__ import annotations
 
+import os
 
 from newsroom import phases
 
 from .config import SETTING, validate
 
-
-#: The stylesheet's theme path, for ``asset()`` (the assets plugin writes it).
-STYLESHEET = "css/brand.css"
+#: The stylesheet's theme path, for ``asset()`` (the assets plugin writes it), and the
+#: theme stylesheet it starts with.
+STYLESHEET, THEME_CSS = "css/site.css", "css/main.css"
 GENERATED = "ASSETS_GENERATED"  # plugins/assets: files made at build start
 #: Custom property of each colour (main.css uses these names).
 PROPERTIES = {"background": "--bg", "text": "--fg", "muted": "--muted", "accent": "--accent",
@@ -55,7 +57,10 @@ def stylesheet(config) -> str:
 def configure(pelican):
     settings = pelican.settings
     config = settings[SETTING] = validate(settings)
-    settings[GENERATED] = {**(settings.get(GENERATED) or {}), STYLESHEET: stylesheet(config)}
+    with open(os.path.join(settings["THEME"], "static", THEME_CSS), encoding="utf-8") as fh:
+        theme = fh.read()
+    settings[GENERATED] = {**(settings.get(GENERATED) or {}),
+                           STYLESHEET: theme + "\n" + stylesheet(config)}
 
 
 def register():
