@@ -200,3 +200,20 @@ def test_search_interface_strings_from_our_catalogs(page, sample_url, path, clea
     page.locator(".pagefind-ui__search-input").fill("python")
     expect(page.locator(".pagefind-ui__message")).to_contain_text(message, timeout=10000)
     expect(page.locator(".pagefind-ui__search-clear")).to_have_text(clear)
+
+
+def test_social_cards_are_drawn_in_the_brand_colours(tmp_path):
+    from PIL import Image
+
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "sans-image.fr.md").write_text(
+        "Title: Un article sans image\nDate: 2026-11-20T09:00:00+01:00\nCategory: IA\n\nDu texte.\n",
+        encoding="utf-8")
+    site = build(tmp_path / "out", PATH=str(content), ARTICLE_PATHS=[""], STATIC_PATHS=[],
+                 PAGE_PATHS=[], IMAGES={"cache": str(tmp_path / "cache")},
+                 BRAND={"colors": {"accent": "#8a1538"}})
+    url = site.soup("2026/11/sans-image/").find("meta", property="og:image")["content"]
+    with Image.open(site.output / url.lstrip("/")) as card:
+        r, g, b = card.convert("RGB").getpixel((5, 5))  # the margin: background only
+    assert abs(r - 0x8a) <= 6 and abs(g - 0x15) <= 6 and abs(b - 0x38) <= 6, (r, g, b)
