@@ -34,6 +34,7 @@ EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 .PHONY: help venv html serve devserver publish check bench bench-preview bench-wordpress weight deploy-rsync deploy-ghpages clean test translations chromium
 .PHONY: article translation translation-done lint status guard-outputdir import-wordpress
 .PHONY: guard-not-preview
+.PHONY: fonts screenshots
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -166,6 +167,15 @@ translations: $(STAMP) ## Extract theme strings and update/compile every languag
 	  fi; \
 	done
 	$(BIN)/pybabel -q compile --statistics -d $(CATALOGS)
+
+# The WOFF2 files are committed: only a change of typeface or of LANGUAGES' scripts needs this.
+fonts: $(STAMP) ## Regenerate theme/static/fonts/: the typefaces subset to the languages' scripts
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+	  -r plugins/brand/fonts-requirements.txt
+	$(BIN)/python plugins/brand/fonts.py --settings $(CONFFILE) --out theme/static/fonts
+
+screenshots: html chromium ## Article (desktop, phone, dark) and home page in headless Chromium → docs/screenshots/
+	CHROMIUM=$(CHROMIUM) $(BIN)/python docs/screenshots/shoot.py --site $(OUTPUTDIR) --out docs/screenshots
 
 test: $(STAMP) chromium ## Run the test suite (installs Debian's chromium for browser tests when root)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest

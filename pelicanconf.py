@@ -38,6 +38,7 @@ PLUGINS = [
     "sitemap",  # every page the others wrote
     "redirects",  # old URLs (content/redirects.txt): _redirects, nginx map, redirect pages
     "outputs",  # removes what the previous build wrote and this one did not
+    "brand",  # BRAND: name, logo, colours (contrast checked), typefaces, code colours
 ]
 
 TIMEZONE = "Europe/Paris"
@@ -162,3 +163,10 @@ SECURITY = {"headers": False}
 # Old URLs (content/redirects.txt, written by `make import-wordpress`): checked in
 # previews, written as _redirects, an nginx map and redirect pages by publishconf.py.
 REDIRECTS = {"write": False}
+
+# The newsroom's brand (plugins/brand/config.py: every key, its default and its
+# checks). Colours below WCAG AA contrast stop the build.
+BRAND = {
+    "colors": {"accent": "#0b5cad"},
+    "colors_dark": {"accent": "#8cc4ff"},
+}

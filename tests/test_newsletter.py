@@ -61,7 +61,7 @@ def test_form_after_the_article_body_in_the_page_language(sample_site, url, lang
     # After the article body, not in the footer (an article page shows one form).
     assert section.find_parent("article", class_="article") is not None
     assert section.find_previous_sibling("div", class_="content") is not None
-    assert soup.select_one("footer.site-footer form") is None
+    assert soup.select_one("footer.site-footer form, aside.aside form") is None
     assert section.h2.get_text(strip=True) == HEADING[lang]
     assert section["aria-labelledby"] == section.h2["id"] == "newsletter-article-title"
     assert form.find("label", attrs={"for": "newsletter-article-email"}).get_text(strip=True) == EMAIL_LABEL[lang]
@@ -73,14 +73,14 @@ def test_form_after_the_article_body_in_the_page_language(sample_site, url, lang
 @pytest.mark.parametrize("url, lang", [("", "fr"), ("en/", "en"), ("category/ia/", "fr"),
                                        ("en/category/ai/", "en"), ("en/archives/", "en"),
                                        ("confidentialite/", "fr")])
-def test_footer_form_on_listing_and_other_pages(sample_site, url, lang):
+def test_side_column_form_on_listing_and_other_pages(sample_site, url, lang):
     soup = sample_site.soup(url)
     form = the_form(soup)
     section = form.find_parent("section", class_="newsletter")
-    assert section.find_parent("footer", class_="site-footer") is not None
-    assert "newsletter-footer" in section["class"]
+    assert section.find_parent("aside", class_="aside") is not None
+    assert "newsletter-aside" in section["class"]
     assert section.h2.get_text(strip=True) == HEADING[lang]
-    assert form.find("label", attrs={"for": "newsletter-footer-email"}).get_text(strip=True) == EMAIL_LABEL[lang]
+    assert form.find("label", attrs={"for": "newsletter-aside-email"}).get_text(strip=True) == EMAIL_LABEL[lang]
 
 
 def test_every_page_has_exactly_one_form_and_unique_ids(sample_site):
@@ -91,8 +91,8 @@ def test_every_page_has_exactly_one_form_and_unique_ids(sample_site):
         soup = sample_site.soup(rel)
         assert len(forms(soup)) == 1, rel
         is_article = soup.select_one("article.article") is not None
-        in_footer = soup.select_one("footer.site-footer form.newsletter-form") is not None
-        assert in_footer != is_article, rel
+        in_aside = soup.select_one("aside.aside form.newsletter-form") is not None
+        assert in_aside != is_article, rel
         ids = Counter(tag["id"] for tag in soup.find_all(id=True))
         assert not [i for i, n in ids.items() if n > 1], rel
         for label in soup.select(".newsletter label[for]"):
@@ -358,7 +358,7 @@ def signup(signup_site):
 
 @pytest.mark.parametrize("path, form_id, lang, list_name", [
     (FR_ARTICLE, "newsletter-article", "fr", "liste-fr"),
-    ("en/", "newsletter-footer", "en", "list-en"),
+    ("en/", "newsletter-aside", "en", "list-en"),
 ])
 def test_browser_submits_the_form(page, signup, path, form_id, lang, list_name):
     url, endpoint = signup
@@ -386,14 +386,14 @@ def test_browser_submits_the_form(page, signup, path, form_id, lang, list_name):
 def test_browser_refuses_an_invalid_address(page, signup):
     url, endpoint = signup
     page.goto(f"{url}/en/")
-    page.fill("#newsletter-footer-email", "not an address")
-    page.check("#newsletter-footer-consent")
-    page.click(".newsletter-footer button[type=submit]")
+    page.fill("#newsletter-aside-email", "not an address")
+    page.check("#newsletter-aside-consent")
+    page.click(".newsletter-aside button[type=submit]")
     page.wait_for_timeout(500)
     assert endpoint.requests == []
     assert page.url == f"{url}/en/"
-    assert page.eval_on_selector("#newsletter-footer-email", "e => e.validity.valid") is False
-    assert page.eval_on_selector("#newsletter-footer-email", "e => e.validity.typeMismatch") is True
+    assert page.eval_on_selector("#newsletter-aside-email", "e => e.validity.valid") is False
+    assert page.eval_on_selector("#newsletter-aside-email", "e => e.validity.typeMismatch") is True
 
 
 def test_browser_refuses_without_consent(page, signup):
@@ -412,17 +412,17 @@ def test_browser_refuses_without_consent(page, signup):
 def test_browser_honeypot_is_out_of_sight_and_out_of_tab_order(page, signup):
     url, _ = signup
     page.goto(f"{url}/en/")
-    box = page.locator("#newsletter-footer-trap").bounding_box()
+    box = page.locator("#newsletter-aside-trap").bounding_box()
     assert box is None or box["x"] + box["width"] <= 0 or box["width"] <= 1
-    assert page.locator("#newsletter-footer-email").is_visible()
-    assert page.locator("#newsletter-footer-consent").is_visible()
-    page.focus("#newsletter-footer-email")
+    assert page.locator("#newsletter-aside-email").is_visible()
+    assert page.locator("#newsletter-aside-consent").is_visible()
+    page.focus("#newsletter-aside-email")
     visited = []
     for _ in range(4):
         page.keyboard.press("Tab")
         visited.append(page.evaluate("document.activeElement.id || document.activeElement.tagName"))
-    assert "newsletter-footer-trap" not in visited
-    assert visited[0] == "newsletter-footer-consent"
+    assert "newsletter-aside-trap" not in visited
+    assert visited[0] == "newsletter-aside-consent"
     assert "BUTTON" in visited
 
 

@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 
 STATE_KEY = "ASSETS_STATE"
 FINGERPRINTED = (".css", ".js")
+#: Setting: {theme path: text} of files other plugins make at build start
+#: (brand's css/brand.css), fingerprinted and written like the theme's own.
+GENERATED = "ASSETS_GENERATED"
 
 
 class Assets:
@@ -32,17 +35,22 @@ class Assets:
         self.static = os.path.join(settings["THEME"], "static")
         self.prefix = settings["THEME_STATIC_DIR"]
         self.names = {}
+        self.generated = dict(settings.get(GENERATED) or {})
 
     def name(self, path):
         """Output path (site-relative) of a theme static file."""
         if path not in self.names:
             source = os.path.join(self.static, path)
-            if not os.path.isfile(source):
+            if path not in self.generated and not os.path.isfile(source):
                 raise FileNotFoundError(f"assets: no theme file {source} (asset({path!r}))")
             stem, ext = posixpath.splitext(path)
             if ext in FINGERPRINTED:
-                with open(source, "rb") as fh:
-                    digest = hashlib.sha256(fh.read()).hexdigest()[:10]
+                if path in self.generated:
+                    data = self.generated[path].encode("utf-8")
+                else:
+                    with open(source, "rb") as fh:
+                        data = fh.read()
+                digest = hashlib.sha256(data).hexdigest()[:10]
                 self.names[path] = f"{self.prefix}/{stem}.{digest}{ext}"
             else:
                 self.names[path] = f"{self.prefix}/{path}"
@@ -77,13 +85,19 @@ class AssetsGenerator(Generator):
                         fnmatch.fnmatch(name, pattern) for pattern in ignored):
                     rel = os.path.relpath(os.path.join(folder, name), state.static)
                     state.name(rel.replace(os.sep, "/"))
+        for path in sorted(state.generated):
+            state.name(path)
 
     def generate_output(self, writer):
         state = self.context[STATE_KEY]
         for path, name in sorted(state.names.items()):
             target = os.path.join(self.output_path, name)
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(os.path.join(state.static, path), target)
+            if path in state.generated:
+                with open(target, "w", encoding="utf-8") as fh:
+                    fh.write(state.generated[path])
+            else:
+                shutil.copyfile(os.path.join(state.static, path), target)
             logger.info("assets: writing %s", target)
 
 

@@ -247,7 +247,7 @@ def social(item, lead, config, settings):
     category = getattr(item, "category", None)
     card = Card(str(item.title), str(site), str(category.name) if category else "", lang,
                 _direction(lang) == "rtl")
-    style = card_style(config)
+    style = card_style(config, settings)
     # JPEG, not PNG: a third of the encoding time, and the files social networks
     # prefer (quality 85 keeps the title's edges clean).
     job = Job("", "", WIDTH, HEIGHT, "jpeg", CARD_QUALITY, style.background,

@@ -20,6 +20,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from newsroom import media
+
 WIDTH, HEIGHT = 1200, 630
 #: JPEG quality of drawn cards.
 CARD_QUALITY = 85
@@ -77,9 +79,16 @@ class CardStyle:
     max_lines: int = 4
 
 
-def card_style(config) -> CardStyle:
-    """The card style of a build's ``IMAGES``."""
+def card_style(config, settings=None) -> CardStyle:
+    """The card style of a build: ``IMAGES['card_colors']``, or while they are left at
+    their default, the brand's (``BRAND``, plugins/brand, validated at build start):
+    the accent as background, the text colour checked against it (4.5:1) for the rest."""
     background, title, details = config["card_colors"]
+    brand = (settings or {}).get("BRAND")
+    colors = brand.get("colors") if isinstance(brand, dict) else None
+    if isinstance(colors, dict) and {"accent", "accent_text"} <= set(colors) and \
+            tuple(config["card_colors"]) == tuple(media.DEFAULTS["card_colors"]):
+        background, title, details = colors["accent"], colors["accent_text"], colors["accent_text"]
     return CardStyle(background, title, details)
 
 

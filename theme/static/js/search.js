@@ -6,6 +6,14 @@ window.addEventListener("DOMContentLoaded", function () {
     element: "#search",
     showImages: false,
     showSubResults: false,
-    translations: { placeholder: el.dataset.placeholder }
+    // The page's language through our catalogs (search.html's data-* attributes).
+    translations: {
+      placeholder: el.dataset.placeholder,
+      clear_search: el.dataset.clear_search,
+      load_more: el.dataset.load_more,
+      zero_results: el.dataset.zero_results,
+      many_results: el.dataset.many_results,
+      one_result: el.dataset.one_result
+    }
   });
 });
