@@ -2,10 +2,13 @@
 window.addEventListener("DOMContentLoaded", function () {
   var el = document.getElementById("search");
   if (!el || typeof PagefindUI === "undefined") return;
-  new PagefindUI({
+  var ui = new PagefindUI({
     element: "#search",
     showImages: false,
     showSubResults: false,
     translations: { placeholder: el.dataset.placeholder }
   });
+  // The words of a search form elsewhere (the 404 page): /search/?q=…
+  var q = new URLSearchParams(window.location.search).get("q");
+  if (q) ui.triggerSearch(q);
 });
