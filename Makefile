@@ -21,6 +21,9 @@ STAMP := $(VENV)/.installed
 RSYNC_DEST ?=
 GHPAGES_BRANCH ?= gh-pages
 CHROMIUM ?= /usr/bin/chromium
+# Web editor (make cms): Node packages pinned in package.json/package-lock.json.
+NPM ?= npm
+CMS_STAMP := node_modules/.cms-installed
 # Editors' command (newsroom/cli.py). LANG=… given on the make command line is
 # the language of a new article or translation; LANG from the environment (the
 # locale) is not.
@@ -31,6 +34,7 @@ EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 .DEFAULT_GOAL := help
 .PHONY: help venv html serve devserver publish check bench bench-preview bench-wordpress weight deploy-rsync deploy-ghpages clean test translations chromium
 .PHONY: article translation translation-done lint status guard-outputdir import-wordpress
+.PHONY: cms-install
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -176,3 +180,13 @@ chromium:
 
 clean: guard-outputdir ## Remove the built site and caches (never content/)
 	rm -rf $(OUTPUTDIR) cache .pytest_cache
+
+# The web editor's Node side, on first use: decap-server from the lock file, and
+# the Decap CMS bundle (npm pack, sha512 checked against cms/decap.json).
+$(CMS_STAMP): package.json package-lock.json cms/decap.json cms/fetch-decap.mjs
+	@command -v $(NPM) >/dev/null || { echo "The web editor needs Node.js and npm (apt-get install nodejs npm)"; exit 1; }
+	$(NPM) ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	node cms/fetch-decap.mjs
+	@touch $@
+
+cms-install: $(CMS_STAMP) ## Install the web editor (decap-server, the verified Decap bundle)
