@@ -40,9 +40,13 @@
   // Keys the editor's widgets own (configure()): one missing from an entry was
   // emptied. Other keys are written back as they were read.
   let managed = null;
+  // Keys edited as lists of comma-separated names (list widgets: tags).
+  let commaKeys = new Set();
   function configure(options) {
     managed = options && options.fields ? new Set(options.fields.map((k) => k.toLowerCase())) : null;
+    commaKeys = new Set(((options && options.lists) || []).map((k) => k.toLowerCase()));
   }
+  const splitComma = (value) => value.split(",").map(strip).filter(Boolean);
   const owned = (data, lower) => lower in data || (managed !== null && managed.has(lower));
 
   /** The header as sources.parse reads it: {begin, fields, separator, body, problems}. */
@@ -136,7 +140,9 @@
     problems.push(...parsed.problems);
     for (const f of parsed.fields) {
       if (LIST_KEYS.has(f.lower)) data[f.lower] = valuesOf(parsed.fields, f.lower);
-      else if (!f.duplicate) data[f.lower] = f.value;
+      else if (f.duplicate) continue;
+      else if (commaKeys.has(f.lower)) data[f.lower] = splitComma(f.value);
+      else data[f.lower] = f.value;
     }
     data.body = parsed.body;
     if (problems.length) {
@@ -198,6 +204,10 @@
       }
       written.add(f.lower);
       const now = render(data[f.lower]);
+      if (commaKeys.has(f.lower) && now !== null && same(splitComma(now), splitComma(f.value))) {
+        out.push(...f.lines); // the same names, however they were spaced
+        continue;
+      }
       if (now === f.value || (now === null && f.value === "")) out.push(...f.lines);
       else if (now !== null) out.push(...fieldLines(f.key, now));
       // else: emptied in the editor, the line goes

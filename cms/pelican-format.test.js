@@ -97,6 +97,20 @@ test("fields the editor does not know are kept, in place", () => {
   }
 });
 
+test("list widgets (tags) get arrays; the same names keep their line as written", () => {
+  configure({ fields: ["title", "tags"], lists: ["tags"] });
+  try {
+    const text = "Title: A\nTags: a,b ,  c\n\nText\n";
+    const data = throughEditor(fromFile(text));
+    assert.deepEqual(data.tags, ["a", "b", "c"]);
+    assert.equal(toFile(data), text);
+    assert.equal(toFile({ ...data, tags: ["a", "c"] }), "Title: A\nTags: a, c\n\nText\n");
+    assert.equal(toFile({ ...data, tags: [] }), "Title: A\n\nText\n");
+  } finally {
+    configure(null);
+  }
+});
+
 test("a new field goes after the others; a new entry is header, blank line, text", () => {
   const text = "Title: A\nDate: 2026-01-01\n\nText\n";
   const data = fromFile(text);

@@ -55,7 +55,9 @@ class LiveState:
             return json.dumps(self._data, ensure_ascii=False).encode("utf-8")
 
 
-def make_handler(directory, state):
+def make_handler(directory, state, mount=None):
+    """``mount``: a callable answering some requests first (``mount(handler)`` is True
+    when it did), e.g. the web editor's /admin/ (newsroom/cms.py)."""
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=directory, **kwargs)
@@ -70,14 +72,22 @@ def make_handler(directory, state):
                 self.wfile.write(body)
 
         def do_GET(self):
+            if mount is not None and mount(self):
+                return None
             if self.path.split("?", 1)[0] == BUILD_URL:
                 return self._send_state()
             return super().do_GET()
 
         def do_HEAD(self):
+            if mount is not None and mount(self):
+                return None
             if self.path.split("?", 1)[0] == BUILD_URL:
                 return self._send_state(head=True)
             return super().do_HEAD()
+
+        def do_POST(self):
+            if mount is None or not mount(self):
+                self.send_error(501, "Unsupported method")
 
         def send_error(self, code, message=None, explain=None):
             page = os.path.join(directory, "404.html")
@@ -286,13 +296,13 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def serve(project, host="127.0.0.1", port=8000, output="output", extra=()):
+def serve(project, host="127.0.0.1", port=8000, output="output", extra=(), mount=None):
     import watchfiles
 
     output = os.path.abspath(output)
     os.makedirs(output, exist_ok=True)
     state = LiveState()
-    server = http.server.ThreadingHTTPServer((host, port), make_handler(output, state))
+    server = http.server.ThreadingHTTPServer((host, port), make_handler(output, state, mount))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://{host}:{server.server_address[1]}/"
