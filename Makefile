@@ -34,7 +34,7 @@ EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 .DEFAULT_GOAL := help
 .PHONY: help venv html serve devserver publish check bench bench-preview bench-wordpress weight deploy-rsync deploy-ghpages clean test translations chromium
 .PHONY: article translation translation-done lint status guard-outputdir import-wordpress
-.PHONY: cms-install
+.PHONY: cms-install cms
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -163,7 +163,7 @@ translations: $(STAMP) ## Extract theme strings and update/compile every languag
 	done
 	$(BIN)/pybabel -q compile --statistics -d $(CATALOGS)
 
-test: $(STAMP) chromium ## Run the test suite (installs Debian's chromium for browser tests when root)
+test: $(STAMP) chromium $(CMS_STAMP) ## Run the test suite (installs Debian's chromium for browser tests when root)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 # Browser tests drive Debian's chromium through Playwright (never `playwright install`).
@@ -190,3 +190,8 @@ $(CMS_STAMP): package.json package-lock.json cms/decap.json cms/fetch-decap.mjs
 	@touch $@
 
 cms-install: $(CMS_STAMP) ## Install the web editor (decap-server, the verified Decap bundle)
+
+# Ctrl-C stops the preview and decap-server (newsroom/cms.py stops it by its pid).
+cms: $(STAMP) $(CMS_STAMP) ## Web editor: live preview + Decap CMS at http://HOST:PORT/admin/ [CMS_WORKFLOW=1 CMS_REPO=../checkout]
+	$(NEWSROOM) cms $(NEWSROOMOPTS) --host $(HOST) --port $(PORT) --output $(OUTPUTDIR) \
+	  $(if $(filter 1,$(CMS_WORKFLOW)),--workflow) $(if $(CMS_REPO),--repo '$(CMS_REPO)') -- $(PELICANOPTS)

@@ -46,7 +46,7 @@ API_PATH = ADMIN_URL + "api/v1"
 #: ('unsafe-eval': the editor's page only, never the readers').
 ADMIN_CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
              "img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; "
-             "connect-src 'self'; frame-src 'self' blob:; worker-src 'self' blob:; "
+             "connect-src 'self' blob:; frame-src 'self' blob:; worker-src 'self' blob:; "
              "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 
 
