@@ -36,7 +36,10 @@
     imagecaption: "ImageCaption", imagecredit: "ImageCredit", imagefocus: "ImageFocus",
   };
   const ORDER = Object.keys(SPELLING);
-  const RESERVED = new Set(["body", "__source", "__problem"]);
+  const RESERVED = new Set(["body", "__source", "__problem", "__translation_done"]);
+  // Ticked "translation done": a line for the kit's save check (newsroom/cms.py), which
+  // records the original's fingerprint in its place; never written to a file.
+  const DONE_LINE = "Newsroom-Translation-Done: true";
   // Keys the editor's widgets own (configure()): one missing from an entry was
   // emptied. Other keys are written back as they were read.
   let managed = null;
@@ -225,6 +228,7 @@
       const now = render(data[k]);
       if (now !== null) out.push(...fieldLines(key, now));
     }
+    if (data.__translation_done === true) out.push(DONE_LINE);
     let body = typeof data.body === "string" ? data.body : "";
     let hasBody = parsed.hasBody;
     if (body !== parsed.body) {

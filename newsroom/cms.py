@@ -31,7 +31,7 @@ import time
 import urllib.error
 import urllib.request
 
-from . import rules
+from . import rules, status
 from . import sources as src_mod
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -85,9 +85,13 @@ def fields(ctx, kind: str, summary_max=None, content="content") -> list:
     date_format = {"format": "YYYY-MM-DDTHH:mm:ssZ", "date_format": "YYYY-MM-DD",
                    "time_format": "HH:mm", "picker_utc": False}
     out = [
-        {"name": "__problem", "label": "File", "widget": "pelican-problem", "required": False,
+        {"name": "__problem", "label": "File and translations", "widget": "pelican-problem", "required": False,
          "i18n": True},
         {"name": "title", "label": "Title", "widget": "string", "i18n": True},
+        {"name": "__translation_done", "label": "Translation matches its original now",
+         "widget": "boolean", "i18n": True, "required": False, "default": False,
+         "hint": "Translations only: tick it once this language is up to date with the "
+                 "original (as `make translation-done`), then save."},
     ]
     if kind == "article":
         out += [
@@ -270,6 +274,8 @@ def _without_line(text: str, key: str) -> str:
 #: Fields copied from the original into every language version by the editor
 #: (i18n: duplicate): a translation that did not have one keeps inheriting it.
 DUPLICATED = ("date", "authors", "image", "imagecredit", "imagefocus")
+#: The line the format writes when "translation matches its original" is ticked.
+DONE_KEY = "newsroom-translation-done"
 #: Errors that refuse a save (the kit's own rules, newsroom/rules.py): what the
 #: build could not read or would refuse. The others show in the preview.
 SAVE_RULES = ("control_characters", "missing_metadata", "invalid_date", "unknown_category",
@@ -301,6 +307,11 @@ def prepare_save(project, files: list, repo=".") -> list:
     kept = []
     for item, path, source in parsed:
         raw = item["raw"]
+        done = source.has(DONE_KEY)
+        if done:
+            raw = _without_line(raw, DONE_KEY)
+            source = src_mod.source_from_bytes(path, raw.encode("utf-8"), settings, ctx.root,
+                                               source.kind)
         exists = os.path.exists(path)
         on_disk = src_mod.read_source(path, settings, ctx.root, source.kind) if exists else None
         translation = original is not None and source is not original and \
@@ -318,6 +329,10 @@ def prepare_save(project, files: list, repo=".") -> list:
                     else None, src_mod.fingerprint(original))
                 raw = _with_line(_with_line(raw, "Translation", "true"), "Translation-Of", recorded)
             else:
+                if done:  # the translator caught up with the original
+                    key, _ = src_mod.parse_translation_of(source.get("translation-of"))
+                    raw = _with_line(raw, "Translation-Of", src_mod.format_translation_of(
+                        key, src_mod.fingerprint(original)))
                 for key in DUPLICATED:
                     if not on_disk.has(key) and source.get(key) == original.get(key):
                         raw = _without_line(raw, key)
@@ -381,6 +396,11 @@ class Admin:
             return self._api(handler)
         if handler.command not in ("GET", "HEAD"):
             return self._send(handler, 405, b"", ".txt")
+        if name == "status.json":  # `make status` for the editor's pages
+            project = self.reload_project() if self.reload_project else self.project
+            rows = status.translation_status(project.scan().sources, project.ctx)
+            body = json.dumps(status.as_json(rows), ensure_ascii=False).encode("utf-8")
+            return self._send(handler, 200, body, ".json")
         if name == "config.yml":
             body = json.dumps(self.config(), ensure_ascii=False, indent=1).encode("utf-8")
             return self._send(handler, 200, body, ".yml")

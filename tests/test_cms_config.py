@@ -132,3 +132,16 @@ def test_a_save_without_alt_text_or_title_is_refused_with_the_file_named(project
                                  "raw": fr.replace("Title:", "X-Title:")}], repo)
     with pytest.raises(cms.SaveRefused, match="outside the content folder"):
         cms.prepare_save(proj, [{"path": "pelicanconf.py", "raw": ""}], repo)
+
+
+def test_translation_done_records_the_original_fingerprint(project):
+    proj, repo = project
+    fr = (repo / "content/2024/sora-fuite.fr.md").read_text(encoding="utf-8")
+    en = (repo / "content/2024/sora-fuite.en.md").read_text(encoding="utf-8")
+    edited = fr.replace("Title: Des artistes", "Title: Des artistes (édité)")
+    done = en.replace("\n\n", "\nNewsroom-Translation-Done: true\n\n", 1)
+    saved = cms.prepare_save(proj, [{"path": "content/2024/sora-fuite.fr.md", "raw": edited},
+                                    {"path": "content/2024/sora-fuite.en.md", "raw": done}], repo)
+    (repo / "content/2024/sora-fuite.fr.md").write_text(edited, encoding="utf-8")
+    original = src_mod.read_source(repo / "content/2024/sora-fuite.fr.md")
+    assert saved[1]["raw"] == en.replace("sha256:7aea3e0101de1c75", src_mod.fingerprint(original))

@@ -232,3 +232,23 @@ def test_a_header_the_format_cannot_read_is_shown_and_never_rewritten(page, edit
     page.get_by_text("cannot be edited here").first.wait_for(timeout=30000)
     path = editor.repo / "content/2026/entete-illisible.fr.md"
     assert path.read_text(encoding="utf-8") == BROKEN
+
+
+def test_an_outdated_translation_is_shown_and_marked_done_in_the_browser(page, editor, tmp_path):
+    # after the previous test, the French title changed: the English version is outdated
+    open_editor(page, editor, "#/collections/articles-2024/entries/sora-fuite")
+    state = page.locator('[data-translation-status] [data-lang="en"]').first
+    state.wait_for(timeout=60000)
+    assert state.get_attribute("data-state") == "outdated"
+    assert "OUTDATED" in state.inner_text()
+    page.get_by_label("Translation matches its original now").nth(1).click()
+    publish(page, tmp_path / "saved.png")
+    fr = src_mod.read_source(editor.repo / "content/2024/sora-fuite.fr.md")
+    en_text = (editor.repo / "content/2024/sora-fuite.en.md").read_text(encoding="utf-8")
+    assert f"\nTranslation-Of: {src_mod.fingerprint(fr)}\n" in en_text
+    assert "Newsroom-Translation-Done" not in en_text and "\nImage:" not in en_text
+    diff = git(editor.repo, "diff", "--stat", "--", "content/2024")
+    assert "sora-fuite.en.md | 2 +-" in diff, diff
+    rows = json.loads(get(editor.url + "/admin/status.json")[2])
+    row = next(r for r in rows if r["slug"] == "sora-fuite")
+    assert row["languages"]["en"]["state"] == "current"

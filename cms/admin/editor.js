@@ -1,5 +1,5 @@
-// The kit's set-up of Decap CMS: the "pelican" format, the problem notice widget,
-// the site's CSS in the preview pane, a link to the translation status, then init.
+// The kit's set-up of Decap CMS: the "pelican" format, the file notice widget (problems,
+// translation status), the site's CSS in the preview pane, then init.
 (function () {
   "use strict";
   const CMS = window.CMS;
@@ -8,22 +8,55 @@
 
   CMS.registerCustomFormat("pelican", "md", { fromFile: format.fromFile, toFile: format.toFile });
 
-  // A file the format cannot edit safely: its message, in place of the form's first field.
-  const Problem = window.createClass({
+  // Translation status (`make status`), from /admin/status.json, once per page load.
+  let statusRows = null;
+  function loadStatus() {
+    if (!statusRows) {
+      statusRows = fetch("status.json").then((r) => (r.ok ? r.json() : [])).catch(() => []);
+    }
+    return statusRows;
+  }
+  const STATES = { original: "original", current: "up to date", outdated: "OUTDATED: the " +
+    "original changed since; update this language, then tick “Translation matches its original”",
+    untracked: "not tracked", missing: "missing", orphan: "no original" };
+
+  // First field of the form: why a file cannot be edited (never rewritten), else the
+  // translation status of the entry in every language.
+  const FileInfo = window.createClass({
+    getInitialState: function () { return { row: null }; },
+    componentDidMount: function () {
+      const entry = this.props.entry;
+      const slug = entry && entry.get("slug");
+      loadStatus().then((rows) => {
+        const row = rows.find((r) => r.slug === slug || r.slug === String(slug).split(".")[0]);
+        if (row) this.setState({ row: row });
+      });
+    },
     render: function () {
       const value = this.props.value;
-      if (!value) {
-        return h("span", { "data-pelican-problem": "none", style: { color: "#555" } },
-                 "Read in the kit's format; saving changes only the lines you edit.");
+      if (value) {
+        return h("div", {
+          role: "alert", "data-pelican-problem": "shown",
+          style: { background: "#fde8e8", color: "#7a1010", border: "2px solid #b42318",
+                   borderRadius: "4px", padding: "12px", fontWeight: "600" },
+        }, value);
       }
-      return h("div", {
-        role: "alert", "data-pelican-problem": "shown",
-        style: { background: "#fde8e8", color: "#7a1010", border: "2px solid #b42318",
-                 borderRadius: "4px", padding: "12px", fontWeight: "600" },
-      }, value);
+      const row = this.state.row;
+      const items = row ? Object.keys(row.languages).map((lang) => {
+        const cell = row.languages[lang];
+        const draft = cell.publication && cell.publication !== "published" ? ` (${cell.publication})` : "";
+        return h("li", { key: lang, "data-lang": lang, "data-state": cell.state },
+                 `${lang}: ${STATES[cell.state] || cell.state}${draft}`);
+      }) : [];
+      return h("div", { "data-pelican-problem": "none", style: { color: "#333" } },
+        h("span", null, "Read in the kit's format; saving changes only the lines you edit. "),
+        h("a", { href: "/translation-status/", target: "_blank", rel: "noopener" },
+          "Translation status of the site"),
+        items.length ? h("ul", { "data-translation-status": "", style: { margin: "4px 0 0 16px" } },
+                         items) : null);
     },
   });
-  CMS.registerWidget("pelican-problem", Problem, function () { return h("span"); });
+  CMS.registerWidget("pelican-problem", FileInfo, function () { return h("span"); });
 
   function siteStyles() {
     // The stylesheets the built site's pages use (their names are fingerprinted).
@@ -47,10 +80,6 @@
     }
     if (!config.site_url) config.site_url = location.origin;
     config.load_config_file = false;
-    if (CMS.registerAdditionalLink) {
-      CMS.registerAdditionalLink({ id: "translation-status", title: "Translation status",
-                                   data: "/translation-status/", options: { icon: "page" } });
-    }
     CMS.init({ config: config });
   });
 })();
