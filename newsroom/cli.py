@@ -218,6 +218,19 @@ def server_options(p):
     p.add_argument("pelican_args", nargs=argparse.REMAINDER, help="-- extra pelican options")
 
 
+def cmd_cms_static(args, project):
+    from . import cms
+
+    try:
+        target = cms.write_static(project, args.output, args.github, args.branch, args.auth_url,
+                                  workflow=not args.simple)
+    except (FileNotFoundError, ValueError) as exc:
+        raise scaffold.ScaffoldError(str(exc)) from None
+    print(f"wrote {os.path.relpath(target)}/ (Decap CMS for GitHub {args.github}, branch "
+          f"{args.branch}); see README, 'Writing in the browser: production'")
+    return 0
+
+
 def build_parser():
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-s", "--settings", default="pelicanconf.py",
@@ -331,6 +344,17 @@ def build_parser():
     p.add_argument("--branch", default="main", help="the branch it publishes to (default: main)")
     p.add_argument("--repo", help="the folder paths are relative to (default: here)")
     p.set_defaults(func=cmd_cms_config)
+
+    p = add("cms-static", "write /admin/ into a built site, for the GitHub backend",
+            "Write OUTPUT/admin/: the pinned editor, configured for GitHub (pull requests as "
+            "the editorial workflow), with its own Content-Security-Policy. Publish builds "
+            "never include /admin/ otherwise.")
+    p.add_argument("--github", metavar="OWNER/REPO", required=True, help="the site's repository")
+    p.add_argument("--branch", default="main", help="the branch it publishes to (default: main)")
+    p.add_argument("--auth-url", help="https:// URL of the OAuth provider (Decap's base_url)")
+    p.add_argument("--simple", action="store_true", help="no editorial workflow: commit directly")
+    p.add_argument("--output", default="output", help="the built site (default: %(default)s)")
+    p.set_defaults(func=cmd_cms_static)
     return parser
 
 

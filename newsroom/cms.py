@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import time
@@ -369,15 +370,18 @@ class Admin:
         self.backend_url = backend_url  # decap-server's http://127.0.0.1:PORT/api/v1
         self.workflow = workflow
         self.reload_project = reload_project
-        self.folders = [os.path.join(CMS_DIR, "admin"), CMS_DIR, bundle_dir()]
+        self.folders = self_folders()
 
     def config(self) -> dict:
         project = self.reload_project() if self.reload_project else self.project
-        config = editor_config(project.settings, project.ctx, self.repo, workflow=self.workflow)
+        # git mode publishes into backend.branch (Decap's default is "master"): the
+        # checkout's own branch.
+        backend = {"name": "git-gateway", "branch": current_branch(self.repo)} if self.workflow \
+            else None
+        config = editor_config(project.settings, project.ctx, self.repo, workflow=self.workflow,
+                               backend=backend)
         config["x_pelican_fields"] = field_names(config)
-        config["x_pelican_lists"] = sorted({f["name"] for c in config["collections"]
-                                            for f in c["fields"]
-                                            if f.get("widget") == "list" and "field" not in f})
+        config["x_pelican_lists"] = list_fields(config)
         return config
 
     def __call__(self, handler) -> bool:
@@ -459,7 +463,64 @@ class Admin:
         return self._send(handler, code, body, ".json")
 
 
+# -- production: /admin/ as static files for the GitHub backend ---------------------
+
+def write_static(project, output: str, github: str, branch: str = "main",
+                 auth_url: str | None = None, workflow: bool = True) -> str:
+    """Write ``output/admin/``: the editor for the GitHub backend (its own policy in a
+    <meta> tag; the readers' pages are untouched). Returns the folder. A publish
+    build never writes it by itself: /admin/ exists in production only if you run this."""
+    from urllib.parse import urlsplit
+
+    backend = {"name": "github", "repo": github, "branch": branch}
+    connect = ["'self'", "https://api.github.com"]
+    if auth_url:
+        backend["base_url"] = auth_url.rstrip("/")
+        parts = urlsplit(auth_url)
+        if parts.scheme != "https" or not parts.netloc:
+            raise ValueError(f"--auth-url {auth_url!r}: an https:// URL of the OAuth provider")
+        connect.append(f"https://{parts.netloc}")
+    config = editor_config(project.settings, project.ctx, os.path.dirname(project.root),
+                           local_backend=None, workflow=workflow, backend=backend)
+    config["x_pelican_fields"] = field_names(config)
+    config["x_pelican_lists"] = list_fields(config)
+    policy = ADMIN_CSP.replace("connect-src 'self' blob:", "connect-src " + " ".join(connect)
+                               + " blob:").replace("; frame-ancestors 'self'", "")
+    target = os.path.join(output, "admin")
+    os.makedirs(target, exist_ok=True)
+    for folder in reversed(self_folders()):
+        for name in os.listdir(folder):
+            if STATIC_RE.fullmatch(name) and os.path.isfile(os.path.join(folder, name)) \
+                    and name not in ("decap.json", "fetch-decap.mjs") and not name.endswith(".test.js"):
+                shutil.copyfile(os.path.join(folder, name), os.path.join(target, name))
+    with open(os.path.join(target, "index.html"), encoding="utf-8") as fh:
+        page = fh.read()
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    with open(os.path.join(target, "index.html"), "w", encoding="utf-8") as fh:
+        fh.write(page.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n  ' + meta, 1))
+    with open(os.path.join(target, "config.yml"), "w", encoding="utf-8") as fh:
+        json.dump(config, fh, ensure_ascii=False, indent=1)
+    return target
+
+
+def self_folders() -> list:
+    """Where /admin/'s files come from, first match wins: the page, the format, the bundle."""
+    return [os.path.join(CMS_DIR, "admin"), CMS_DIR, bundle_dir()]
+
+
+def list_fields(config) -> list:
+    """Fields edited as comma-separated lists (list widgets without sub-fields)."""
+    return sorted({f["name"] for c in config["collections"] for f in c["fields"]
+                   if f.get("widget") == "list" and "field" not in f})
+
+
 # -- make cms -----------------------------------------------------------------------
+
+def current_branch(repo) -> str:
+    done = subprocess.run(["git", "rev-parse", "--abbrev-ref", "HEAD"], cwd=repo,
+                          capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() != "HEAD" else "main"
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -507,6 +568,12 @@ def run(project, host="127.0.0.1", port=8000, output="output", extra=(), mode="f
     from .serve import serve
 
     repo = os.path.abspath(repo or os.getcwd())
+    if os.path.commonpath([repo, project.root]) != repo:
+        raise RuntimeError(f"the content folder {project.root} is not inside {repo}: run make cms "
+                           "in the checkout decap-server writes in")
+    if mode == "git" and not os.path.isdir(os.path.join(repo, ".git")):
+        raise RuntimeError(f"{repo} is not a git checkout: the editorial workflow keeps drafts on "
+                           "its branches (clone the site into a folder of its own for it)")
     process, url = start_backend(repo, mode)
     print(f"newsroom cms: decap-server (pid {process.pid}) on {url} ({mode} mode)", flush=True)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 
 import pytest
 
@@ -145,3 +146,28 @@ def test_translation_done_records_the_original_fingerprint(project):
     (repo / "content/2024/sora-fuite.fr.md").write_text(edited, encoding="utf-8")
     original = src_mod.read_source(repo / "content/2024/sora-fuite.fr.md")
     assert saved[1]["raw"] == en.replace("sha256:7aea3e0101de1c75", src_mod.fingerprint(original))
+
+
+def test_production_admin_is_written_only_on_request(monkeypatch, capsys, tmp_path, published_site):
+    assert not (published_site.output / "admin").exists()  # a publish build has no /admin/
+    subprocess.run(["make", "--no-print-directory", "cms-install"], cwd=ROOT, check=True,
+                   capture_output=True, timeout=600)
+    monkeypatch.chdir(ROOT)
+    assert main(["cms-static", "--github", "lefiltech/site", "--auth-url",
+                 "https://auth.example.org/", "--output", str(tmp_path)]) == 0
+    admin = tmp_path / "admin"
+    page = (admin / "index.html").read_text(encoding="utf-8")
+    assert ('<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '
+            "script-src 'self' 'unsafe-eval';") in page
+    assert "connect-src 'self' https://api.github.com https://auth.example.org blob:;" in page
+    config = json.loads((admin / "config.yml").read_text(encoding="utf-8"))
+    assert config["backend"] == {"name": "github", "repo": "lefiltech/site", "branch": "main",
+                                 "base_url": "https://auth.example.org"}
+    assert config["publish_mode"] == "editorial_workflow" and "local_backend" not in config
+    pin = json.loads((ROOT / "cms/decap.json").read_text())
+    assert (admin / "decap-cms.js").read_bytes() == \
+        (ROOT / "node_modules/.decap-cms" / pin["version"] / "decap-cms.js").read_bytes()
+    assert not (admin / "fetch-decap.mjs").exists() and not (admin / "decap.json").exists()
+    assert main(["cms-static", "--github", "a/b", "--auth-url", "http://x",
+                 "--output", str(tmp_path)]) == 1
+    assert "an https:// URL" in capsys.readouterr().err
