@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 import pytest
 
@@ -14,6 +13,7 @@ from newsroom import sources as src_mod
 from newsroom.cli import Project, build_parser, main
 
 from .conftest import ROOT
+from .test_cms_editor import install_editor
 
 
 def config_of(monkeypatch, capsys, *extra):
@@ -150,8 +150,7 @@ def test_translation_done_records_the_original_fingerprint(project):
 
 def test_production_admin_is_written_only_on_request(monkeypatch, capsys, tmp_path, published_site):
     assert not (published_site.output / "admin").exists()  # a publish build has no /admin/
-    subprocess.run(["make", "--no-print-directory", "cms-install"], cwd=ROOT, check=True,
-                   capture_output=True, timeout=600)
+    install_editor()
     monkeypatch.chdir(ROOT)
     assert main(["cms-static", "--github", "lefiltech/site", "--auth-url",
                  "https://auth.example.org/", "--output", str(tmp_path)]) == 0

@@ -67,12 +67,16 @@ class Editor:
         raise AssertionError("no build after the save:\n" + "\n".join(self.lines[-30:]))
 
 
-@pytest.fixture(scope="module")
-def editor(tmp_path_factory):
-    # Installs decap-server and the verified bundle on first use, as `make cms` does.
+def install_editor():
+    """decap-server and the verified bundle, installed on first use as `make cms` does."""
     done = subprocess.run(["make", "--no-print-directory", "cms-install"], cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def editor(tmp_path_factory):
+    install_editor()
     repo = tmp_path_factory.mktemp("cms-site")
     shutil.copytree(ROOT / "content", repo / "content")
     for name in ("theme", "plugins", "pelicanconf.py", "publishconf.py"):

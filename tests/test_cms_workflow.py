@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.server
 import os
 import shutil
-import subprocess
 import threading
 
 import pytest
@@ -16,14 +15,12 @@ from newsroom.cli import Project, build_parser
 from newsroom.serve import LiveState, make_handler
 
 from .conftest import ROOT
-from .test_cms_editor import browser_context_args, git  # noqa: F401  (the Paris clock)
+from .test_cms_editor import browser_context_args, git, install_editor  # noqa: F401 (Paris clock)
 
 
 @pytest.fixture(scope="module")
 def workflow(tmp_path_factory):
-    done = subprocess.run(["make", "--no-print-directory", "cms-install"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
+    install_editor()
     repo = tmp_path_factory.mktemp("cms-workflow")
     shutil.copytree(ROOT / "content", repo / "content")
     shutil.copy(ROOT / "pelicanconf.py", repo / "pelicanconf.py")
