@@ -194,7 +194,7 @@ def cmd_cms(args, project):
         return cms.run(project, host=args.host, port=args.port, output=args.output,
                        extra=_pelican_args(args),
                        mode="git" if args.workflow else "fs", repo=args.repo,
-                       workflow=args.workflow)
+                       workflow=args.workflow, reload_project=lambda: Project(args))
     except (FileNotFoundError, RuntimeError) as exc:
         raise scaffold.ScaffoldError(str(exc)) from None
 

@@ -369,11 +369,30 @@ class Admin:
         self.repo = os.path.abspath(repo)
         self.backend_url = backend_url  # decap-server's http://127.0.0.1:PORT/api/v1
         self.workflow = workflow
-        self.reload_project = reload_project
+        self._reload = reload_project
+        self._stamp = self._settings_stamp()
         self.folders = self_folders()
 
+    def _settings_stamp(self):
+        try:
+            return os.stat(self.project.settings_path).st_mtime_ns
+        except (OSError, AttributeError):
+            return None
+
+    def reload_project(self):
+        """The project, read again when the settings file changed (the configuration
+        follows pelicanconf.py without restarting `make cms`)."""
+        stamp = self._settings_stamp()
+        if self._reload is not None and stamp != self._stamp:
+            try:
+                self.project = self._reload()
+                self._stamp = stamp
+            except Exception as exc:  # a settings file being edited: keep the last good one
+                print(f"newsroom cms: settings not reloaded ({exc})", flush=True)
+        return self.project
+
     def config(self) -> dict:
-        project = self.reload_project() if self.reload_project else self.project
+        project = self.reload_project()
         # git mode publishes into backend.branch (Decap's default is "master"): the
         # checkout's own branch.
         backend = {"name": "git-gateway", "branch": current_branch(self.repo)} if self.workflow \
@@ -401,7 +420,7 @@ class Admin:
         if handler.command not in ("GET", "HEAD"):
             return self._send(handler, 405, b"", ".txt")
         if name == "status.json":  # `make status` for the editor's pages
-            project = self.reload_project() if self.reload_project else self.project
+            project = self.reload_project()
             rows = status.translation_status(project.scan().sources, project.ctx)
             body = json.dumps(status.as_json(rows), ensure_ascii=False).encode("utf-8")
             return self._send(handler, 200, body, ".json")
@@ -438,7 +457,7 @@ class Admin:
             if request.get("action") == "persistEntry":
                 # params: "dataFiles" (every language file of the entry) or one "entry"
                 params = request.get("params") or {}
-                project = self.reload_project() if self.reload_project else self.project
+                project = self.reload_project()
                 if params.get("dataFiles") is not None:
                     params["dataFiles"] = prepare_save(project, params["dataFiles"], self.repo)
                 elif params.get("entry") is not None:
@@ -563,7 +582,7 @@ def stop(process):
 
 
 def run(project, host="127.0.0.1", port=8000, output="output", extra=(), mode="fs",
-        repo=None, workflow=False) -> int:
+        repo=None, workflow=False, reload_project=None) -> int:
     """`newsroom cms`: decap-server + the live preview with /admin/; stops both."""
     from .serve import serve
 
@@ -577,7 +596,7 @@ def run(project, host="127.0.0.1", port=8000, output="output", extra=(), mode="f
     process, url = start_backend(repo, mode)
     print(f"newsroom cms: decap-server (pid {process.pid}) on {url} ({mode} mode)", flush=True)
     try:
-        admin = Admin(project, url, repo, workflow=workflow)
+        admin = Admin(project, url, repo, workflow=workflow, reload_project=reload_project)
         print(f"newsroom cms: the editor is at http://{host}:{port}{ADMIN_URL}", flush=True)
         return serve(project, host=host, port=port, output=output, extra=extra, mount=admin)
     finally:

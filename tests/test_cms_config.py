@@ -4,6 +4,7 @@ through /admin/api/v1 is made what the kit expects (translations stay translatio
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -170,3 +171,19 @@ def test_production_admin_is_written_only_on_request(monkeypatch, capsys, tmp_pa
     assert main(["cms-static", "--github", "a/b", "--auth-url", "http://x",
                  "--output", str(tmp_path)]) == 1
     assert "an https:// URL" in capsys.readouterr().err
+
+
+def test_the_served_config_follows_a_settings_change(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    for name in ("theme", "plugins"):
+        os.symlink(ROOT / name, tmp_path / name)
+    conf = tmp_path / "pelicanconf.py"
+    conf.write_text((ROOT / "pelicanconf.py").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = build_parser().parse_args(["cms", "-s", str(conf)])
+    admin = cms.Admin(Project(args), None, tmp_path, reload_project=lambda: Project(args))
+    assert admin.config()["i18n"]["locales"] == ["fr", "en"]
+    conf.write_text(conf.read_text(encoding="utf-8").replace('LANGUAGES = ["fr", "en"]',
+                                                            'LANGUAGES = ["fr", "en", "de"]'))
+    os.utime(conf, ns=(1, 10**18))
+    assert admin.config()["i18n"]["locales"] == ["fr", "en", "de"]
