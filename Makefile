@@ -34,7 +34,7 @@ EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 .DEFAULT_GOAL := help
 .PHONY: help venv html serve devserver publish check bench bench-preview bench-wordpress weight deploy-rsync deploy-ghpages clean test translations chromium
 .PHONY: article translation translation-done lint status guard-outputdir import-wordpress
-.PHONY: cms-install cms
+.PHONY: cms-install cms bench-cms
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -195,3 +195,6 @@ cms-install: $(CMS_STAMP) ## Install the web editor (decap-server, the verified 
 cms: $(STAMP) $(CMS_STAMP) ## Web editor: live preview + Decap CMS at http://HOST:PORT/admin/ [CMS_WORKFLOW=1 CMS_REPO=../checkout]
 	$(NEWSROOM) cms $(NEWSROOMOPTS) --host $(HOST) --port $(PORT) --output $(OUTPUTDIR) \
 	  $(if $(filter 1,$(CMS_WORKFLOW)),--workflow) $(if $(CMS_REPO),--repo '$(CMS_REPO)') -- $(PELICANOPTS)
+
+bench-cms: $(STAMP) $(CMS_STAMP) chromium ## Web editor on the bench corpus: load time, save → preview (N=1000 LANGS=fr,en,de)
+	CHROMIUM=$(CHROMIUM) $(BIN)/python bench/cms.py -n $(N) --langs $(LANGS)

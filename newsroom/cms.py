@@ -165,15 +165,23 @@ def fields(ctx, kind: str, summary_max=None, content="content") -> list:
     return out
 
 
-def article_folders(ctx) -> list:
-    """Year folders of the articles (content/2026, …), this year's included."""
-    years = {str(ctx.now.astimezone(ctx.tz).year)}
-    excluded = {p.strip("/") for p in ctx.page_paths}
-    for name in os.listdir(ctx.root):
-        if re.fullmatch(r"\d{4}", name) and name not in excluded \
-                and os.path.isdir(os.path.join(ctx.root, name)):
-            years.add(name)
-    return sorted(years, reverse=True)
+def article_folders(ctx, settings=None) -> list:
+    """Folders (relative to the content folder) holding articles, newest year first:
+    every folder with Markdown sources outside the pages, the excluded and the static
+    folders, and this year's (where a new article goes). Decap has one collection per
+    folder (its filter has no pattern)."""
+    settings = settings or {}
+    skip = {p.strip("/") for p in (*ctx.page_paths, *(settings.get("ARTICLE_EXCLUDES") or ()),
+                                    *(settings.get("STATIC_PATHS") or ())) if p.strip("/")}
+    found = {str(ctx.now.astimezone(ctx.tz).year)}
+    for dirpath, dirs, files in os.walk(ctx.root):
+        rel = os.path.relpath(dirpath, ctx.root).replace(os.sep, "/")
+        dirs[:] = [d for d in dirs if not d.startswith(".")
+                   and (d if rel == "." else f"{rel}/{d}") not in skip]
+        if rel != "." and any(f.lower().endswith(src_mod.MARKDOWN_EXTENSIONS) for f in files):
+            found.add(rel)
+    years = sorted((f for f in found if re.fullmatch(r"\d{4}", f)), reverse=True)
+    return years + sorted(f for f in found if f not in years)
 
 
 def editor_config(settings, ctx, repo=".", *, local_backend: str | None = API_PATH,
@@ -200,10 +208,11 @@ def editor_config(settings, ctx, repo=".", *, local_backend: str | None = API_PA
         config["site_url"] = site_url
     article_url = _decap_path(settings.get("ARTICLE_URL", "{slug}.html"))
     summary_max = editorial.get("summary_max")
-    for year in article_folders(ctx):
+    for folder in article_folders(ctx, settings):
         config["collections"].append({
-            "name": f"articles-{year}", "label": f"Articles {year}",
-            "label_singular": "Article", "folder": f"{content}/{year}", "create": True,
+            "name": "articles-" + re.sub(r"[^A-Za-z0-9_-]", "-", folder),
+            "label": f"Articles {folder}" if re.fullmatch(r"\d{4}", folder) else f"Articles: {folder}/",
+            "label_singular": "Article", "folder": f"{content}/{folder}", "create": True,
             "format": "pelican", "extension": "md", "slug": "{{slug}}",
             "identifier_field": "title", "summary": "{{title}}",
             "sortable_fields": ["date", "title"],

@@ -187,3 +187,12 @@ def test_the_served_config_follows_a_settings_change(tmp_path, monkeypatch):
                                                             'LANGUAGES = ["fr", "en", "de"]'))
     os.utime(conf, ns=(1, 10**18))
     assert admin.config()["i18n"]["locales"] == ["fr", "en", "de"]
+
+
+def test_every_article_folder_gets_a_collection(monkeypatch, capsys):
+    config = config_of(monkeypatch, capsys, "--content", "tests/fixtures/polyglot")
+    folders = {c["name"]: c["folder"] for c in config["collections"]}
+    assert folders["articles-articles"] == "tests/fixtures/polyglot/articles"
+    assert folders["articles-articles-files"] == "tests/fixtures/polyglot/articles"
+    assert collection(config, "articles-articles")["label"] == "Articles: articles/"
+    assert not [f for f in folders.values() if f.endswith(("/images", "/pages/x"))]
