@@ -23,6 +23,9 @@ STAMP := $(VENV)/.installed
 RSYNC_DEST ?=
 GHPAGES_BRANCH ?= gh-pages
 CHROMIUM ?= /usr/bin/chromium
+# Web editor (make cms): Node packages pinned in package.json/package-lock.json.
+NPM ?= npm
+CMS_STAMP := node_modules/.cms-installed
 # Editors' command (newsroom/cli.py). LANG=… given on the make command line is
 # the language of a new article or translation; LANG from the environment (the
 # locale) is not.
@@ -35,6 +38,7 @@ EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 .PHONY: article translation translation-done lint status guard-outputdir import-wordpress
 .PHONY: guard-not-preview
 .PHONY: fonts screenshots
+.PHONY: cms-install cms bench-cms
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -178,7 +182,7 @@ fonts: $(STAMP) ## Regenerate theme/static/fonts/: the typefaces subset to the l
 screenshots: html chromium ## Article (desktop, phone, dark) and home page in headless Chromium → docs/screenshots/
 	CHROMIUM=$(CHROMIUM) $(BIN)/python docs/screenshots/shoot.py --site $(OUTPUTDIR) --out docs/screenshots
 
-test: $(STAMP) chromium ## Run the test suite (installs Debian's chromium for browser tests when root)
+test: $(STAMP) chromium $(CMS_STAMP) ## Run the test suite (installs Debian's chromium for browser tests when root)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 # Browser tests drive Debian's chromium through Playwright (never `playwright install`).
@@ -195,3 +199,21 @@ chromium:
 
 clean: guard-outputdir ## Remove the built site and caches (never content/)
 	rm -rf $(OUTPUTDIR) cache .pytest_cache
+
+# The web editor's Node side, on first use: decap-server from the lock file, and
+# the Decap CMS bundle (npm pack, sha512 checked against cms/decap.json).
+$(CMS_STAMP): package.json package-lock.json cms/decap.json cms/fetch-decap.mjs
+	@command -v $(NPM) >/dev/null || { echo "The web editor needs Node.js and npm (apt-get install nodejs npm)"; exit 1; }
+	$(NPM) ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	node cms/fetch-decap.mjs
+	@touch $@
+
+cms-install: $(CMS_STAMP) ## Install the web editor (decap-server, the verified Decap bundle)
+
+# Ctrl-C stops the preview and decap-server (newsroom/cms.py stops it by its pid).
+cms: $(STAMP) $(CMS_STAMP) ## Web editor: live preview + Decap CMS at http://HOST:PORT/admin/ [CMS_WORKFLOW=1 CMS_REPO=../checkout]
+	$(NEWSROOM) cms $(NEWSROOMOPTS) --host $(HOST) --port $(PORT) --output $(OUTPUTDIR) \
+	  $(if $(filter 1,$(CMS_WORKFLOW)),--workflow) $(if $(CMS_REPO),--repo '$(CMS_REPO)') -- $(PELICANOPTS)
+
+bench-cms: $(STAMP) $(CMS_STAMP) chromium ## Web editor on the bench corpus: load time, save → preview (N=1000 LANGS=fr,en,de)
+	CHROMIUM=$(CHROMIUM) $(BIN)/python bench/cms.py -n $(N) --langs $(LANGS)

@@ -174,13 +174,62 @@ def cmd_status(args, project):
     return 1 if args.check and (totals[status.OUTDATED] or totals[status.MISSING]) else 0
 
 
+def _pelican_args(args):
+    """The extra pelican options given after ``--``."""
+    extra = list(args.pelican_args or [])
+    return extra[1:] if extra and extra[0] == "--" else extra
+
+
 def cmd_serve(args, project):
     from .serve import serve
 
-    extra = list(args.pelican_args or [])
-    if extra and extra[0] == "--":
-        extra = extra[1:]
-    return serve(project, host=args.host, port=args.port, output=args.output, extra=extra)
+    return serve(project, host=args.host, port=args.port, output=args.output,
+                 extra=_pelican_args(args))
+
+
+def cmd_cms(args, project):
+    from . import cms
+
+    try:
+        return cms.run(project, host=args.host, port=args.port, output=args.output,
+                       extra=_pelican_args(args),
+                       mode="git" if args.workflow else "fs", repo=args.repo,
+                       workflow=args.workflow, reload_project=lambda: Project(args))
+    except (FileNotFoundError, RuntimeError) as exc:
+        raise scaffold.ScaffoldError(str(exc)) from None
+
+
+def cmd_cms_config(args, project):
+    from . import cms
+
+    backend = {"name": "github", "repo": args.github, "branch": args.branch} if args.github else None
+    config = cms.editor_config(project.settings, project.ctx, args.repo or ".",
+                               local_backend=None if args.github else cms.API_PATH,
+                               workflow=args.workflow, backend=backend)
+    print(json.dumps(config, ensure_ascii=False, indent=1))
+    return 0
+
+
+def server_options(p):
+    """Options of the commands that serve the live preview (serve, cms)."""
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s; 0: any free port)")
+    p.add_argument("--output", default="preview",
+                   help="the preview's own folder, never the one you publish (default: %(default)s)")
+    p.add_argument("pelican_args", nargs=argparse.REMAINDER, help="-- extra pelican options")
+
+
+def cmd_cms_static(args, project):
+    from . import cms
+
+    try:
+        target = cms.write_static(project, args.output, args.github, args.branch, args.auth_url,
+                                  workflow=not args.simple)
+    except (FileNotFoundError, ValueError) as exc:
+        raise scaffold.ScaffoldError(str(exc)) from None
+    print(f"wrote {os.path.relpath(target)}/ (Decap CMS for GitHub {args.github}, branch "
+          f"{args.branch}); see README, 'Writing in the browser: production'")
+    return 0
 
 
 def build_parser():
@@ -274,12 +323,39 @@ def build_parser():
             "Build the preview site, serve it on HOST:PORT, rebuild when content/, theme/, "
             "plugins/, newsroom/ or the settings change, and reload open pages. Build problems "
             "show in the terminal and over the page. Extra arguments after -- go to pelican.")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s; 0: any free port)")
-    p.add_argument("--output", default="preview",
-                   help="the preview's own folder, never the one you publish (default: %(default)s)")
-    p.add_argument("pelican_args", nargs=argparse.REMAINDER, help="-- extra pelican options")
+    server_options(p)
     p.set_defaults(func=cmd_serve)
+
+    p = add("cms", "web editor: the live preview with Decap CMS at /admin/",
+            "Start decap-server (Decap CMS's local backend, on 127.0.0.1) and the live preview "
+            "with the editor at http://HOST:PORT/admin/; Ctrl-C stops both.")
+    server_options(p)
+    p.add_argument("--workflow", action="store_true",
+                   help="editorial workflow: drafts on git branches (decap-server in git mode); "
+                   "use a dedicated checkout, as it checks branches out")
+    p.add_argument("--repo", help="the git checkout decap-server writes in (default: here)")
+    p.set_defaults(func=cmd_cms)
+
+    p = add("cms-config", "print the web editor's configuration (made from the settings)",
+            "Print Decap CMS's configuration as the editor gets it at /admin/config.yml: "
+            "languages, categories and fields from the settings. With --github, the "
+            "production configuration (GitHub backend).")
+    p.add_argument("--workflow", action="store_true", help="editorial workflow")
+    p.add_argument("--github", metavar="OWNER/REPO", help="GitHub backend for production")
+    p.add_argument("--branch", default="main", help="the branch it publishes to (default: main)")
+    p.add_argument("--repo", help="the folder paths are relative to (default: here)")
+    p.set_defaults(func=cmd_cms_config)
+
+    p = add("cms-static", "write /admin/ into a built site, for the GitHub backend",
+            "Write OUTPUT/admin/: the pinned editor, configured for GitHub (pull requests as "
+            "the editorial workflow), with its own Content-Security-Policy. Publish builds "
+            "never include /admin/ otherwise.")
+    p.add_argument("--github", metavar="OWNER/REPO", required=True, help="the site's repository")
+    p.add_argument("--branch", default="main", help="the branch it publishes to (default: main)")
+    p.add_argument("--auth-url", help="https:// URL of the OAuth provider (Decap's base_url)")
+    p.add_argument("--simple", action="store_true", help="no editorial workflow: commit directly")
+    p.add_argument("--output", default="output", help="the built site (default: %(default)s)")
+    p.set_defaults(func=cmd_cms_static)
     return parser
 
 

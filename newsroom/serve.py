@@ -56,7 +56,9 @@ class LiveState:
             return json.dumps(self._data, ensure_ascii=False).encode("utf-8")
 
 
-def make_handler(directory, state):
+def make_handler(directory, state, mount=None):
+    """``mount``: a callable answering some requests first (``mount(handler)`` is True
+    when it did), e.g. the web editor's /admin/ (newsroom/cms.py)."""
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=directory, **kwargs)
@@ -71,14 +73,22 @@ def make_handler(directory, state):
                 self.wfile.write(body)
 
         def do_GET(self):
+            if mount is not None and mount(self):
+                return None
             if self.path.split("?", 1)[0] == BUILD_URL:
                 return self._send_state()
             return super().do_GET()
 
         def do_HEAD(self):
+            if mount is not None and mount(self):
+                return None
             if self.path.split("?", 1)[0] == BUILD_URL:
                 return self._send_state(head=True)
             return super().do_HEAD()
+
+        def do_POST(self):
+            if mount is None or not mount(self):
+                self.send_error(501, "Unsupported method")
 
         def send_error(self, code, message=None, explain=None):
             # The 404 page of the URL's language, as `make serve` answers (siteserver).
@@ -381,12 +391,12 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def serve(project, host="127.0.0.1", port=8000, output="preview", extra=()):
+def serve(project, host="127.0.0.1", port=8000, output="preview", extra=(), mount=None):
     output = os.path.abspath(output)
     os.makedirs(output, exist_ok=True)
     mark_preview(output)
     state = LiveState()
-    server = http.server.ThreadingHTTPServer((host, port), make_handler(output, state))
+    server = http.server.ThreadingHTTPServer((host, port), make_handler(output, state, mount))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://{host}:{server.server_address[1]}/"
