@@ -212,7 +212,7 @@ cms-install: $(CMS_STAMP) ## Install the web editor (decap-server, the verified 
 
 # Ctrl-C stops the preview and decap-server (newsroom/cms.py stops it by its pid).
 cms: $(STAMP) $(CMS_STAMP) ## Web editor: live preview + Decap CMS at http://HOST:PORT/admin/ [CMS_WORKFLOW=1 CMS_REPO=../checkout]
-	$(NEWSROOM) cms $(NEWSROOMOPTS) --host $(HOST) --port $(PORT) --output $(OUTPUTDIR) \
+	$(NEWSROOM) cms $(NEWSROOMOPTS) --host $(HOST) --port $(PORT) --output $(PREVIEWDIR) \
 	  $(if $(filter 1,$(CMS_WORKFLOW)),--workflow) $(if $(CMS_REPO),--repo '$(CMS_REPO)') -- $(PELICANOPTS)
 
 bench-cms: $(STAMP) $(CMS_STAMP) chromium ## Web editor on the bench corpus: load time, save → preview (N=1000 LANGS=fr,en,de)
