@@ -33,7 +33,7 @@ def field(coll, name):
 
 def test_config_follows_pelicanconf(monkeypatch, capsys):
     config = config_of(monkeypatch, capsys)
-    assert config["i18n"] == {"structure": "multiple_files", "locales": ["fr", "en"],
+    assert config["i18n"] == {"structure": "multiple_files", "locales": ["fr", "en", "es"],
                               "default_locale": "fr"}
     assert config["local_backend"] == {"url": "/admin/api/v1"}
     assert config["media_folder"] == "content/images"
@@ -182,11 +182,11 @@ def test_the_served_config_follows_a_settings_change(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     args = build_parser().parse_args(["cms", "-s", str(conf)])
     admin = cms.Admin(Project(args), None, tmp_path, reload_project=lambda: Project(args))
-    assert admin.config()["i18n"]["locales"] == ["fr", "en"]
-    conf.write_text(conf.read_text(encoding="utf-8").replace('LANGUAGES = ["fr", "en"]',
-                                                            'LANGUAGES = ["fr", "en", "de"]'))
+    assert admin.config()["i18n"]["locales"] == ["fr", "en", "es"]
+    conf.write_text(conf.read_text(encoding="utf-8").replace('LANGUAGES = ["fr", "en", "es"]',
+                                                            'LANGUAGES = ["fr", "en", "es", "de"]'))
     os.utime(conf, ns=(1, 10**18))
-    assert admin.config()["i18n"]["locales"] == ["fr", "en", "de"]
+    assert admin.config()["i18n"]["locales"] == ["fr", "en", "es", "de"]
 
 
 def test_every_article_folder_gets_a_collection(monkeypatch, capsys):
