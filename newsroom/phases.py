@@ -11,6 +11,8 @@ phase              sent                                        receivers get
 build_started      Pelican ``initialized`` (settings read)      the Pelican object
 source_read        once per source, inside Python-Markdown,    a ``Document`` (``.root`` = the
                    after Markdown's own tree processors         element tree), steps by priority
+item_ready         per article or page, before items_ready      the item, ``settings=``
+                   (and by the preview, per item read again)
 items_ready        Pelican ``all_generators_finalized``         the generators: every article and
                    (every article, page, static file exists)    page exists, with the fields the
                                                                 steps put in their metadata
@@ -18,6 +20,8 @@ pages_written      generators whose class says                  the Pelican obje
                    ``phase = "newsroom.pages_written"`` write   Pelican ``finalized``, first)
                    after every other generator, then the signal
 build_finished     Pelican ``finalized``, last                  the Pelican object
+pages_rewritten    preview only: after a page build             the Pelican object, ``pages=``,
+                                                                ``interrupted=``
 =================  ==========================================  ===================================
 
 ``source_read`` is special: its receivers are *document steps*, run in the
@@ -53,8 +57,36 @@ pages_written = _phases.signal("newsroom.pages_written")
 #: The build is over, successful or strict-failed next (receivers: the Pelican object).
 build_finished = _phases.signal("newsroom.build_finished")
 
+#: One article or page is final (receivers: the item; ``settings=`` the build's):
+#: its own whole-site fields (reading time). Sent for every item just before
+#: ``items_ready``, and by the preview for an item it read again after an edit, so
+#: per-item work runs the same way in both.
+item_ready = _phases.signal("newsroom.item_ready")
+#: The preview's build process wrote again the pages that show the changed items
+#: (receivers: the Pelican object; ``pages=`` every page job of the site as
+#: (name, template, context, args, kwargs), ``interrupted=`` a function that
+#: says another edit waits: stop, the next build does it). What is made from every
+#: page follows (the search index); never sent in a full build.
+pages_rewritten = _phases.signal("newsroom.pages_rewritten")
+
 #: The phases, in the order a build goes through them.
-PHASES = (build_started, source_read, items_ready, pages_written, build_finished)
+PHASES = (build_started, source_read, item_ready, items_ready, pages_written, build_finished)
+
+# -- what a generator's output is, for the preview's page builds -----------------
+#
+# A generator class says it in ``preview_role``; the preview's build process
+# (newsroom/preview.py) builds everything while a generator without one runs.
+
+#: Writes pages through the writer, from the items and settings only: a page build
+#: captures its pages and renders those that show a changed item.
+PAGES = "pages"
+#: Writes files made from files (static, assets, headers) or from every page (the
+#: search index, see ``pages_rewritten``): a page build leaves them.
+FILES = "files"
+#: Writes from the URLs and dates of every item (sitemaps): written again after
+#: each page build that changed what an item shows.
+AFTER_PAGES = "after_pages"
+ROLES = (PAGES, FILES, AFTER_PAGES)
 
 #: Priorities of the document steps (``source_read``): higher runs first. Leave
 #: gaps; a new step picks the number that puts it where it belongs.

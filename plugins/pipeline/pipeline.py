@@ -49,6 +49,7 @@ from pelican.urlwrappers import URLWrapper
 
 from newsroom import compat, phases, sources
 from newsroom.build import BuildOnly, plain_settings
+from newsroom.changes import items_of
 
 from . import cache, writing
 from .memo import RenderMemo
@@ -516,9 +517,13 @@ def _build_started(pelican):
 
 
 def _items_ready(generators):
-    """``items_ready``, then the generators that write from what every page used
+    """``item_ready`` for every article and page, ``items_ready``, then the generators that write from what every page used
     (``phase = "pages_written"``: assets, search index, sitemap, headers) are moved
     after all the others, whatever their plugin's place in ``PLUGINS``."""
+    if generators:
+        settings = generators[0].settings
+        for _, item in items_of(generators):
+            phases.item_ready.send(item, settings=settings)
     phases.items_ready.send(generators)
     late = [g for g in generators if getattr(g, "phase", None) == phases.pages_written.name]
     if late:  # Pelican writes with this very list, in this order
