@@ -311,23 +311,13 @@ BY_KEY = {
 
 @pytest.mark.parametrize("batches", list(STALE_ONCE.values()), ids=list(STALE_ONCE))
 def test_edit_sequences_that_were_once_stale_give_the_cold_build(preview, tmp_path, batches):
-    rng = random.Random(13)
-    before = preview.state()["build"]
-    for batch in batches:
-        for op, rel in batch:
-            path = preview.content / rel
-            if not path.exists():
-                pytest.skip(f"{rel}: removed by earlier edits")
-            edit(preview.content, op, rng, path)
-        before = preview.settle(before)["build"]
+    run_batches(preview, batches, random.Random(13))
     assert_same_as_cold(preview, tmp_path)
 
 
-@pytest.mark.parametrize("batches", list(BY_KEY.values()), ids=list(BY_KEY))
-def test_a_body_edit_rebuilds_what_depends_on_it_by_translation_key(preview, tmp_path,
-                                                                    batches):
-    rng = random.Random(17)
-    before = preview.state()["build"]
+def run_batches(preview, batches, rng):
+    """Each batch of (op, file) edits saved at once and built; the last build's state."""
+    state = before = preview.state()["build"]
     for batch in batches:
         for op, rel in batch:
             path = preview.content / rel
@@ -336,6 +326,13 @@ def test_a_body_edit_rebuilds_what_depends_on_it_by_translation_key(preview, tmp
             edit(preview.content, op, rng, path)
         state = preview.settle(before)
         before = state["build"]
+    return state
+
+
+@pytest.mark.parametrize("batches", list(BY_KEY.values()), ids=list(BY_KEY))
+def test_a_body_edit_rebuilds_what_depends_on_it_by_translation_key(preview, tmp_path,
+                                                                    batches):
+    state = run_batches(preview, batches, random.Random(17))
     assert state["kind"] == "pages", state  # the body edit
     assert_same_as_cold(preview, tmp_path)
 

@@ -210,15 +210,9 @@ class StepsRstReader(_StepsAfterRead, RstReader):
 def use_steps_reader(pelican):
     """``build_started``: Markdown sources are read by ``StepsMarkdownReader``, other
     sources by their reader followed by the steps (metadata as text applies to all)."""
-    settings = pelican.settings
-    readers = dict(settings.get("READERS") or {})
-    for cls in (StepsMarkdownReader, StepsHTMLReader, StepsRstReader):
-        if not cls.enabled:
-            continue
-        for ext in cls.file_extensions:
-            if ext not in readers:  # an extension the user turned off (None) or gave a reader
-                readers[ext] = cls
-    settings["READERS"] = readers
+    compat.install_readers(pelican.settings, {
+        ext: cls for cls in (StepsMarkdownReader, StepsHTMLReader, StepsRstReader)
+        if cls.enabled for ext in cls.file_extensions})
 
 
 # -- worker processes ----------------------------------------------------------
@@ -503,10 +497,9 @@ def render_on_every_core(generators):
         return
     for generator in generators:
         if hasattr(generator, "generate_output"):
-            # Pelican has no signal around a generator's output, so its method is
-            # wrapped on this instance (see writing.py).
-            generator.generate_output = writing.deferring(generator.generate_output, workers,
-                                                          memo)
+            # Pelican has no signal around a generator's output (see compat, writing.py).
+            compat.wrap_generate_output(
+                generator, lambda method: writing.deferring(method, workers, memo))
 
 
 # -- the phases (newsroom/phases.py), sent from Pelican's signals ---------------
@@ -525,9 +518,9 @@ def _items_ready(generators):
         for _, item in items_of(generators):
             phases.item_ready.send(item, settings=settings)
     phases.items_ready.send(generators)
-    late = [g for g in generators if getattr(g, "phase", None) == phases.pages_written.name]
-    if late:  # Pelican writes with this very list, in this order
-        generators[:] = [g for g in generators if g not in late] + late
+    # Pelican writes with this very list, in this order (see compat.run_last).
+    compat.run_last(generators, [g for g in generators
+                                 if getattr(g, "phase", None) == phases.pages_written.name])
 
 
 def _finalized(pelican):
@@ -536,6 +529,7 @@ def _finalized(pelican):
 
 
 def register():
+    phases.engine_registered()
     signals.initialized.connect(_build_started)
     signals.all_generators_finalized.connect(_items_ready)
     signals.finalized.connect(_finalized)
