@@ -150,8 +150,10 @@ ROUNDS ?= 3
 bench: $(STAMP) ## Benchmark vs i18n_subsites, monolingual Pelican, Hugo; CPU per source, memory curve (N=1000 NS="100 1000 3000" CORPUS=today|issue)
 	$(BIN)/python bench/run.py -n $(N) --langs $(LANGS) --rounds $(ROUNDS) --curve "$(NS)" --corpus $(CORPUS)
 
-bench-preview: $(STAMP) ## Preview latency: edit → served page, first build, memory (N=1000 LANGS=fr,en,de)
-	$(BIN)/python bench/preview.py -n $(N) --langs $(LANGS)
+# Corpora of `make bench-preview`: the sample's way and Pelican's way (bench/corpus.py).
+PREVIEW_CORPUS ?= today,pelican
+bench-preview: $(STAMP) ## Preview latency: edit → served page, first build, memory (N=1000 LANGS=fr,en,de PREVIEW_CORPUS=today,pelican)
+	$(BIN)/python bench/preview.py -n $(N) --langs $(LANGS) --corpus $(PREVIEW_CORPUS)
 
 bench-wordpress: $(STAMP) ## Import benchmark: a generated WordPress export of WP_N=20000 posts (time, peak memory)
 	$(BIN)/python bench/wordpress.py -n $(WP_N)

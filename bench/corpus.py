@@ -33,7 +33,14 @@ CATEGORIES = {"fr": ["IA", "Sécurité", "Données", "Logiciel libre"],
 NEWSROOM_CATEGORIES = {"fr": ["Cloud", "Mobile", "Start-up", "Matériel"],
                        "en": ["Cloud", "Mobile", "Startups", "Hardware"],
                        "de": ["Cloud", "Mobil", "Start-ups", "Hardware"]}
-STYLES = ("today", "issue")
+#: The "pelican" corpus (issue 19): translations written the way Pelican's docs write
+#: them (``Lang:`` and a shared ``Slug:``, the translation's file named
+#: ``<slug>-<lang>.md``), ``Author:``, dates without offset, the newsroom's own
+#: categories (a valid site: listed in its EDITORIAL categories, not in
+#: I18N_TAXONOMY; see bench/ourconf.py), and a few lint warnings (a summary too
+#: long every WARN_EVERY articles), as any real archive has.
+STYLES = ("today", "issue", "pelican")
+WARN_EVERY = 97
 TAGS = ["python", "rust", "cloud", "gpu", "web", "privacy", "linux", "llm", "database", "api"]
 # A transparent 1×1 PNG (the one written here before had a broken data stream,
 # which newsroom.rules.image_problems reports).
@@ -83,7 +90,8 @@ def generate(dest, n, langs, seed=42, monolingual=False, hugo=False, style="toda
     """
     if style not in STYLES:
         raise ValueError(f"corpus style {style!r}: one of {STYLES}")
-    categories = NEWSROOM_CATEGORIES if style == "issue" else CATEGORIES
+    categories = NEWSROOM_CATEGORIES if style in ("issue", "pelican") else CATEGORIES
+    pelican_way = style == "pelican" and not hugo and not monolingual
     rng = random.Random(seed)
     dest = Path(dest)
     (dest / "articles").mkdir(parents=True, exist_ok=True)
@@ -106,13 +114,19 @@ def generate(dest, n, langs, seed=42, monolingual=False, hugo=False, style="toda
             title = sentence(rng, text_lang, 6).rstrip(".?! ")
             meta = {
                 "Title": title,
-                "Date": (f"{year}-{month:02d}-{day:02d} 09:30" if style == "issue" and not hugo
+                "Date": (f"{year}-{month:02d}-{day:02d} 09:30"
+                         if style in ("issue", "pelican") and not hugo
                          else f"{year}-{month:02d}-{day:02d}T10:00:00+01:00"),
                 "Category": categories.get(text_lang, categories["en"])[cat],
                 "Tags": ", ".join(tags),
                 "Authors": rng.choice(["Claire Dubois", "Julien Moreau", "Amina Benali"]),
                 "Summary": sentence(rng, text_lang, 15),
             }
+            if pelican_way:
+                meta["Author"] = meta.pop("Authors")
+                meta["Lang"], meta["Slug"] = lang, slug
+                if i % WARN_EVERY == 3:  # a lint warning: summary_too_long
+                    meta["Summary"] = " ".join(sentence(rng, text_lang, 15) for _ in range(3))
             # No "Translation: true": i18n_subsites treats such files as non-native in
             # their own subsite and fails (KeyError in interlink_removed_content).
             content = body(rng, text_lang, slug)
@@ -122,7 +136,9 @@ def generate(dest, n, langs, seed=42, monolingual=False, hugo=False, style="toda
                 text = f"---\n{front}\n---\n\n{content}"
             else:
                 text = "\n".join(f"{k}: {v}" for k, v in meta.items()) + "\n\n" + content
-            (dest / "articles" / f"{file_slug}.{file_lang}.md").write_text(text, encoding="utf-8")
+            name = ((slug if j == 0 else f"{slug}-{lang}") + ".md" if pelican_way
+                    else f"{file_slug}.{file_lang}.md")
+            (dest / "articles" / name).write_text(text, encoding="utf-8")
             count += 1
     return count
 

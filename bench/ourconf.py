@@ -24,3 +24,13 @@ THEME = os.path.join(_ROOT, "theme")
 # `make bench` builds the corpus a second time without drawn social cards.
 if os.environ.get("BENCH_CARDS") == "0":
     IMAGES = {"cards": False}
+
+
+
+# The "pelican" corpus (bench/corpus.py, BENCH_STYLE=pelican): a site with its own
+# categories, in its closed list, none of them in I18N_TAXONOMY.
+if os.environ.get("BENCH_STYLE") == "pelican":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from corpus import NEWSROOM_CATEGORIES as _CATEGORIES  # noqa: E402
+
+    EDITORIAL = {**EDITORIAL, "categories": sorted({c for cs in _CATEGORIES.values() for c in cs})}  # noqa: F405

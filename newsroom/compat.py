@@ -247,3 +247,48 @@ def read_precompress_results():
         _precompress()  # the version guard
         signal.disconnect(precompress.compress_files)
         signal.connect(precompress_files)
+
+
+# -- the build engine's hooks into Pelican's run (plugins/pipeline/) --------------
+#
+# Pelican 4.12 has no signal around a generator's output, no way to order its
+# generators and reads READERS once per generator. The engine needs all three;
+# each is done here only.
+
+def install_readers(settings, readers):
+    """Have Pelican read each extension of ``readers`` ({ext: reader class}) with
+    that class, unless the user's ``READERS`` says otherwise for it (a reader of
+    their own, or None: off).
+
+    Reason: Pelican's ``Readers`` takes ``READERS`` from the settings when each
+    generator starts (its ``readers_init`` receivers then wrap what it made), so the
+    engine's readers are given there, before any generator, rather than swapped
+    into ``Readers.readers`` afterwards.
+    """
+    merged = dict(settings.get("READERS") or {})
+    for ext, cls in readers.items():
+        merged.setdefault(ext, cls)
+    settings["READERS"] = merged
+
+
+def wrap_generate_output(generator, wrap):
+    """Replace ``generator.generate_output`` on this instance by ``wrap(method)``.
+
+    Reason: Pelican's ``run()`` calls ``generator.generate_output(writer)`` for each
+    generator with no signal before or after it; the engine queues a generator's
+    writes there to render them on every core (``plugins/pipeline/writing.py``).
+    Only this instance is changed, for this build.
+    """
+    generator.generate_output = wrap(generator.generate_output)
+
+
+def run_last(generators, late):
+    """Move the generators ``late`` to the end of ``generators``, in place.
+
+    Reason: ``all_generators_finalized`` receives the very list ``Pelican.run``
+    then writes with, in order; generators that write from every page (assets,
+    search index, sitemaps, headers) must come after all the others, whatever
+    their plugin's place in ``PLUGINS``.
+    """
+    if late:
+        generators[:] = [g for g in generators if g not in late] + list(late)

@@ -85,8 +85,9 @@ def paginated_keys(job, settings):
 class PageIndex:
     """Every page job of the last full build and the items each can show."""
 
-    def __init__(self, jobs, settings):
+    def __init__(self, jobs, owners, settings):
         self.jobs = jobs
+        self.owners = owners  # per job: the generator that writes it
         self.depends = []  # per job: {id: item}
         self.own = []  # per job: the id of the article or page it is the page of
         for job in jobs:

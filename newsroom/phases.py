@@ -11,6 +11,8 @@ phase              sent                                        receivers get
 build_started      Pelican ``initialized`` (settings read)      the Pelican object
 source_read        once per source, inside Python-Markdown,    a ``Document`` (``.root`` = the
                    after Markdown's own tree processors         element tree), steps by priority
+item_ready         per article or page, before items_ready      the item, ``settings=``
+                   (and by the preview, per item read again)
 items_ready        Pelican ``all_generators_finalized``         the generators: every article and
                    (every article, page, static file exists)    page exists, with the fields the
                                                                 steps put in their metadata
@@ -18,6 +20,8 @@ pages_written      generators whose class says                  the Pelican obje
                    ``phase = "newsroom.pages_written"`` write   Pelican ``finalized``, first)
                    after every other generator, then the signal
 build_finished     Pelican ``finalized``, last                  the Pelican object
+pages_rewritten    preview only: after a page build             the Pelican object, ``pages=``,
+                                                                ``interrupted=``
 =================  ==========================================  ===================================
 
 ``source_read`` is special: its receivers are *document steps*, run in the
@@ -53,8 +57,36 @@ pages_written = _phases.signal("newsroom.pages_written")
 #: The build is over, successful or strict-failed next (receivers: the Pelican object).
 build_finished = _phases.signal("newsroom.build_finished")
 
+#: One article or page is final (receivers: the item; ``settings=`` the build's):
+#: its own whole-site fields (reading time). Sent for every item just before
+#: ``items_ready``, and by the preview for an item it read again after an edit, so
+#: per-item work runs the same way in both.
+item_ready = _phases.signal("newsroom.item_ready")
+#: The preview's build process wrote again the pages that show the changed items
+#: (receivers: the Pelican object; ``pages=`` every page job of the site as
+#: (name, template, context, args, kwargs), ``interrupted=`` a function that
+#: says another edit waits: stop, the next build does it). What is made from every
+#: page follows (the search index); never sent in a full build.
+pages_rewritten = _phases.signal("newsroom.pages_rewritten")
+
 #: The phases, in the order a build goes through them.
-PHASES = (build_started, source_read, items_ready, pages_written, build_finished)
+PHASES = (build_started, source_read, item_ready, items_ready, pages_written, build_finished)
+
+# -- what a generator's output is, for the preview's page builds -----------------
+#
+# A generator class says it in ``preview_role``; the preview's build process
+# (newsroom/preview.py) builds everything while a generator without one runs.
+
+#: Writes pages through the writer, from the items and settings only: a page build
+#: captures its pages and renders those that show a changed item.
+PAGES = "pages"
+#: Writes files made from files (static, assets, headers) or from every page (the
+#: search index, see ``pages_rewritten``): a page build leaves them.
+FILES = "files"
+#: Writes from the URLs and dates of every item (sitemaps): written again after
+#: each page build that changed what an item shows.
+AFTER_PAGES = "after_pages"
+ROLES = (PAGES, FILES, AFTER_PAGES)
 
 #: Priorities of the document steps (``source_read``): higher runs first. Leave
 #: gaps; a new step picks the number that puts it where it belongs.
@@ -103,3 +135,80 @@ def document_steps():
             raise StepError(f"{step.__module__}.{step.__qualname__} is connected to "
                             "source_read without a priority: use phases.connect_step(step, n)")
     return sorted(steps, key=lambda s: (-s.step_priority, s.__module__, s.__qualname__))
+
+
+# -- every Pelican signal the kit uses, by phase ----------------------------------
+#
+# The build order on one screen: each Pelican signal a plugin (or the preview)
+# connects to, the phase it belongs to, and what the kit does there, in the
+# order Pelican sends them. README's Architecture section is this table;
+# tests/test_engine.py checks that every ``signals.<name>.connect`` in plugins/
+# and newsroom/ is listed here.
+
+#: (Pelican signal, phase, what runs there), in the order of a build.
+PELICAN_SIGNALS = (
+    ("initialized", "build_started", "settings read: each plugin validates its setting; "
+     "the engine installs its readers"),
+    ("get_generators", "build_started", "plugins add their generators; the content "
+     "cache drops a half-written entry; reading workers fork"),
+    ("get_writer", "build_started", "the multilingual writer (page language, switcher)"),
+    ("generator_init", "build_started", "per-build state attached to the context; "
+     "template globals and filters installed"),
+    ("readers_init", "build_started", "the readers are checked (security)"),
+    ("article_generator_init", "source_read", "sources handed to the reading workers"),
+    ("page_generator_init", "source_read", "sources handed to the reading workers"),
+    ("article_generator_context", "source_read", "drafts and scheduled items sorted out"),
+    ("page_generator_context", "source_read", "drafts sorted out"),
+    ("content_object_init", "source_read", "each article or page made: notes logged, "
+     "its problems checked, share links"),
+    ("article_generator_pretaxonomy", "source_read", "languages split, translations "
+     "linked by translation key, taxonomies mapped"),
+    ("article_generator_finalized", "source_read", "articles grouped by language, "
+     "related articles; the cache records a complete reading"),
+    ("page_generator_finalized", "source_read", "pages linked; the newsletter's privacy "
+     "page found; the cache records a complete reading"),
+    ("static_generator_finalized", "source_read", "static files kept (images)"),
+    ("all_generators_finalized", "items_ready", "item_ready for each item, then "
+     "items_ready; late generators moved last; the pool stops; pages rendered on "
+     "every core"),
+    ("content_written", "pages_written", "each page written: search copy, sitemap "
+     "entry, output ledger"),
+    ("finalized", "build_finished", "pages_written, then build_finished: reports, "
+     "strict failure, stale files removed"),
+)
+
+
+class EngineMissing(RuntimeError):
+    """A plugin connected to the phases, but nothing sends them."""
+
+
+_engine = {"registered": False}
+
+
+def engine_registered():
+    """Called by the engine (plugins/pipeline) in its ``register()``."""
+    _engine["registered"] = True
+
+
+def check_engine(pelican=None):
+    """Pelican ``initialized``: plugins that connected to a phase need the engine,
+    which sends them; without it they would silently never run."""
+    if _engine["registered"]:
+        return
+    waiting = sorted({getattr(receiver, "__module__", "?").split(".")[0]
+                      for signal in (*PHASES, pages_rewritten)
+                      for receiver in signal.receivers_for(None)})
+    if waiting:
+        raise EngineMissing(
+            f"plugin(s) {', '.join(waiting)} run in the build's phases (newsroom/phases.py), "
+            "which the 'pipeline' plugin (the build engine) sends: add \"pipeline\" to "
+            "PLUGINS in your settings")
+
+
+def _watch_for_the_engine():
+    from pelican import signals
+
+    signals.initialized.connect(check_engine)
+
+
+_watch_for_the_engine()

@@ -13,7 +13,7 @@ cold preview build of the same files gives:
 * **pages** — every changed file is an article or page the site already has,
   and read again it differs from what the site holds only in what no page but
   its own shows: its body (its metadata, summary, reading time, problems,
-  URL and everything else :func:`plugins.pipeline.memo.item_digest` covers are
+  URL and everything else :func:`newsroom.changes.item_digest` covers are
   those of the last build, and no translation tracks its text with
   ``Translation-Of``). The new reading replaces the old one in memory, only
   the item's own page(s) are rendered and written (through Pelican's writer,
@@ -42,7 +42,9 @@ import sys
 import time
 import traceback
 
+from . import phases
 from .build import Problems
+from .changes import changed_fields, display, item_digest, items_of, structure
 
 FULL, PAGES = "full", "pages"
 
@@ -108,22 +110,16 @@ class PreviewSite:
     def _index_pages(self):
         from .pagedeps import PageIndex
 
-        self.index = PageIndex(self.page_jobs(), self.settings)
+        self.index = PageIndex(*self.page_jobs(), self.settings)
         self._known_sources()
 
     # -- page builds --------------------------------------------------------------
 
     def items(self):
         """(generator, item) for every article and page the last build made, by source path."""
-        from pipeline.memo import ITEM_LISTS
-
         found = {}
-        for generator in self.generators or ():
-            for cls, names in ITEM_LISTS.items():
-                if isinstance(generator, cls):
-                    for name in names:
-                        for item in getattr(generator, name, None) or []:
-                            found.setdefault(os.path.abspath(item.source_path), (generator, item))
+        for generator, item in items_of(self.generators or ()):
+            found.setdefault(os.path.abspath(item.source_path), (generator, item))
         return found
 
     #: Why the last build was full (None: a page build, or the first build).
@@ -159,7 +155,7 @@ class PreviewSite:
             return "no file changed that the site has"
         for kind, path in changes:
             if kind != "modified":
-                return f"{os.path.relpath(path)} was {kind}"
+                return f"{self._rel(path)} was {kind}"
         if self._feeds():
             return "this preview writes feeds (they show titles and bodies)"
         unknown = self._unknown_generators()
@@ -168,68 +164,94 @@ class PreviewSite:
         fresh = []
         for path in sorted({os.path.abspath(p) for _, p in changes}):
             if path not in items:  # not an article or page: an image, a new file…
-                return f"{os.path.relpath(path)} is not an article or page of the site"
+                return f"{self._rel(path)} is not an article or page of the site"
             generator, old = items[path]
             new, why = self._read_again(generator, old)
             if new is None:
-                return f"{os.path.relpath(path)}: {why}"
+                return f"{self._rel(path)}: {why}"
             fresh.append((generator, old, new))
         if self.index is None:
-            self.index = PageIndex(self.page_jobs(), self.settings)
+            self.index = PageIndex(*self.page_jobs(), self.settings)
         changed = [old for _, old, _ in fresh]
         # Items whose listing-visible data can follow the changed ones: themselves, the
-        # other items of their row of the translation status (same kind and slug, any
-        # language or state: drafts are not in Pelican's ``translations``), whose
+        # other items of their row of the translation status (same kind and
+        # translation key — file slug or Translation-Of —, any language or state:
+        # drafts and hidden items are not in Pelican's ``translations``), whose
         # "outdated" state follows the original's text.
+        paths = {os.path.abspath(item.source_path) for item in changed}
+        group = {}
+        for generator in self._with("translation_group"):
+            group.update(generator.translation_group(paths))
         rows_of = {(type(item), item.slug) for item in changed}
-        candidates = {id(item): item for _, item in items.values()
-                      if (type(item), getattr(item, "slug", None)) in rows_of}
+        candidates = {id(item): item for path, (_, item) in items.items()
+                      if path in group or (type(item), getattr(item, "slug", None)) in rows_of}
         candidates.update((id(item), item) for item in changed)
         for item in changed:
             for other in getattr(item, "translations", ()) or ():
                 candidates[id(other)] = other
         before = {key: item_digest(item) for key, item in candidates.items()}
         # The status page shows an original's title and each translation's state, which
-        # follows the original's title, summary and text when it records Translation-Of.
+        # follows the original's title, summary and text when it records its
+        # fingerprint (Translation-Of) — whether or not that translation is an item
+        # (one that fails to read is on the status page all the same).
         tracked = any(display(old) != display(new) for _, old, new in fresh) or any(
-            "translation-of" in item.metadata for item in candidates.values())
-        rows = self._status_rows() if tracked else None
+            "translation-of" in item.metadata for item in candidates.values()) or any(
+            recorded for path, recorded in group.items() if path not in paths)
         for _, old, new in fresh:
             _replace(old, new)
-        if tracked:
-            self._refresh_status()
+        # Generators whose pages' arguments are made from every source (the
+        # translation status): made again, and their pages captured again below.
+        refreshed = [g for g in self._with("refresh_after_edit")
+                     if tracked and g.refresh_after_edit()]
         shown = {key for key, item in candidates.items() if item_digest(item) != before[key]}
         if any(isinstance(candidates[key], Page) for key in shown):
             return "a page's title or summary changed: every page shows the menu"
-        jobs = [self.index.jobs[i]
-                for i in self.index.jobs_of({id(item) for item in changed}, shown)]
-        # The status page's arguments are computed as it is written (rows, totals):
-        # captured again, not taken from the index.
-        status = [job for job in jobs if job[4].get("template_name") == "translation_status"]
-        if status or (tracked and rows != self._status_rows()):
-            jobs = [job for job in jobs if job not in status]
-            jobs += self.page_jobs({"EditorialGenerator"})
+        chosen = self.index.jobs_of({id(item) for item in changed}, shown)
+        # The pages of a generator whose arguments are computed as they are written
+        # (status rows, totals) are captured again, not taken from the index.
+        computed = {id(g) for g in self._with("refresh_after_edit")}
+        again = {id(g) for g in refreshed} | {id(self.index.owners[i]) for i in chosen
+                                             if id(self.index.owners[i]) in computed}
+        jobs = [self.index.jobs[i] for i in chosen if id(self.index.owners[i]) not in again]
+        jobs += self.page_jobs([g for g in self.generators if id(g) in again])[0]
         self._write(jobs, shown)
         return None
 
-    def page_jobs(self, only=None):
-        """Every page the page generators would write, captured without rendering."""
+    def _with(self, method):
+        """The generators that offer ``method`` to page builds (newsroom/phases.py)."""
+        return [g for g in self.generators or () if callable(getattr(g, method, None))]
+
+    def _problems_of(self, level, path):
+        """The ``level`` ("errors", "warnings") messages the last build logged about the
+        file ``path`` (they start with its ``path:line`` or its path, as shown)."""
+        shown = os.path.relpath(path)
+        return sorted(m for m in self.problems[level]
+                      if m == shown or m.startswith((shown + ":", shown + " ")))
+
+    def _rel(self, path):
+        """A path as the reason of a full build names it: inside the content folder."""
+        return os.path.relpath(path, self.settings["PATH"])
+
+    def page_jobs(self, generators=None):
+        """(jobs, owners): every page the page generators (or ``generators``) would
+        write, captured without rendering, and the generator of each."""
         from .pagedeps import CaptureWriter
 
-        only = PAGE_GENERATORS if only is None else only
-        capture = CaptureWriter()
-        for generator in self.generators:
-            if type(generator).__name__ in only:
-                type(generator).generate_output(generator, capture)
-        return capture.jobs
+        jobs, owners = [], []
+        for generator in self._role(phases.PAGES) if generators is None else generators:
+            capture = CaptureWriter()
+            type(generator).generate_output(generator, capture)
+            jobs += capture.jobs
+            owners += [generator] * len(capture.jobs)
+        return jobs, owners
+
+    def _role(self, role):
+        return [g for g in self.generators if role_of(g, self.settings) == role]
 
     def _unknown_generators(self):
-        """Generators this module does not know to be page generators or not (see
-        ``OTHER_GENERATORS``; Pelican's template pages: only when there are some)."""
-        names = {type(g).__name__ for g in self.generators}
-        if not self.settings.get("TEMPLATE_PAGES"):
-            names.discard("TemplatePagesGenerator")
-        return ", ".join(sorted(names - PAGE_GENERATORS - OTHER_GENERATORS))
+        """Generators that do not say what their output is (``preview_role``)."""
+        return ", ".join(sorted({type(g).__name__ for g in self.generators
+                                 if role_of(g, self.settings) not in phases.ROLES}))
 
     def _feeds(self):
         """True if this preview writes feeds (which show titles and bodies): full builds."""
@@ -237,26 +259,6 @@ class PreviewSite:
         return any(feeds.values()) or any(
             self.settings.get(key) for key in self.settings
             if key.endswith(("FEED_ATOM", "FEED_RSS")))
-
-    def _editorial(self):
-        return next((g for g in self.generators or () if type(g).__name__ == "EditorialGenerator"),
-                    None)
-
-    def _status_rows(self):
-        """What the status page shows of its rows (their URLs are structure)."""
-        generator = self._editorial()
-        if generator is None:
-            return None
-        return [(row.kind, row.slug, row.title,
-                 [(lang, cell.state, cell.publication) for lang, cell in row.cells.items()])
-                for row in generator.context[EDITORIAL_STATE].rows]
-
-    def _refresh_status(self):
-        """The translation status again: from the build engine's parsed sources
-        (``newsroom.sources``), where reading a changed source again put its new one."""
-        generator = self._editorial()
-        if generator is not None:
-            type(generator).generate_context(generator)
 
     def _known_sources(self):
         """Parse the sources the last build took from the content cache (once), so that
@@ -279,11 +281,12 @@ class PreviewSite:
         only the pages whose slice shows an item of ``shown``)."""
         from pelican import signals
 
-        from .compat import discard_writes, writer_of
+        from .compat import discard_writes, forget_logged_messages, writer_of
         from .pagedeps import Listed, paginated_keys
 
         kept = set()
         writer = discard_writes(writer_of(self.pelican), kept.__contains__)
+        forget_logged_messages()  # (Pelican logs a message once per process)
         output = self.settings["OUTPUT_PATH"]
         problems = Problems()
         root = logging.getLogger()
@@ -300,17 +303,21 @@ class PreviewSite:
                     writer.write_file(name, template, job_context, *args, **kwargs)
         finally:
             root.removeHandler(problems)
-        if problems.errors or problems.warnings:
-            raise ValueError("a page build logged problems: the full build reports them")
+        # Rendering may log what the last build logged too (a link to a missing
+        # file): the problems listed stay the same. A new one: the full build reports it.
+        new = [m for level in ("errors", "warnings") for m in getattr(problems, level)
+               if m not in self.problems[level]]
+        if new:
+            raise ValueError(f"a page build logged a new problem: {new[0][:300]}")
         logging.getLogger(__name__).info(
             "preview: %d page job(s) rendered (%d listing page(s) showing no change kept)",
             len(jobs), len(kept))
-        sitemap = next((g for g in self.generators if type(g).__name__ == "SitemapGenerator"),
-                       None)
-        if sitemap is not None and shown:
-            type(sitemap).generate_output(sitemap, writer)
-        refresh, jobs = SearchRefresh(self.settings), self.index.jobs
-        self.after_reply = lambda interrupted: refresh.run(jobs, interrupted)
+        if shown:
+            for generator in self._role(phases.AFTER_PAGES):
+                type(generator).generate_output(generator, writer)
+        pages = self.index.jobs
+        self.after_reply = lambda interrupted: phases.pages_rewritten.send(
+            self.pelican, pages=pages, interrupted=interrupted)
 
     def _read_again(self, generator, old):
         """(a new reading of ``old``'s source, None), or (None, why) if it changes more
@@ -318,8 +325,13 @@ class PreviewSite:
         from pelican import signals
         from pelican.contents import Article, Page
 
+        from .compat import forget_logged_messages
+
         is_article = isinstance(old, Article)
         name = "article" if is_article else "page"
+        # Pelican logs a message once per process: the file's standing warnings must
+        # reach ``quiet`` again to be compared with the last build's.
+        forget_logged_messages()
         quiet = Problems()
         root = logging.getLogger()
         root.addHandler(quiet)
@@ -333,17 +345,20 @@ class PreviewSite:
                 context_sender=generator)
         finally:
             root.removeHandler(quiet)
-        if quiet.errors or quiet.warnings:
-            return None, f"reading it logged {(quiet.errors + quiet.warnings)[0]}"
+        # A problem the last build reported for this file already (a summary too long,
+        # as any archive has) stays as it is: the problems listed do not change.
+        for level, found in (("errors", quiet.errors), ("warnings", quiet.warnings)):
+            before = self._problems_of(level, old.source_path)
+            if sorted(found) != before:
+                return None, f"its {level} changed: " + "; ".join(
+                    sorted(set(found) ^ set(before)))[:300]
         if type(new) is not type(old):
             return None, "it is no longer a " + type(old).__name__
         # What the whole-site steps add to each item: its reading time (from
         # its words), then what links it to the others (translations,
         # neighbours, related articles, editorial notes, card image), which
         # depend on metadata found equal below.
-        reading_time = sys.modules.get("reading_time.reading_time")
-        if reading_time is not None:
-            reading_time.measure(new, self.settings[reading_time.SETTING])
+        phases.item_ready.send(new, settings=self.settings)
         if hasattr(new, "refresh_metadata_intersite_links"):
             new.refresh_metadata_intersite_links()
         if _names(old.metadata) != _names(new.metadata):
@@ -354,11 +369,12 @@ class PreviewSite:
         for key, value in vars(old).items():
             if key not in vars(new) or key in LINKS or _taxonomy(value):
                 setattr(new, key, value)
+        # (``authors`` too where the source says ``Author:``: the names are the same.)
         for key, value in old.metadata.items():
-            if _taxonomy(value) and key in new.metadata:
+            if _taxonomy(value) and (key in new.metadata or key == "authors"):
                 new.metadata[key] = value
         if structure(new) != structure(old):
-            return None, "changed " + _changed_fields(old, new)
+            return None, "changed " + changed_fields(old, new)
         return new, None
 
     after_reply = None
@@ -393,72 +409,23 @@ def settled(changes, items):
     return result
 
 
-#: Generators that only write pages through the writer (no other side effect).
-PAGE_GENERATORS = frozenset({"ArticlesGenerator", "PagesGenerator", "ListingsGenerator",
-                             "EditorialGenerator", "ConfirmPageGenerator",
-                             "CorrectionsGenerator"})
-#: Generators whose output no page build has to write again: files copied or made
-#: from files (a change to one is a full build), or made again by ``_write`` (the
-#: sitemaps, the search index). Any other generator (a plugin's new one) may write
-#: a page that shows an item: while it is in neither set, every build is full.
-OTHER_GENERATORS = frozenset({"StaticGenerator", "SourceFileGenerator", "AssetsGenerator",
-                              "HeadersGenerator", "SitemapGenerator", "SearchGenerator"})
-EDITORIAL_STATE, SOURCES_KEY = "EDITORIAL_STATE", "NEWSROOM_SOURCES"
-#: Metadata that changes what pages show of an item, not which pages exist or what they list.
-DISPLAY_METADATA = frozenset({"title", "summary", "summary_from_body"})
+def role_of(generator, settings):
+    """What a generator's output is for page builds (``newsroom.phases`` roles):
+    Pelican's own by their class, a plugin's by its ``preview_role`` (None: it does not
+    say, and every build is full while it runs)."""
+    from pelican.generators import (ArticlesGenerator, PagesGenerator, SourceFileGenerator,
+                                    StaticGenerator, TemplatePagesGenerator)
+
+    if isinstance(generator, (ArticlesGenerator, PagesGenerator)):
+        return phases.PAGES
+    if isinstance(generator, (StaticGenerator, SourceFileGenerator)):
+        return phases.FILES
+    if isinstance(generator, TemplatePagesGenerator) and not settings.get("TEMPLATE_PAGES"):
+        return phases.FILES  # (none to write)
+    return getattr(generator, "preview_role", None)
 
 
-def item_digest(item):
-    from pipeline.memo import item_digest as digest
-
-    return digest(item)
-
-
-def display(item):
-    """What pages show of an item besides its body (its title, its summary)."""
-    return [str(item.metadata.get(key)) for key in sorted(DISPLAY_METADATA)]
-
-
-def structure_parts(item):
-    """Everything of an item but what pages show of it, by name: which pages exist,
-    what each lists and in which order (and the problems it reports) follow from this."""
-    from pipeline.memo import BODY_ONLY_METADATA, _ref
-
-    metadata = {k: v for k, v in item.metadata.items()
-                if k not in BODY_ONLY_METADATA and k not in DISPLAY_METADATA}
-    notes = getattr(item, "editorial", None)
-    return {
-        "type": type(item).__name__, "url": item.url, "save_as": item.save_as,
-        "status": item.status, "lang": item.lang, "metadata": metadata,
-        "fields": sorted(item.metadata),
-        "translations": [(t.lang, _ref(t)) for t in getattr(item, "translations", [])],
-        "related": [_ref(a) for a in getattr(item, "related_articles", None) or []],
-        "neighbours": [_ref(getattr(item, "prev_article", None)),
-                       _ref(getattr(item, "next_article", None))],
-        "state": None if notes is None else notes.state,
-        "image": getattr(item, "seo_image", None),
-    }
-
-
-def structure(item):
-    from pipeline.memo import _canonical
-
-    return _canonical(structure_parts(item))
-
-
-def _changed_fields(old, new):
-    """What differs between two items' structures, as the reason of a full build."""
-    from pipeline.memo import _canonical
-
-    before, after = structure_parts(old), structure_parts(new)
-    names = [name for name in before if _canonical(before[name]) != _canonical(after[name])]
-    if "metadata" in names:
-        keys = sorted(k for k in set(before["metadata"]) | set(after["metadata"])
-                      if _canonical(before["metadata"].get(k)) != _canonical(after["metadata"].get(k)))
-        names[names.index("metadata")] = "metadata " + ", ".join(keys)
-    return "; ".join(names) or "its structure"
-
-
+SOURCES_KEY = "NEWSROOM_SOURCES"
 LINKS = frozenset({"translations", "related_articles", "prev_article", "next_article",
                    "editorial", "seo_image", "in_default_lang"})
 
@@ -473,9 +440,13 @@ def _taxonomy(value):
 
 
 def _names(metadata):
-    """The category, tag and author names in ``metadata``."""
-    return {key: [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
-            for key, value in metadata.items() if _taxonomy(value)}
+    """The category, tag and author names in ``metadata`` (``Author:`` alone counts as
+    the ``authors`` list the whole-site steps give it: plugins/multilingual)."""
+    names = {key: [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
+             for key, value in metadata.items() if _taxonomy(value)}
+    if "author" in names and "authors" not in names:
+        names["authors"] = [names["author"]]
+    return names
 
 
 def _replace(old, new):
@@ -485,50 +456,6 @@ def _replace(old, new):
     forget_memoised(old)
     vars(old).clear()
     vars(old).update(vars(new))
-
-
-class SearchRefresh:
-    """The search index after a page build: the search copies of every article
-    page again (from memory, nothing rendered), then Pagefind on the languages
-    whose copies changed (search.py's own memo finds them)."""
-
-    def __init__(self, settings):
-        self.settings = settings
-
-    def run(self, jobs, interrupted):
-        """Refresh the index; stops early (the next build does it again) if
-        ``interrupted()`` says another edit is waiting."""
-        search = sys.modules.get("search.search")
-        if search is None or not self.settings["SEARCH"]["enabled"]:
-            return
-        output = self.settings["OUTPUT_PATH"]
-        copies = search.SearchCopies()
-        try:
-            for count, (name, _, context, _, kwargs) in enumerate(jobs):
-                if count % 200 == 0 and interrupted():
-                    return
-                article = kwargs.get("article")
-                if article is not None:
-                    search.copy_article(copies, os.path.join(output, name),
-                                        {**kwargs, "OUTPUT_PATH": output,
-                                         "i18n": _page_language(context, kwargs)})
-            done = search.index(self.settings, copies, output, interrupted)
-        finally:
-            copies.remove()
-        config = self.settings.get("OUTPUTS")
-        if done and config:  # the output folder's manifest (newsroom.outputs) follows
-            from .outputs import refresh_manifest
-
-            refresh_manifest(output, config["manifest"], [self.settings["SEARCH"]["output_subdir"]])
-
-
-def _page_language(context, kwargs):
-    """The page's language, as the multilingual writer gives it to the templates."""
-    if kwargs.get("i18n") is not None:
-        return kwargs["i18n"]
-    multilingual = sys.modules.get("multilingual.state")
-    state = context.get(multilingual.STATE_KEY) if multilingual is not None else None
-    return state.page_language(kwargs, kwargs.get("url")) if state is not None else None
 
 
 def main(argv=None):

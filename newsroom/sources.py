@@ -121,7 +121,8 @@ class Source:
     @property
     def translation_key(self) -> str:
         """What links this file to its translations (see ``translation_key``)."""
-        return translation_key(self.filename.get("slug") or "", self.get("translation-of"), self.slug)
+        return translation_key(self.filename.get("slug") or "", self.get("translation-of"), self.slug,
+                               self.filename.get("lang"))
 
     @property
     def recorded_fingerprint(self) -> str | None:
@@ -491,11 +492,21 @@ def parse_translation_of(value) -> tuple:
     return key, fingerprint_
 
 
-def translation_key(file_slug: str, translation_of=None, slug: str = "") -> str:
+def translation_key(file_slug: str, translation_of=None, slug: str = "",
+                    file_lang: str | None = "") -> str:
     """The key that links a file to its translations: the key of its
-    ``Translation-Of:`` line, else its file-name slug, else its slug."""
+    ``Translation-Of:`` line, else its file-name slug, else its slug.
+
+    A file whose name gives no language (``file_lang`` None) but that has a slug of
+    its own is linked by that slug, as Pelican links translations: ``x.md`` and
+    ``x-en.md`` with ``Lang: en`` and ``Slug: x`` are one article.
+    """
     key, _ = parse_translation_of(translation_of)
-    return key or file_slug or slug
+    if key:
+        return key
+    if file_lang is None and slug:
+        return slug
+    return file_slug or slug
 
 
 def format_translation_of(key: str | None, fingerprint_: str | None) -> str:

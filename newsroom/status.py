@@ -67,7 +67,9 @@ def translation_status(sources, ctx) -> list[Row]:
         by_lang = {}
         for source in group:
             by_lang.setdefault(source.lang, source)
-        originals = [s for s in by_lang.values() if not s.is_translation]
+        # (None marked ``Translation:``, as Pelican's way writes them: the default language's.)
+        originals = sorted((s for s in by_lang.values() if not s.is_translation),
+                           key=lambda s: s.lang != ctx.default_lang)
         original = originals[0] if originals else None
         current = src_mod.fingerprint(original) if original else None
         row = Row(kind, slug, original)

@@ -153,7 +153,10 @@ def test_phases_are_sent_in_their_declared_order(tmp_path):
         for signal in phases.PHASES:
             if signal.name in receivers:
                 signal.disconnect(receivers[signal.name])
-    assert sent == [s.name for s in phases.PHASES if s is not phases.source_read]
+    # (item_ready: once per article or page, all of them before items_ready)
+    once = [name for n, name in enumerate(sent) if n == 0 or sent[n - 1] != name]
+    assert once == [s.name for s in phases.PHASES if s is not phases.source_read]
+    assert sent.count(phases.item_ready.name) == 21  # the sample's articles and pages
 
 
 def test_the_order_of_plugins_does_not_matter(tmp_path):
@@ -219,3 +222,35 @@ def test_a_source_in_html_gets_the_steps_too(tmp_path):
     home = site.soup("")
     assert "<b>gras</b> ici" in home.get_text()  # the summary is text, shown as typed
     assert home.select_one("article.summary b") is None
+
+
+def test_every_pelican_signal_the_kit_uses_is_in_the_phases_table():
+    """newsroom/phases.py maps each Pelican signal plugins connect to its phase (the
+    README's Architecture table is made from it)."""
+    import re
+
+    used = set()
+    for folder in ("plugins", "newsroom"):
+        for path in (ROOT / folder).rglob("*.py"):
+            used |= set(re.findall(r"\bsignals\.([a-z_]+)\.connect\(", path.read_text("utf-8")))
+    listed = [name for name, _, _ in phases.PELICAN_SIGNALS]
+    assert used - set(listed) == set()
+    assert len(listed) == len(set(listed))
+    from pelican.plugins import signals
+
+    assert all(hasattr(signals, name) for name in listed)
+    assert {phase for _, phase, _ in phases.PELICAN_SIGNALS} <= {s.name.split(".")[1]
+                                                               for s in phases.PHASES}
+
+
+def test_a_plugin_that_needs_the_engine_says_so_without_it(tmp_path):
+    from .conftest import run_pelican
+
+    import pelicanconf
+
+    plugins = [p for p in pelicanconf.PLUGINS if p != "pipeline"]
+    result = run_pelican("content", "-o", str(tmp_path / "out"), "-s", "pelicanconf.py",
+                         "-e", f"PLUGINS={json.dumps(plugins)}")
+    assert result.returncode != 0
+    assert 'add "pipeline" to PLUGINS' in result.stdout + result.stderr
+    assert not (tmp_path / "out" / "index.html").exists()

@@ -197,12 +197,39 @@ def edit(content: Path, op: str, rng: random.Random, target: Path | None = None)
         (content / "images" / "card.png").write_bytes(out.getvalue())
     elif op == "broken":
         set_field(target, "Date", "2026-13-45 10:00")
+    elif op == "own_slug":  # a translation with its own URL, linked by its file name
+        set_field(target, "Slug", f"{target.name.split('.')[0]}-{lang}-{n}")
+    elif op == "hidden":
+        set_field(target, "Status", "hidden")
+    elif op == "unreadable":  # not UTF-8 any more: the file fails to read
+        with target.open("ab") as fh:
+            fh.write(f"\nUn mot en Latin-1 {n} : ".encode() + "été".encode("latin-1") + b"\n")
+    elif op == "linked":  # a translation under another name, linked by Translation-Of
+        from newsroom import sources
+
+        originals = [p for p in files if lang_of(p) == "fr" and not any(
+            o.name.startswith(p.name.split(".")[0] + ".") and lang_of(o) == "en" for o in files)]
+        if originals:
+            original = rng.choice(originals) if target not in originals else target
+            key = original.name.split(".")[0]
+            mark = sources.fingerprint(sources.read_source(str(original)))
+            lines, _ = header_and_body(original)
+            date = next(line for line in lines if line.startswith("Date:"))
+            (original.parent / f"linked-{n}.en.md").write_text(
+                f"Title: A linked translation {n}\n{date}\nCategory: AI\nTranslation: true\n"
+                f"Translation-Of: {key} {mark}\n\nThe linked text {n}.\n", encoding="utf-8")
+            target = original
+    elif op == "settings":  # the settings file, saved by rename (see serve_with_settings)
+        settings = content.parent / "settings.py"
+        if settings.exists():
+            save_by_rename(settings, settings.read_text(encoding="utf-8")
+                           + f'SITESUBTITLE = "Sous-titre {n}"\n')
     return f"{op} {target.relative_to(content)}"
 
 
 OPS = ["body", "body", "body", "title", "title", "date", "category", "tags", "authors",
-       "summary", "draft", "publish", "schedule", "translation", "delete", "rename", "new",
-       "image_in_body", "image", "broken"]
+       "summary", "summary", "draft", "publish", "schedule", "translation", "delete", "rename",
+       "new", "image_in_body", "image", "broken", "own_slug", "hidden", "unreadable", "linked"]
 
 
 def test_a_body_edit_renders_only_its_pages_and_matches_a_cold_build(preview, tmp_path):
@@ -264,19 +291,60 @@ STALE_ONCE = {
     # The corrections page (plugins/notices) was never written by a page build.
     "corrected-title": [[("title", "2025/rgpd-minimisation.fr.md")]],
 }
+#: Pages that depend on an original through its translation key (not its slug, nor
+#: Pelican's ``translations``): after a body edit to the original — a page build —
+#: their "outdated" notices and /translation-status/ are those of a cold build.
+BY_KEY = {
+    "own-slug": [[("own_slug", "2025/cles-d-acces.en.md")],
+                 [("body", "2025/cles-d-acces.fr.md")]],
+    "draft-own-slug": [[("own_slug", "2025/bases-de-donnees-vectorielles.en.md"),
+                        ("draft", "2025/bases-de-donnees-vectorielles.en.md")],
+                       [("body", "2025/bases-de-donnees-vectorielles.fr.md")]],
+    "translation-of": [[("linked", "2026/licences-libres.fr.md")],
+                       [("body", "2026/licences-libres.fr.md")]],
+    "hidden": [[("hidden", "2025/ai-act-calendrier.en.md")],
+               [("body", "2025/ai-act-calendrier.fr.md")]],
+    "unreadable": [[("unreadable", "2025/quantification-modeles-de-langage.en.md")],
+                   [("body", "2025/quantification-modeles-de-langage.fr.md")]],
+}
 
 
 @pytest.mark.parametrize("batches", list(STALE_ONCE.values()), ids=list(STALE_ONCE))
 def test_edit_sequences_that_were_once_stale_give_the_cold_build(preview, tmp_path, batches):
-    rng = random.Random(13)
-    before = preview.state()["build"]
+    run_batches(preview, batches, random.Random(13))
+    assert_same_as_cold(preview, tmp_path)
+
+
+def run_batches(preview, batches, rng):
+    """Each batch of (op, file) edits saved at once and built; the last build's state."""
+    state = before = preview.state()["build"]
     for batch in batches:
         for op, rel in batch:
             path = preview.content / rel
             if not path.exists():
                 pytest.skip(f"{rel}: removed by earlier edits")
             edit(preview.content, op, rng, path)
-        before = preview.settle(before)["build"]
+        state = preview.settle(before)
+        before = state["build"]
+    return state
+
+
+@pytest.mark.parametrize("batches", list(BY_KEY.values()), ids=list(BY_KEY))
+def test_a_body_edit_rebuilds_what_depends_on_it_by_translation_key(preview, tmp_path,
+                                                                    batches):
+    state = run_batches(preview, batches, random.Random(17))
+    assert state["kind"] == "pages", state  # the body edit
+    assert_same_as_cold(preview, tmp_path)
+
+
+@pytest.mark.parametrize("field", ["Title", "Summary"])
+def test_a_title_or_summary_edit_is_a_page_build(preview, tmp_path, field):
+    path = preview.content / "2025" / "cles-d-acces.fr.md"
+    before = preview.state()["build"]
+    set_field(path, field, f"Un {field.lower()} revu pendant la relecture")
+    state = preview.settle(before)
+    assert state["kind"] == "pages", state
+    assert f"Un {field.lower()} revu pendant la relecture" in fetch(f"{preview.url}/")[1]
     assert_same_as_cold(preview, tmp_path)
 
 

@@ -19,6 +19,8 @@ from jinja2 import pass_context
 from pelican import signals
 from pelican.generators import Generator
 
+from newsroom import phases
+
 logger = logging.getLogger(__name__)
 
 STATE_KEY = "ASSETS_STATE"
@@ -69,6 +71,9 @@ def attach(generator):
 
 class AssetsGenerator(Generator):
     """Writes the fingerprinted copies of the theme's CSS and JS files."""
+
+    #: Its output, for the preview's page builds (newsroom/phases.py).
+    preview_role = phases.FILES
 
     #: Written after every page (newsroom/phases.py), wherever the plugin is in PLUGINS.
     phase = "newsroom.pages_written"

@@ -183,6 +183,35 @@ def _items(context):
 class EditorialGenerator(Generator):
     """Runs after articles and pages: translation freshness, status page."""
 
+    #: Writes the status page from the items (newsroom/phases.py); its arguments are
+    #: made from every source, so page builds ask ``refresh_after_edit``.
+    preview_role = phases.PAGES
+
+    def translation_group(self, paths):
+        """{path: recorded fingerprint or None} of every source in the status rows
+        (one per kind and translation key) of the sources ``paths``, items or not (a
+        source that failed to read is in its row): what follows an edit to one."""
+        group = {}
+        for row in self.context[STATE_KEY].rows:
+            members = {cell.source.path: cell.recorded for cell in row.cells.values()
+                       if cell.source is not None}
+            if paths & members.keys():
+                group.update(members)
+        return group
+
+    def refresh_after_edit(self):
+        """The translation status and notes again, from the sources as they are now
+        (the preview, after reading edited ones again): True if what the status page
+        shows of its rows changed."""
+        def shown():
+            return [(row.kind, row.slug, row.title,
+                     [(lang, cell.state, cell.publication) for lang, cell in row.cells.items()])
+                    for row in self.context[STATE_KEY].rows]
+
+        before = shown()
+        self.generate_context()
+        return shown() != before
+
     def generate_context(self):
         state = self.context[STATE_KEY]
         config = self.settings["EDITORIAL"]

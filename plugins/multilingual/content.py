@@ -37,8 +37,9 @@ def key_of(item) -> str:
     key = getattr(item, "translation_key", None)
     if key is None:
         rel = getattr(item, "relative_source_path", None) or os.path.basename(item.source_path)
-        named = sources.file_name_metadata(rel, item.settings).get("slug", "")
-        key = sources.translation_key(named, item.metadata.get("translation-of"), item.slug)
+        named = sources.file_name_metadata(rel, item.settings)
+        key = sources.translation_key(named.get("slug", ""), item.metadata.get("translation-of"),
+                                      item.slug, named.get("lang"))
         item.translation_key = key
     return key
 

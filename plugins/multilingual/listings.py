@@ -14,6 +14,8 @@ from operator import attrgetter
 
 from pelican.generators import Generator
 
+from newsroom import phases
+
 from .state import STATE_KEY
 
 logger = logging.getLogger(__name__)
@@ -21,6 +23,9 @@ logger = logging.getLogger(__name__)
 
 class ListingsGenerator(Generator):
     """Writes every language's listings; runs after articles and pages."""
+
+    #: Its output, for the preview's page builds (newsroom/phases.py).
+    preview_role = phases.PAGES
 
     def generate_context(self):
         pass

@@ -83,6 +83,9 @@ def check_privacy_page(generator):
 class ConfirmPageGenerator(Generator):
     """Writes the "check your inbox" page once per language."""
 
+    #: Its output, for the preview's page builds (newsroom/phases.py).
+    preview_role = phases.PAGES
+
     def generate_context(self):
         pass
 

@@ -27,7 +27,7 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.generators import Generator
 
-from newsroom import corrections
+from newsroom import corrections, phases
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +107,9 @@ def _corrected(articles, lang):
 
 class CorrectionsGenerator(Generator):
     """Writes ``corrections/`` in every language, after the articles are read."""
+
+    #: Its output, for the preview's page builds (newsroom/phases.py).
+    preview_role = phases.PAGES
 
     def generate_context(self):
         pass

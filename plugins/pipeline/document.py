@@ -32,7 +32,7 @@ from markdown.treeprocessors import Treeprocessor
 
 #: Metadata key of the other files a source's result depends on, with their
 #: stamps: the content cache's entry for a source is dropped when one changed.
-DEPENDS_KEY = "pipeline_depends"
+from newsroom.changes import DEPENDS_KEY  # noqa: F401,E402  (defined with the change model)
 
 PLACEHOLDER_RE = re.compile(util.HTML_PLACEHOLDER % r"([0-9]+)")
 BLOCK_LEVEL_RE = re.compile(r"^\</?([^ >]+)")

@@ -15,7 +15,8 @@ What a page may show is over-approximated by two fingerprints:
   for it besides the site's items (the translation status rows, made from
   every source — an orphaned translation has no item —, their totals …).
 
-A page is kept when both are those of the last build and every file it wrote
+What an item's digest covers is newsroom/changes.py (the preview asks the same
+model). A page is kept when both are those of the last build and every file it wrote
 is still in the output, byte for byte as written. Kept pages are still
 written through Pelican's writer (from the output itself), so every signal
 and check runs as in a full build. Any doubt (no memo, a file changed or
@@ -33,56 +34,19 @@ import os
 import sys
 
 from pelican.contents import Content
-from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.urlwrappers import URLWrapper
 
 from newsroom.build import update_with_folder
+from newsroom.changes import canonical as _canonical
+from newsroom.changes import item_digest, items_of
+from newsroom.changes import ref as _ref
 
-from .document import DEPENDS_KEY, file_stamp
+from .document import file_stamp
 
 logger = logging.getLogger(__name__)
 
-ITEM_LISTS = {
-    ArticlesGenerator: ("articles", "translations", "hidden_articles", "hidden_translations",
-                        "drafts", "drafts_translations"),
-    PagesGenerator: ("pages", "translations", "hidden_pages", "hidden_translations",
-                     "draft_pages", "draft_translations"),
-}
-#: Metadata computed from an item's body that no other page shows (nor any page:
-#: the stamps of the files its body depends on).
-BODY_ONLY_METADATA = frozenset({"word_count_exact", DEPENDS_KEY})
 LIBRARIES = ("pelican", "jinja2", "babel", "markdown", "beautifulsoup4", "pygments", "pillow",
              "unidecode")
-
-
-def _canonical(value) -> str:
-    def default(obj):
-        if isinstance(obj, (set, frozenset)):
-            return sorted(map(str, obj))
-        return str(obj)
-
-    return json.dumps(value, sort_keys=True, default=default, ensure_ascii=False)
-
-
-def _ref(item):
-    # Another item, by its source: its URL and title are in its own digest, and
-    # Pelican computes a URL anew at every access.
-    return getattr(item, "source_path", None) if item is not None else None
-
-
-def item_digest(item) -> str:
-    """What pages other than its own can show of an article or page."""
-    metadata = {k: v for k, v in item.metadata.items() if k not in BODY_ONLY_METADATA}
-    notes = getattr(item, "editorial", None)
-    parts = [
-        type(item).__name__, item.url, item.save_as, item.status, item.lang,
-        _canonical(metadata), str(item.summary), getattr(item, "reading_time", None),
-        [(t.lang, _ref(t)) for t in getattr(item, "translations", [])],
-        [_ref(a) for a in getattr(item, "related_articles", None) or []],
-        _ref(getattr(item, "prev_article", None)), _ref(getattr(item, "next_article", None)),
-        None if notes is None else (notes.state, notes.outdated, _ref(notes.original)),
-    ]
-    return hashlib.sha256(_canonical(parts).encode()).hexdigest()
 
 
 def arguments(value, depth=8):
@@ -133,18 +97,12 @@ def site_fingerprint(settings, generators, plain_settings, code) -> str:
     digest.update(_canonical(plain_settings).encode())
     if os.path.isdir(settings["THEME"]):
         update_with_folder(digest, settings["THEME"])
-    seen = set()
     for generator in generators:
         # Static files (images): pages show their sizes (SEO cards, sized images).
         for static in getattr(generator, "staticfiles", None) or []:
             digest.update(f"{static.source_path}\0{file_stamp(static.source_path)}".encode())
-        for cls, names in ITEM_LISTS.items():
-            if isinstance(generator, cls):
-                for name in names:
-                    for item in getattr(generator, name, None) or []:
-                        if id(item) not in seen:
-                            seen.add(id(item))
-                            digest.update(item_digest(item).encode())
+    for _, item in items_of(generators):
+        digest.update(item_digest(item).encode())
     return digest.hexdigest()
 
 

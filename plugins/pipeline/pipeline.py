@@ -23,36 +23,32 @@ whose ``root`` is Markdown's element tree); plugins connect theirs in
 pool, no fork); the default uses every core (reading once there are at least
 ``min_files`` (60) sources; rendering a generator's pages once it has at least
 ``writing.MIN_JOBS`` of them).
+
+By concern: this module wires Pelican's signals to the phases and the readers;
+``reading.py`` reads one source; ``workers.py`` is the reading pool;
+``writing.py`` renders pages on every core; ``memo.py`` keeps unchanged pages on
+warm builds; ``cache.py`` keeps Pelican's content cache safe.
 """
 
 from __future__ import annotations
 
-import collections
-import gc
 import logging
-import multiprocessing
 import os
-import re
-import signal
-import sys
-import threading
-import time
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 
-from markdown import Markdown
 from markdown.serializers import to_html_string
 from pelican import signals
 from pelican.readers import HTMLReader, MarkdownReader, RstReader
-from pelican.urlwrappers import URLWrapper
 
-from newsroom import compat, phases, sources
+from newsroom import compat, phases
 from newsroom.build import BuildOnly, plain_settings
+from newsroom.changes import items_of
 
 from . import cache, writing
+from .document import DEPENDS_KEY, Document, file_stamp, parse_fragment
 from .memo import RenderMemo
-from .document import DEPENDS_KEY, Document, StepRunner, file_stamp, parse_fragment
+from .reading import read_source, source_lang
+from .workers import Prefetch, _unpack
 
 logger = logging.getLogger(__name__)
 
@@ -78,47 +74,6 @@ def configure(pelican):
     pelican.settings["PIPELINE"] = config
     pelican.settings[SOURCES_KEY] = SourcesRead()
     use_steps_reader(pelican)
-
-
-def source_lang(path, metadata, settings):
-    """A source's language as Pelican will see it: Lang: line, file name, default."""
-    lang = metadata.get("lang")
-    if not lang and settings.get("FILENAME_METADATA"):
-        base = os.path.splitext(os.path.basename(path))[0]
-        match = re.match(settings["FILENAME_METADATA"], base)
-        if match:
-            lang = match.groupdict().get("lang")
-    return str(lang or settings.get("DEFAULT_LANG", "en"))
-
-
-def read_source(reader, path, steps):
-    """Read one Markdown source with the document steps run inside Python-Markdown.
-
-    Returns (content, metadata, notes, content model). The source's own stamp is taken before
-    it is read: Pelican's content cache stamps it only once the result is back,
-    so an edit saved in between would otherwise be taken for already read.
-    """
-    settings = reader.settings
-    depends = {os.path.abspath(path): file_stamp(path)}
-    # One read of the file: the content model (newsroom.sources) and Markdown's text.
-    with open(path, "rb") as fh:
-        source = sources.source_from_bytes(path, fh.read(), settings, settings["PATH"],
-                                           sources.kind_of(path, settings))
-    md = Markdown(**settings["MARKDOWN"])
-    runner = StepRunner(md, steps, path, lambda md: compat.parse_metadata(reader, md),
-                        lambda metadata: source_lang(path, metadata, settings), settings, depends,
-                        source)
-    md.treeprocessors.register(runner, "newsroom_steps", phases.TREEPROCESSOR_PRIORITY)
-    if source.unreadable is None:
-        content = compat.markdown_convert(reader, path, md, source.text)
-    else:  # not UTF-8 text: Pelican's own read raises, and strict says why
-        content = compat.markdown_convert(reader, path, md)
-    doc = runner.doc
-    metadata = doc.metadata if doc is not None else compat.parse_metadata(reader, md)
-    if depends[os.path.abspath(path)] is not None:
-        metadata[DEPENDS_KEY] = tuple(sorted(depends.items()))
-    source.text = source.body_lines_memo = None  # the model travels light
-    return content, metadata, (doc.notes if doc is not None else []), source
 
 
 class SourcesRead(BuildOnly):
@@ -209,169 +164,9 @@ class StepsRstReader(_StepsAfterRead, RstReader):
 def use_steps_reader(pelican):
     """``build_started``: Markdown sources are read by ``StepsMarkdownReader``, other
     sources by their reader followed by the steps (metadata as text applies to all)."""
-    settings = pelican.settings
-    readers = dict(settings.get("READERS") or {})
-    for cls in (StepsMarkdownReader, StepsHTMLReader, StepsRstReader):
-        if not cls.enabled:
-            continue
-        for ext in cls.file_extensions:
-            if ext not in readers:  # an extension the user turned off (None) or gave a reader
-                readers[ext] = cls
-    settings["READERS"] = readers
-
-
-# -- worker processes ----------------------------------------------------------
-
-_WORKER = {}  # per worker process: its readers (never used in the main process)
-
-
-def _worker_init(settings, steps):
-    from pelican.log import FatalLogger
-
-    # A worker's log records go back with each result (see NOTES_KEY): strict
-    # builds count them, and only the build process writes to the console.
-    _WORKER["log"] = writing.collect_logs()
-    # ... and raises for them (`pelican --fatal warnings`), with their text.
-    FatalLogger.fatal_lvl = logging.CRITICAL + 1
-    # Ctrl-C stops the build process, which stops the pool; a worker whose
-    # build process was killed outright stops by itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    # The steps of the build that started the pool (a fork-server worker has
-    # imported the plugins to unpickle them, but not registered them).
-    _WORKER["steps"] = steps
-    # A plain Markdown reader: its read is ``read_source``'s, whatever wrapped
-    # the build's readers (those wrappers run in the build process).
-    _WORKER["reader"] = MarkdownReader(settings)
-
-
-def _worker_ready():
-    return os.getpid()
-
-
-def _exit_with_parent(parent):
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
-
-
-def _pack(value):
-    """Categories, tags and authors travel as (class, name): each carries the whole
-    settings dict, which would make every result hundreds of kB to pickle."""
-    if isinstance(value, URLWrapper):
-        return _Wrapped(type(value), value.name)
-    if isinstance(value, list) and value and all(isinstance(v, URLWrapper) for v in value):
-        return [_Wrapped(type(v), v.name) for v in value]
-    return value
-
-
-def _unpack(value, settings):
-    if isinstance(value, _Wrapped):
-        return value.cls(value.name, settings)
-    if isinstance(value, list) and value and all(isinstance(v, _Wrapped) for v in value):
-        return [v.cls(v.name, settings) for v in value]
-    return value
-
-
-@dataclass(frozen=True)
-class _Wrapped:
-    cls: type
-    name: str
-
-
-def _worker_read(path):
-    collector = _WORKER["log"]
-    try:
-        content, metadata, notes, source = read_source(_WORKER["reader"], path, _WORKER["steps"])
-    except BaseException as exc:
-        for _, _, message in collector.records:  # what was logged before it failed
-            exc.add_note(message)
-        raise
-    finally:
-        logged, collector.records = collector.records, []
-    notes = [(level, message) for _, level, message in logged] + notes
-    # Pelican marks empty fields ("Tags:" with nothing after it) with a sentinel
-    # object that Readers.read_file drops by identity; a pickled copy would not
-    # be that object any more, so drop them here, as read_file would.
-    packed = {key: _pack(value) for key, value in metadata.items() if not compat.is_discarded(value)}
-    return content, packed, notes, source
-
-
-class Prefetch(BuildOnly):
-    """Futures of the sources being read by the pool, taken once each.
-
-    Workers are forked from this process when nothing else could hold a lock
-    they need: at ``get_generators``, before any generator (or the editorial
-    scan thread) starts, and only if no other non-daemon thread runs (see
-    ``writing.safe_to_fork``). They share its memory and start at once.
-
-    Otherwise (a dev server, a test runner with helper threads) they come
-    from a fork server: a clean single-threaded process that preloads the
-    heavy modules once and must not import ``__main__`` (with ``python -m
-    pelican`` that would start a second build). It costs a process and its
-    imports, so it is started only once a generator has enough sources.
-    """
-
-    def __init__(self, settings, workers, fork=False):
-        # Pelican imports plugins from PLUGIN_PATHS without putting them on
-        # sys.path; fork-server workers unpickle the steps by module name.
-        for folder in settings.get("PLUGIN_PATHS", []):
-            folder = os.path.abspath(folder)
-            if folder not in sys.path:
-                sys.path.append(folder)
-        if fork:
-            context = multiprocessing.get_context("fork")
-        else:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["markdown", "bs4", "pelican.readers"])
-        plain = plain_settings(settings)
-        self.pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_worker_init,
-            initargs=(plain, phases.document_steps()),
-        )
-        if fork:
-            # A forked pool starts all its workers at the first submit: do it
-            # now, while this is the only thread. Objects that exist now are
-            # never collected in the workers, so their memory stays shared.
-            gc.freeze()
-            try:
-                self.pool.submit(_worker_ready).result()
-            except BaseException:
-                self.pool.shutdown(wait=True, cancel_futures=True)
-                raise
-            finally:
-                gc.unfreeze()
-        self.futures = {}
-        self.queued = collections.deque()  # paths not submitted yet
-        # Only a window of results waits in memory: the workers stay ahead of
-        # Pelican without holding every page of a large site at once.
-        self.window = 16 * workers
-
-    def submit(self, paths):
-        known = set(self.futures) | set(self.queued)
-        self.queued.extend(p for p in paths if p not in known)
-        self._refill()
-
-    def _refill(self):
-        while self.queued and len(self.futures) < self.window:
-            path = self.queued.popleft()
-            self.futures[path] = self.pool.submit(_worker_read, path)
-
-    def take(self, path):
-        future = self.futures.pop(path, None)
-        if future is None:
-            if path not in self.queued:
-                return None
-            self.queued.remove(path)  # asked out of order: read it now
-            future = self.pool.submit(_worker_read, path)
-        self._refill()
-        return future.result()  # re-raises the worker's exception, if any
-
-    def close(self):
-        self.queued.clear()
-        for future in self.futures.values():
-            future.cancel()
-        self.pool.shutdown(wait=True, cancel_futures=True)
+    compat.install_readers(pelican.settings, {
+        ext: cls for cls in (StepsMarkdownReader, StepsHTMLReader, StepsRstReader)
+        if cls.enabled for ext in cls.file_extensions})
 
 
 def _cacher(generator):
@@ -502,10 +297,9 @@ def render_on_every_core(generators):
         return
     for generator in generators:
         if hasattr(generator, "generate_output"):
-            # Pelican has no signal around a generator's output, so its method is
-            # wrapped on this instance (see writing.py).
-            generator.generate_output = writing.deferring(generator.generate_output, workers,
-                                                          memo)
+            # Pelican has no signal around a generator's output (see compat, writing.py).
+            compat.wrap_generate_output(
+                generator, lambda method: writing.deferring(method, workers, memo))
 
 
 # -- the phases (newsroom/phases.py), sent from Pelican's signals ---------------
@@ -516,13 +310,17 @@ def _build_started(pelican):
 
 
 def _items_ready(generators):
-    """``items_ready``, then the generators that write from what every page used
+    """``item_ready`` for every article and page, ``items_ready``, then the generators that write from what every page used
     (``phase = "pages_written"``: assets, search index, sitemap, headers) are moved
     after all the others, whatever their plugin's place in ``PLUGINS``."""
+    if generators:
+        settings = generators[0].settings
+        for _, item in items_of(generators):
+            phases.item_ready.send(item, settings=settings)
     phases.items_ready.send(generators)
-    late = [g for g in generators if getattr(g, "phase", None) == phases.pages_written.name]
-    if late:  # Pelican writes with this very list, in this order
-        generators[:] = [g for g in generators if g not in late] + late
+    # Pelican writes with this very list, in this order (see compat.run_last).
+    compat.run_last(generators, [g for g in generators
+                                 if getattr(g, "phase", None) == phases.pages_written.name])
 
 
 def _finalized(pelican):
@@ -531,6 +329,7 @@ def _finalized(pelican):
 
 
 def register():
+    phases.engine_registered()
     signals.initialized.connect(_build_started)
     signals.all_generators_finalized.connect(_items_ready)
     signals.finalized.connect(_finalized)

@@ -32,7 +32,6 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from pelican import signals
 
 from newsroom import phases, sources
-from pelican.generators import ArticlesGenerator, PagesGenerator
 
 logger = logging.getLogger(__name__)
 
@@ -245,31 +244,17 @@ def configure(pelican):
     pelican.settings[SETTING] = validate(pelican.settings)
 
 
-def measure_all(generators):
-    """Once per build, when every article and page exists.
+def measure_item(item, settings):
+    """``item_ready``: once per article or page and build, when every one exists (and
+    by the preview for an item read again after an edit).
 
     Not earlier (``content_object_init``): reading ``item.content`` resolves
     and memoises ``{filename}`` links, which needs every page to be known.
     """
-    for generator in generators:
-        if isinstance(generator, ArticlesGenerator):
-            names = ("articles", "translations", "hidden_articles", "hidden_translations",
-                     "drafts", "drafts_translations")
-        elif isinstance(generator, PagesGenerator):
-            names = ("pages", "translations", "hidden_pages", "hidden_translations",
-                     "draft_pages", "draft_translations")
-        else:
-            continue
-        config = generator.settings[SETTING]
-        seen = set()
-        for name in names:
-            for item in getattr(generator, name, []):
-                if id(item) not in seen:
-                    seen.add(id(item))
-                    measure(item, config)
+    measure(item, settings[SETTING])
 
 
 def register():
     phases.build_started.connect(configure)
     phases.connect_step(count, phases.PRIORITY["reading_time"])
-    phases.items_ready.connect(measure_all)
+    phases.item_ready.connect(measure_item)

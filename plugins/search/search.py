@@ -124,6 +124,9 @@ def copy_article(copies, path, context):
 class SearchGenerator(Generator):
     """Indexes the search copies once every article page is written."""
 
+    #: A page build leaves the index to ``refresh`` (newsroom/phases.py).
+    preview_role = phases.FILES
+
     #: Written after every page (newsroom/phases.py), wherever the plugin is in PLUGINS.
     phase = "newsroom.pages_written"
 
@@ -315,8 +318,35 @@ def search_generator(pelican):
     return SearchGenerator
 
 
+def refresh(pelican, pages, interrupted):
+    """``pages_rewritten`` (the preview, after a page build): the search copies of
+    every article page again (from memory, nothing rendered), then Pagefind on the
+    languages whose copies changed (``IndexMemo`` finds them); stops early if
+    ``interrupted()`` says another edit waits (its build does it again)."""
+    settings = pelican.settings
+    if not settings["SEARCH"]["enabled"]:
+        return
+    output = settings["OUTPUT_PATH"]
+    copies = SearchCopies()
+    try:
+        for count, (name, _, _, _, kwargs) in enumerate(pages):
+            if count % 200 == 0 and interrupted():
+                return
+            if kwargs.get("article") is not None:
+                # (the page's language is its article's: copy_article without i18n)
+                copy_article(copies, os.path.join(output, name),
+                             {**kwargs, "OUTPUT_PATH": output, "i18n": kwargs.get("i18n")})
+        done = index(settings, copies, output, interrupted)
+    finally:
+        copies.remove()
+    config = settings.get("OUTPUTS")
+    if done and config:  # the output folder's manifest (newsroom.outputs) follows
+        outputs.refresh_manifest(output, config["manifest"], [settings["SEARCH"]["output_subdir"]])
+
+
 def register():
     phases.build_started.connect(configure)
     signals.generator_init.connect(attach)
     signals.content_written.connect(record)
     signals.get_generators.connect(search_generator)
+    phases.pages_rewritten.connect(refresh)

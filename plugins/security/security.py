@@ -108,6 +108,9 @@ def record(path, context):
 class HeadersGenerator(Generator):
     """Writes ``_headers`` and the nginx snippet, after every page is written."""
 
+    #: Its output, for the preview's page builds (newsroom/phases.py).
+    preview_role = phases.FILES
+
     #: Written after every page (newsroom/phases.py), wherever the plugin is in PLUGINS.
     phase = "newsroom.pages_written"
 

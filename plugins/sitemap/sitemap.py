@@ -148,6 +148,9 @@ def news_sitemap(articles, siteurl, publication, now, days, limit):
 class SitemapGenerator(Generator):
     """Writes the sitemaps after every page has been written."""
 
+    #: Its output, for the preview's page builds (newsroom/phases.py).
+    preview_role = phases.AFTER_PAGES
+
     #: Written after every page (newsroom/phases.py), wherever the plugin is in PLUGINS.
     phase = "newsroom.pages_written"
 
