@@ -80,7 +80,7 @@ class _Finder(HTMLParser):
 
 def find(html: str) -> list[Inline]:
     """Every piece of inline code in ``html``, in document order."""
-    if not html or _CANDIDATE_RE.search(html) is None:
+    if "<" not in html or _CANDIDATE_RE.search(html) is None:  # no element: no code
         return []
     finder = _Finder()
     finder.feed(html)
