@@ -27,10 +27,11 @@ SCRIPT_TYPES = {"", "module", "importmap", "speculationrules", "text/javascript"
 
 #: Cheap test for text that may hold inline code: every finding of ``find`` matches it
 #: (a handler or style attribute follows a blank, a quote or ``/``), so text it does not
-#: match is not parsed at all. A theme page always has ``<script src=…>``: only a script
-#: tag without a ``src=`` before its first ``>`` is a candidate.
+#: match is not parsed at all. Pages have ``<script src=…>`` and JSON-LD: only a script
+#: tag with neither ``src=`` nor a JSON ``type=`` before its first ``>`` is a candidate.
 _CANDIDATE_RE = re.compile(
-    r"""[\s"'/](?:on[^\s/=>]*|style)\s*=|<style|<script(?![^>]*[\s"'/]src\s*=)""",
+    r"""[\s"'/](?:on[^\s/=>]*|style)\s*=|<style"""
+    r"""|<script(?![^>]*[\s"'/](?:src\s*=|type\s*=\s*["']?application/(?:ld\+)?json))""",
     re.IGNORECASE)
 
 
@@ -79,7 +80,7 @@ class _Finder(HTMLParser):
 
 def find(html: str) -> list[Inline]:
     """Every piece of inline code in ``html``, in document order."""
-    if not html or _CANDIDATE_RE.search(html) is None:
+    if "<" not in html or _CANDIDATE_RE.search(html) is None:  # no element: no code
         return []
     finder = _Finder()
     finder.feed(html)

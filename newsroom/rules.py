@@ -65,6 +65,7 @@ class RuleContext:
     tz: ZoneInfo
     article_paths: tuple = ()
     page_paths: tuple = ()
+    static_paths: tuple = ()
     images: dict = None  # IMAGES (newsroom.media.validate)
 
     @classmethod
@@ -82,6 +83,7 @@ class RuleContext:
             tz=timezone(settings),
             article_paths=tuple(settings.get("ARTICLE_PATHS") or ()),
             page_paths=tuple(settings.get("PAGE_PATHS") or ()),
+            static_paths=tuple(settings.get("STATIC_PATHS") or ()),
             images=media.validate(settings),
         )
 
@@ -656,6 +658,41 @@ def paths_outside_content(source, ctx=None):
     return problems
 
 
+def in_static_paths(rel: str, static_paths) -> bool:
+    """A file (path inside the content folder, posix) is under one of STATIC_PATHS."""
+    rel = rel.strip("/")
+    return any(not top.strip("/") or rel == top.strip("/") or rel.startswith(top.strip("/") + "/")
+               for top in static_paths)
+
+
+def static_files(root, static_paths):
+    """The files of STATIC_PATHS, as Pelican finds them (symbolic links followed, once)."""
+    seen = set()
+    for top in static_paths:
+        start = os.path.join(root, top)
+        if os.path.isfile(start):
+            yield start
+            continue
+        for dirpath, dirs, files in os.walk(start, followlinks=True):
+            real = os.path.realpath(dirpath)
+            if real in seen:
+                dirs[:] = []
+                continue
+            seen.add(real)
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            yield from (os.path.join(dirpath, f) for f in sorted(files) if not f.startswith("."))
+
+
+def static_file_outside(path, root):
+    """A file of STATIC_PATHS that is a symbolic link out of the content folder (or in a
+    linked folder out of it): Problem (the build does not publish it) or None."""
+    _, outside = paths_mod.checked(os.path.normpath(path), root, "this file")
+    if outside is None:
+        return None
+    return Problem(os.path.relpath(path), None, outside.message, outside.fix, ERROR,
+                   "paths_outside_content")
+
+
 def _outside(source, path):
     return not paths_mod.inside(path, source.root or os.path.dirname(source.path))
 
@@ -962,4 +999,8 @@ def lint(scan, ctx) -> list[Problem]:
     problems.extend(check_collection(scan.sources, ctx))
     for source in scan.strays:
         problems.extend(outside_paths(source, ctx))
+    for path in static_files(ctx.root, ctx.static_paths):
+        problem = static_file_outside(path, ctx.root)
+        if problem is not None:
+            problems.append(problem)
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))

@@ -111,8 +111,12 @@ def test_resolve_refuses_what_leaves_the_root(tmp_path):
 def test_lint_reports_each_path_at_its_line(site):
     _, content = site
     out = lint_fails_with(content, expected(content))
+    # the symbolic link nothing links to, as the build reports it too
+    link = where(content / "images" / "cache.txt")
+    assert f"{link}: this file is a symbolic link to a file outside the content folder" in out
     reported = [line for line in out.splitlines() if "outside the content folder" in line]
-    assert len(reported) == len(expected(content)), out  # each once, with how to fix it
+    # each once, with how to fix it (lien.png: its link, and the file in content/images/)
+    assert len(reported) == len(expected(content)) + 2, out
     assert all(line.endswith(")") for line in reported)
 
 
@@ -126,9 +130,10 @@ def test_preview_reports_the_same_and_publishes_nothing_from_outside(site):
     problems = built.errors() + built.warnings()
     for message in expected(content):
         assert any(p.startswith(message) for p in problems), (message, problems)
-    # the symbolic link nothing links to: reported by the build, not published either
-    link = where(content / "images" / "cache.txt")
-    assert any(p.startswith(f"{link}: this file is a symbolic link") for p in problems), problems
+    # the symbolic links of content/images/ (one linked from nowhere), as lint reports them
+    for name in ("cache.txt", "lien.png"):
+        link = where(content / "images" / name)
+        assert any(p.startswith(f"{link}: this file is a symbolic link") for p in problems), problems
     assert not [r for r in built.records if r.exc_info]
     assert sorted(p.name for p in folder.iterdir()) == sorted(before + ["output"])
     # every article is still built, and the good images are published
