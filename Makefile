@@ -50,8 +50,9 @@ venv: $(STAMP) ## Create or update the virtualenv from the pinned requirements
 html: $(STAMP) ## Build the preview site into output/
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
 
+# newsroom/siteserver.py: unknown URLs get status 404 and the 404 page of their language.
 serve: $(STAMP) ## Serve output/ on http://HOST:PORT/ (127.0.0.1:8000)
-	$(PELICAN) --listen --bind $(HOST) --port $(PORT) -o $(OUTPUTDIR) -s $(CONFFILE)
+	$(BIN)/python -m newsroom.siteserver --bind $(HOST) --port $(PORT) $(OUTPUTDIR)
 
 # Watches content/, theme/, plugins/, newsroom/ and the settings; open pages reload themselves.
 devserver: $(STAMP) ## Live preview on http://HOST:PORT/: rebuild on change, reload the browser

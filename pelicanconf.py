@@ -46,30 +46,33 @@ TIMEZONE = "Europe/Paris"
 # Languages: one place. The first is the default (served at /), the others
 # at /<code>/. Add a code here and run `make translations` to add a language.
 DEFAULT_LANG = "fr"
-LANGUAGES = ["fr", "en"]
+LANGUAGES = ["fr", "en", "es"]
 I18N_OVERRIDES = {
     "en": {
         "SITESUBTITLE": "Tech and data news, made clear",
+    },
+    "es": {
+        "SITESUBTITLE": "La actualidad de la tecnología y los datos, con claridad",
     },
 }
 # Category and tag names across languages: {French name: {lang: name}}.
 I18N_TAXONOMY = {
     # categories
-    "IA": {"en": "AI"},
-    "Sécurité": {"en": "Security"},
-    "Données": {"en": "Data"},
-    "Logiciel libre": {"en": "Open source"},
+    "IA": {"en": "AI", "es": "IA"},
+    "Sécurité": {"en": "Security", "es": "Seguridad"},
+    "Données": {"en": "Data", "es": "Datos"},
+    "Logiciel libre": {"en": "Open source", "es": "Software libre"},
     # tags
-    "vidéo générative": {"en": "generative video"},
-    "authentification": {"en": "authentication"},
-    "vie privée": {"en": "privacy"},
-    "réglementation": {"en": "regulation"},
-    "Union européenne": {"en": "European Union"},
-    "RGPD": {"en": "GDPR"},
-    "modèles de langage": {"en": "language models"},
-    "recherche sémantique": {"en": "semantic search"},
-    "sûreté mémoire": {"en": "memory safety"},
-    "droit d'auteur": {"en": "copyright"},
+    "vidéo générative": {"en": "generative video", "es": "vídeo generativo"},
+    "authentification": {"en": "authentication", "es": "autenticación"},
+    "vie privée": {"en": "privacy", "es": "privacidad"},
+    "réglementation": {"en": "regulation", "es": "regulación"},
+    "Union européenne": {"en": "European Union", "es": "Unión Europea"},
+    "RGPD": {"en": "GDPR", "es": "RGPD"},
+    "modèles de langage": {"en": "language models", "es": "modelos de lenguaje"},
+    "recherche sémantique": {"en": "semantic search", "es": "búsqueda semántica"},
+    "sûreté mémoire": {"en": "memory safety", "es": "seguridad de memoria"},
+    "droit d'auteur": {"en": "copyright", "es": "derechos de autor"},
 }
 # "hide": an article is listed only in its own language; "notice": also in the
 # other languages' home pages, marked "available in …".
@@ -136,7 +139,7 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
                      "auto_reload": False}
 
 # -- Article page plugins (defaults and validation live in each plugin) -------
-READING_TIME = {"wpm": {"fr": 230, "en": 240}}
+READING_TIME = {"wpm": {"fr": 230, "en": 240, "es": 218}}
 SHARE = ["facebook", "x", "linkedin", "mastodon", "bluesky", "hackernews", "reddit",
          "whatsapp", "telegram", "email"]
 NEWSLETTER = {"provider": "buttondown", "username": "lefiltech", "privacy_page": "confidentialite"}

@@ -27,6 +27,7 @@ import threading
 import time
 
 from .config import EditorialSettingsError
+from .siteserver import send_not_found
 
 BUILD_URL = "/__build.json"
 
@@ -80,16 +81,8 @@ def make_handler(directory, state):
             return super().do_HEAD()
 
         def send_error(self, code, message=None, explain=None):
-            page = os.path.join(directory, "404.html")
-            if code == 404 and os.path.isfile(page):
-                with open(page, "rb") as fh:
-                    body = fh.read()
-                self.send_response(404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
+            # The 404 page of the URL's language, as `make serve` answers (siteserver).
+            if code == 404 and send_not_found(self, directory):
                 return
             super().send_error(code, message, explain)
 

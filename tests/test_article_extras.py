@@ -34,15 +34,21 @@ def test_previous_and_next_stay_in_the_language(site):
     assert site.soup("2026/11/two/").select_one("nav.prev-next").get("aria-label") == "Autres articles"
 
 
-def test_related_by_shared_tags_most_shared_first(site):
+def test_related_by_shared_tags_then_category_then_recency(site):
     soup = site.soup("2026/11/one/")
     related = hrefs(soup, "section.related a")
-    # two shares alpha+beta (2 tags); three and four share one tag each, four is newer
-    assert related == ["https://news.example.org/2026/11/two/",
-                       "https://news.example.org/2026/11/four/",
-                       "https://news.example.org/2026/11/three/"]
+    # two shares alpha+beta but is the next article (linked below): left out;
+    # three and four share one tag each, four is newer; five (same category, no
+    # shared tag) fills the third place
+    assert related == ["https://news.example.org/2026/11/four/",
+                       "https://news.example.org/2026/11/three/",
+                       "https://news.example.org/2026/11/five/"]
     assert soup.select_one("section.related h2").get_text() == "À lire aussi"
-    assert site.soup("2026/11/five/").select_one("section.related") is None
+    # five shares no tag with any article: the newest of its category, but not four
+    # (its previous article)
+    assert hrefs(site.soup("2026/11/five/"), "section.related a") == [
+        "https://news.example.org/2026/11/three/", "https://news.example.org/2026/11/two/",
+        "https://news.example.org/2026/11/one/"]
 
 
 def test_related_limit_setting(tmp_path):

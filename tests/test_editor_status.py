@@ -70,8 +70,12 @@ def test_status_json_finds_missing_and_outdated(content, monkeypatch, capsys):
     code, out, _ = cli(monkeypatch, capsys, "status", "--json", "--content", str(content))
     assert code == 0
     rows = {row["slug"]: row for row in json.loads(out)}
-    state = {slug: {lang: cell["state"] for lang, cell in row["languages"].items()}
+    state = {slug: {lang: cell["state"] for lang, cell in row["languages"].items()
+                    if lang != "es"}
              for slug, row in rows.items()}
+    # Spanish: one translation in the sample, recorded (up to date)
+    assert rows["cles-d-acces"]["languages"]["es"]["state"] == "current"
+    assert rows["sora-fuite"]["languages"]["es"]["state"] == "missing"
     assert state["sora-fuite"] == {"fr": "original", "en": "outdated"}
     assert state["columnar-storage-explained"] == {"fr": "outdated", "en": "original"}
     assert state["langages-surete-memoire"] == {"fr": "original", "en": "current"}
@@ -89,11 +93,13 @@ def test_make_status_table_and_check_flag(content, monkeypatch, capsys):
     assert result.returncode == 0, result.stderr
     rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines()
             if line.startswith("  ")}
-    assert rows["sora-fuite"] == ["original", "OUTDATED"]
-    assert rows["python-sans-gil"] == ["original", "MISSING"]
-    assert rows["columnar-storage-explained"] == ["OUTDATED", "original"]
-    assert rows["langages-surete-memoire"] == ["original", "up", "to", "date"]
-    assert "missing: 2 · outdated: 2 · up to date: 8" in result.stdout
+    # columns fr, en, es (Spanish: only cles-d-acces is translated)
+    assert rows["sora-fuite"] == ["original", "OUTDATED", "MISSING"]
+    assert rows["python-sans-gil"] == ["original", "MISSING", "MISSING"]
+    assert rows["columnar-storage-explained"] == ["OUTDATED", "original", "MISSING"]
+    assert rows["langages-surete-memoire"] == ["original", "up", "to", "date", "MISSING"]
+    assert rows["cles-d-acces"] == ["original", "up", "to", "date", "up", "to", "date"]
+    assert "missing: 13 · outdated: 2 · up to date: 9" in result.stdout
     code, _, _ = cli(monkeypatch, capsys, "status", "--check", "--content", str(content))
     assert code == 1
 
@@ -135,7 +141,7 @@ def test_preview_writes_the_status_report(preview):
     assert soup.find("meta", attrs={"name": "robots"})["content"].startswith("noindex")
     assert soup.h1.get_text() == "État des traductions"
     headers = [th.get_text() for th in soup.select("table")[0].select("thead th")]
-    assert headers[1:] == ["Français", "English"]
+    assert headers[1:] == ["Français", "English", "Español"]
     assert cell(soup, "sora-fuite", 1).startswith("Obsolète")
     assert cell(soup, "python-sans-gil", 1).startswith("Manquante")
     assert cell(soup, "columnar-storage-explained", 0).startswith("Obsolète")

@@ -41,14 +41,14 @@ def json_ld(soup):
     ("de/2026/11/chiffres/", "Aktualisiert am 12. November 2026 um 16:45"),
 ])
 def test_updated_notice(site, path, text):
-    notice = site.soup(path).select_one("article.article p.updated")
+    notice = site.soup(path).select_one("article.article .updated")
     assert notice.get_text() == text
     assert notice.time["datetime"] == "2026-11-12T16:45:00+01:00"
 
 
 def test_no_updated_notice_when_modified_is_not_later(site):
     for path in ("2026/11/stable/", "2026/11/recent/"):
-        assert site.soup(path).select_one("p.updated") is None
+        assert site.soup(path).select_one(".updated") is None
 
 
 def test_modified_date_everywhere(site):
@@ -178,14 +178,14 @@ def test_lint_and_build_report_bad_corrections(tmp_path, capsys, monkeypatch):
     logged = site.errors() + site.warnings()
     for line in expected:
         assert any(e.startswith(line) for e in logged), logged
-    assert site.soup("2026/11/erreurs/").select_one("p.updated") is None
+    assert site.soup("2026/11/erreurs/").select_one(".updated") is None
     notes = site.soup("2026/11/erreurs/").select("aside.corrections li")
     assert [li.get_text() for li in notes] == [f"Corrigé{S}: Une correction valable."]
 
 
 def test_sample_site_corrected_article(sample_site):
     soup = sample_site.soup("2025/04/rgpd-minimisation/")
-    assert soup.select_one("p.updated").get_text() == "Mis à jour le 10 avril 2025 à 14:30"
+    assert soup.select_one(".updated").get_text() == "Mis à jour le 10 avril 2025 à 14:30"
     note = soup.select_one("aside.corrections li").get_text()
     assert note == (f"Corrigé le 10 avril 2025{S}: Une version précédente situait ce principe à "
                     f"l’article 6 du RGPD{N}; il figure à l’article 5.")

@@ -41,7 +41,7 @@ def reading_time(site, lang, slug):
     """(text, datetime) of the reading time in an article's header."""
     prefix = "" if lang == "fr" else f"{lang}/"
     soup = site.soup(prefix + URL.format(slug=slug))
-    found = soup.select("article.article header p.reading-time time")
+    found = soup.select("article.article header .reading-time time")
     assert len(found) == 1
     return found[0].get_text(), found[0]["datetime"]
 
@@ -196,21 +196,21 @@ def test_listings_show_reading_time(site):
         summaries = home.select("article.summary")
         assert summaries
         for summary in summaries:
-            assert len(summary.select("p.reading-time time[datetime]")) == 1
+            assert len(summary.select(".reading-time time[datetime]")) == 1
         link = home.select_one(f'article.summary h2 a[href="/{prefix}{URL.format(slug="mots")}"]')
         summary = link.find_parent("article")
-        assert summary.select_one("p.reading-time").get_text() == expected
+        assert summary.select_one(".reading-time").get_text() == expected
 
 
 def test_sample_site_articles_and_listings(sample_site):
     for path in ("2024/11/sora-fuite/", "en/2024/11/sora-fuite/"):
         header = sample_site.soup(path).select_one("article.article header")
-        time = header.select("p.reading-time time")
+        time = header.select(".reading-time time")
         assert len(time) == 1
         assert time[0]["datetime"] == "PT2M"
-    fr = sample_site.soup("2024/11/sora-fuite/").select_one("p.reading-time").get_text()
-    en = sample_site.soup("en/2024/11/sora-fuite/").select_one("p.reading-time").get_text()
+    fr = sample_site.soup("2024/11/sora-fuite/").select_one(".reading-time").get_text()
+    en = sample_site.soup("en/2024/11/sora-fuite/").select_one(".reading-time").get_text()
     assert (fr, en) == ("2 min de lecture", "2 min read")
     for prefix in ("", "en/"):
         home = sample_site.soup(prefix)
-        assert len(home.select("article.summary")) == len(home.select("article.summary p.reading-time"))
+        assert len(home.select("article.summary")) == len(home.select("article.summary .reading-time"))

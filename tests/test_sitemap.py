@@ -45,25 +45,27 @@ def test_index_points_to_one_sitemap_per_language(site):
     root = ET.parse(site.output / "sitemap.xml").getroot()
     assert root.tag == f"{SM}sitemapindex"
     locs = [s.find(f"{SM}loc").text for s in root]
-    assert locs == [f"{SITEURL}/sitemap-fr.xml", f"{SITEURL}/sitemap-en.xml"]
+    assert locs == [f"{SITEURL}/sitemap-fr.xml", f"{SITEURL}/sitemap-en.xml",
+                    f"{SITEURL}/sitemap-es.xml"]
 
 
 def test_every_page_listed_once_and_exists(site):
     listed = {}
-    for lang in ("fr", "en"):
+    for lang in ("fr", "en", "es"):
         listed.update(urls(site.output / f"sitemap-{lang}.xml"))
     for loc in listed:
         assert local_file(site, loc).is_file(), loc
     html = {p.relative_to(site.output).as_posix() for p in site.output.rglob("*.html")}
     expected = {h for h in html if not h.endswith("404.html")
-                and not h.removeprefix("en/").startswith(("newsletter/", "search/"))}
+                and not h.removeprefix("en/").removeprefix("es/").startswith(
+                    ("newsletter/", "search/"))}
     got = {local_file(site, loc).relative_to(site.output).as_posix() for loc in listed}
     assert got == expected
 
 
 def test_alternates_are_absolute_and_reciprocal(site):
     listed = {}
-    for lang in ("fr", "en"):
+    for lang in ("fr", "en", "es"):
         listed.update(urls(site.output / f"sitemap-{lang}.xml"))
     sora_fr, sora_en = f"{SITEURL}/2024/11/sora-fuite/", f"{SITEURL}/en/2024/11/sora-fuite/"
     assert listed[sora_fr] == {"fr": sora_fr, "en": sora_en, "x-default": sora_fr}

@@ -20,6 +20,53 @@ def catalog_path(folder: str, code: str) -> str:
     return os.path.join(folder, code, "LC_MESSAGES", "messages.po")
 
 
+TEMPLATE = "messages.pot"
+
+
+def _key(message):
+    return message.id[0] if isinstance(message.id, tuple) else message.id
+
+
+def _translated(message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return bool(strings) and all(strings)
+
+
+def completeness(catalog, folder: str) -> tuple[list, list]:
+    """(missing, fuzzy) msgids of a catalog read with Babel: missing are the
+    template's (``<folder>/messages.pot``, when there is one) that the catalog
+    lacks or leaves untranslated; fuzzy are those flagged ``#, fuzzy``, which no
+    build shows."""
+    ids = {_key(m) for m in catalog if m.id}
+    template = os.path.join(folder, TEMPLATE)
+    wanted = []
+    if os.path.isfile(template):
+        with open(template, "rb") as pot:
+            wanted = [_key(m) for m in read_po(pot) if m.id and _key(m) not in ids]
+    fuzzy = [_key(m) for m in catalog if m.id and m.fuzzy]
+    empty = [_key(m) for m in catalog if m.id and not m.fuzzy and not _translated(m)]
+    return wanted + empty, fuzzy
+
+
+def check(catalog, folder: str, code: str, path: str) -> None:
+    """Warn (a strict build, ``make publish``, then fails) about a catalog with
+    missing, untranslated or fuzzy strings, naming the count and the file."""
+    missing, fuzzy = completeness(catalog, folder)
+    if not (missing or fuzzy):
+        return
+    parts = []
+    if missing:
+        parts.append(f"{len(missing)} interface string(s) missing or untranslated")
+    if fuzzy:
+        parts.append(f"{len(fuzzy)} fuzzy")
+    examples = ", ".join(repr(m) for m in (missing + fuzzy)[:3])
+    logger.warning(
+        "multilingual: %s: %s (%s%s); pages in %r show them in English. Run `make "
+        "translations`, translate every msgstr and remove the `#, fuzzy` lines.",
+        path, " and ".join(parts), examples, ", …" if len(missing) + len(fuzzy) > 3 else "",
+        code)
+
+
 def load(folder: str, code: str, required: bool, filters=(), settings=None) -> NullTranslations:
     """Compile ``<folder>/<code>/LC_MESSAGES/messages.po`` in memory.
 
@@ -39,6 +86,8 @@ def load(folder: str, code: str, required: bool, filters=(), settings=None) -> N
         return NullTranslations()
     with open(path, "rb") as po:
         catalog = read_po(po, locale=code.replace("-", "_"))
+    if required:
+        check(catalog, folder, code, path)
     for apply in filters or ():
         for message in catalog:
             if not message.id:

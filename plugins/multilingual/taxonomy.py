@@ -119,7 +119,15 @@ class Taxonomies:
         cache_key = (kind, lang, display)
         if cache_key not in self._objects:
             language = self.config.get(lang)
-            self._objects[cache_key] = self.kinds[kind](
-                display, self.settings, lang, language.prefix, key
-            )
+            obj = self.kinds[kind](display, self.settings, lang, language.prefix, key)
+            if translated:
+                # The name as shown goes through the I18N_STRING_FILTERS (typography:
+                # "droit d’auteur"); the slug stays that of the name as written.
+                shown = display
+                for apply in self.settings.get("I18N_STRING_FILTERS") or ():
+                    shown = apply(shown, lang, self.settings)
+                if shown != display:
+                    obj.slug = obj.slug
+                    obj.name = shown
+            self._objects[cache_key] = obj
         return self._objects[cache_key]

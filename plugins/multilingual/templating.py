@@ -6,7 +6,9 @@ import functools
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from .state import STATE_KEY
 
@@ -83,6 +85,16 @@ def language_name(ctx, code):
     return _locale(page_code(ctx)).languages.get(code.replace("-", "_"), code)
 
 
+@pass_context
+def locallist(ctx, items, style="standard"):
+    """Items joined as the page's language joins a list ("A, B et C"), each escaped
+    unless it is already markup (links made by a macro)."""
+    items = [escape(item) for item in items]
+    if not items:
+        return Markup("")
+    return Markup(format_list(items, style=style, locale=_locale(page_code(ctx))))
+
+
 def install(env):
     """Wire the helpers into a generator's Jinja environment."""
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
@@ -91,5 +103,5 @@ def install(env):
                                   npgettext=npgettext)
     env.filters.update(
         localdate=localdate, localdatetime=localdatetime, isodate=isodate,
-        language_name=language_name,
+        language_name=language_name, locallist=locallist,
     )

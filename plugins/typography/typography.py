@@ -19,11 +19,16 @@ Applied to:
   same text);
 * the theme's strings: each translated string of the catalogs, in its
   language, when the multilingual plugin compiles them (``typeset_string``,
-  an ``I18N_STRING_FILTERS`` entry); Jinja escapes them afterwards.
+  an ``I18N_STRING_FILTERS`` entry); Jinja escapes them afterwards; the same
+  filter gives category and tag names as shown (multilingual plugin; slugs unchanged);
+* other text a template shows that no document step saw (a lead image's
+  caption and credit, the translation-status titles): the ``typeset`` Jinja
+  filter, ``{{ text|typeset(lang) }}`` (default: the page's language).
 """
 
 from __future__ import annotations
 
+from jinja2 import pass_context
 from markupsafe import Markup
 from pelican import signals
 
@@ -141,6 +146,23 @@ def typeset_string(text, lang, settings):
     return typeset_plain(text, lang, _config(settings))
 
 
+@pass_context
+def typeset_filter(ctx, text, lang=None):
+    """Jinja filter ``typeset``: plain text in the typography of ``lang`` (default:
+    the page's language); Jinja escapes the result where it lands."""
+    if not text:
+        return text
+    if lang is None:
+        page = ctx.get("i18n")
+        lang = page.code if page is not None else ctx.get("DEFAULT_LANG", "en")
+    return typeset_plain(str(text), lang, _config(ctx))
+
+
+def install_filter(generator):
+    generator.env.filters["typeset"] = typeset_filter
+
+
 def register():
     signals.initialized.connect(configure)
+    signals.generator_init.connect(install_filter)
     phases.connect_step(typeset, phases.PRIORITY["typography"])

@@ -2,7 +2,7 @@
 window.addEventListener("DOMContentLoaded", function () {
   var el = document.getElementById("search");
   if (!el || typeof PagefindUI === "undefined") return;
-  new PagefindUI({
+  var ui = new PagefindUI({
     element: "#search",
     showImages: false,
     showSubResults: false,
@@ -16,4 +16,7 @@ window.addEventListener("DOMContentLoaded", function () {
       one_result: el.dataset.one_result
     }
   });
+  // The words of a search form elsewhere (the 404 page): /search/?q=…
+  var q = new URLSearchParams(window.location.search).get("q");
+  if (q) ui.triggerSearch(q);
 });
