@@ -16,7 +16,9 @@ them: a change there restarts the build process, which builds everything.
 Images and other static files are not tracked here: a change to one is a full
 build. What every page shows (the site's pages in the footer, the categories
 in the menu) is also left to full builds: the build process never takes the
-page path for a change to a page (``Page``) that other pages can show.
+page path for a change to a page (``Page``) that other pages can show. The
+side column's latest articles are items every page of their language shows
+(``LATEST_SHOWN``), paginated listings included.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from pelican.paginator import Page as PaginatedPage
 LINK_ATTRIBUTES = ("translations", "related_articles", "prev_article", "next_article")
 #: How deep the template arguments are searched for items (lists of (tag, articles)…).
 DEPTH = 4
+#: Articles of each language that every page of it shows (the side column's latest,
+#: theme/templates/partials/aside.html: the first 6, less the article being read).
+LATEST_SHOWN = 6
 
 
 class CaptureWriter:
@@ -70,6 +75,18 @@ def _linked(items):
     return {**items, **more}
 
 
+def _latest(job, cache):
+    """{id: article} of the latest articles the job's page shows in its side column."""
+    _, _, context, _, kwargs = job
+    state = context.get("I18N_STATE")  # plugins/multilingual
+    if state is None:
+        return {}
+    code = state.page_language(kwargs, kwargs.get("url")).code
+    if code not in cache:
+        cache[code] = {id(a): a for a in state.articles_in(code)[:LATEST_SHOWN]}
+    return cache[code]
+
+
 def paginated_keys(job, settings):
     """The template arguments the writer splits into pages for this job (none: one page)."""
     name, template, context, args, kwargs = job
@@ -90,6 +107,7 @@ class PageIndex:
         self.owners = owners  # per job: the generator that writes it
         self.depends = []  # per job: {id: item}
         self.own = []  # per job: the id of the article or page it is the page of
+        latest = {}  # language code: its LATEST_SHOWN articles
         for job in jobs:
             kwargs = job[4]
             skip = paginated_keys(job, settings)
@@ -101,6 +119,7 @@ class PageIndex:
             # see Listed); their length is structure (the build process compares it).
             for key in skip:
                 _items(kwargs.get(key), found)
+            found.update(_latest(job, latest))
             self.depends.append(_linked(found))
             item = kwargs.get("article") or kwargs.get("page")
             self.own.append(id(item) if item is not None else None)
@@ -125,8 +144,11 @@ class Listed:
         slices = [value for key, value in localcontext.items()
                   if key.endswith("_page") and isinstance(value, PaginatedPage)]
         path = os.path.abspath(os.path.join(self.output_path, localcontext["output_file"]))
+        state, page = localcontext.get("I18N_STATE"), localcontext.get("i18n")
+        latest = state.articles_in(page.code)[:LATEST_SHOWN] if state and page else []
         if slices and os.path.isfile(path) and not any(
-                id(item) in self.shown for page in slices for item in page.object_list):
+                id(item) in self.shown for page in slices for item in page.object_list) \
+                and not any(id(item) in self.shown for item in latest):
             self.kept.add(path)
             return ""
         self.kept.discard(path)

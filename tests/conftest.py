@@ -195,3 +195,17 @@ class Endpoint:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+def languages(*codes):
+    """Settings for a build in ``codes`` only (a fixture written for fewer languages
+    than the sample's): LANGUAGES, and pelicanconf's I18N_OVERRIDES and I18N_TAXONOMY
+    cut down to them."""
+    import pelicanconf
+
+    return {
+        "LANGUAGES": list(codes),
+        "I18N_OVERRIDES": {k: v for k, v in pelicanconf.I18N_OVERRIDES.items() if k in codes},
+        "I18N_TAXONOMY": {name: {k: v for k, v in names.items() if k in codes}
+                          for name, names in pelicanconf.I18N_TAXONOMY.items()},
+    }

@@ -72,7 +72,7 @@ def test_every_published_page_starts_with_the_policy(published_site):
         csp = csp_meta(soup)
         own = ["'self'", SITEURL]
         assert csp["default-src"] == csp["style-src"] == csp["connect-src"] == own
-        search = rel in ("search/index.html", "en/search/index.html")
+        search = rel in ("search/index.html", "en/search/index.html", "es/search/index.html")
         assert csp["script-src"] == own + (["'wasm-unsafe-eval'"] if search else []), rel
         assert csp["img-src"] == own + ["data:"]
         assert csp["object-src"] == ["'none'"] and csp["base-uri"] == ["'self'"]

@@ -9,12 +9,14 @@ from collections import Counter
 import pytest
 from pelican.log import LimitFilter
 
-from .conftest import FIXTURES, ROOT, Endpoint, build, serve
+from .conftest import FIXTURES, ROOT, Endpoint, build, languages, serve
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from newsletter.config import ConfigurationError, validate  # noqa: E402
 
-FIXTURE = dict(PATH=str(FIXTURES / "newsletter"), ARTICLE_PATHS=["articles"], PAGE_PATHS=["pages"])
+# A French-English fixture: per-language settings below give fr and en values.
+FIXTURE = dict(PATH=str(FIXTURES / "newsletter"), ARTICLE_PATHS=["articles"], PAGE_PATHS=["pages"],
+               **languages("fr", "en"))
 FR_ARTICLE, EN_ARTICLE = "2026/01/lettre/", "en/2026/01/lettre/"
 HEADING = {"fr": "Inscrivez-vous à notre newsletter", "en": "Subscribe to our newsletter"}
 EMAIL_LABEL = {"fr": "Adresse e-mail", "en": "Email address"}
@@ -158,7 +160,8 @@ def test_confirm_page_per_language(sample_site, lang, prefix):
     assert hreflang["fr"] == "/newsletter/confirm/" and hreflang["en"] == "/en/newsletter/confirm/"
     assert soup.select_one('meta[name="robots"]')["content"] == "noindex"
     switcher = {a["hreflang"]: a["href"] for a in soup.select(".lang-switcher a")}
-    assert switcher == {"fr": "/newsletter/confirm/", "en": "/en/newsletter/confirm/"}
+    assert switcher == {"fr": "/newsletter/confirm/", "en": "/en/newsletter/confirm/",
+                        "es": "/es/newsletter/confirm/"}
 
 
 # -- provider presets ----------------------------------------------------------

@@ -12,7 +12,7 @@ from newsroom import outputs
 
 from .conftest import ROOT, build
 
-GONE = "cles-d-acces"  # content/2025/: a French original and its English translation
+GONE = "cles-d-acces"  # content/2025/: a French original, its English and Spanish translations
 
 
 def files(folder):
@@ -30,7 +30,7 @@ def site_files(folder):
 def content(tmp_path):
     target = tmp_path / "content"
     shutil.copytree(ROOT / "content", target)
-    assert len(sorted((target / "2025").glob(f"{GONE}.*.md"))) == 2, "the sample article moved"
+    assert len(sorted((target / "2025").glob(f"{GONE}.*.md"))) == 3, "the sample article moved"
     return target
 
 
@@ -48,7 +48,8 @@ def test_deleted_article_and_old_search_shards_are_removed(content, tmp_path):
     manifest = json.loads((out / outputs.MANIFEST).read_text())
     assert site_files(out) <= set(manifest["files"]) <= files(out)
     pages = {f for f in first if f"/{GONE}/" in f"/{f}"}
-    assert {"2025/02/cles-d-acces/index.html", "en/2025/02/cles-d-acces/index.html"} <= pages
+    assert {"2025/02/cles-d-acces/index.html", "en/2025/02/cles-d-acces/index.html",
+            "es/2025/02/cles-d-acces/index.html"} <= pages
     # A file the build never wrote, and one it wrote before but edited by hand: the first
     # is not the build's, the second still is.
     (out / "notes-de-l-editeur.txt").write_text("à garder")

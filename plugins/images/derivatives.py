@@ -67,7 +67,7 @@ class Job:
     chain: tuple = ()
     style: tuple | None = None  # a drawn card's social.CardStyle fields
 
-    @property
+    @functools.cached_property  # a frozen dataclass without slots: kept in __dict__
     def key(self) -> str:
         params = {k: v for k, v in asdict(self).items() if k != "source"}
         return hashlib.sha256(json.dumps([VERSION, params], sort_keys=True,

@@ -81,12 +81,28 @@ def formats_for(info, config) -> tuple:
     return config["formats" if info.format in media.PHOTO_FORMATS else "graphics_formats"]
 
 
-def plan(info, config, siteurl: str, static_url: str, wanted=None) -> Responsive:
+def local_urls(siteurl: str, config):
+    """The URL maker of build-time encoding: each file is a derivative the build
+    encodes into ``IMAGES['output']``. A URL maker takes (job, stem) and returns
+    (URL, (output-relative path, job) to encode, or None when something else, such as
+    an image service, makes the file)."""
+    folder = config["output"].strip("/")
+
+    def url(job: Job, name: str):
+        rel = f"{folder}/{job.name(name)}"
+        return f"{siteurl}/{rel}", (rel, job)
+
+    return url
+
+
+def plan(info, config, siteurl: str, static_url: str, wanted=None, urls=None) -> Responsive:
     """Files and URLs for image ``info`` (``newsroom.media.ImageInfo``).
 
     ``static_url`` is where Pelican publishes the original (used as is for SVG
-    and animated GIF).
+    and animated GIF). ``urls``: the URL maker (default ``local_urls``): what each
+    size and format is called, and whether the build encodes it.
     """
+    urls = urls or local_urls(siteurl, config)
     if info.passthrough:
         return Responsive(static_url, info.width, info.height)
     source_digest = digest(info.path)
@@ -95,26 +111,31 @@ def plan(info, config, siteurl: str, static_url: str, wanted=None) -> Responsive
     fallback = "png" if info.alpha else "jpeg"
     formats = formats_for(info, config)
     name = stem(info.path)
+    # The fallback <img src> is the width closest to a phone at 2x (800 px). With
+    # <source> formats, the fallback is that one file: every browser of the last five
+    # years takes a WebP <source>, and what reads only src (feeds, e-mail) needs one
+    # JPEG; its other widths were 45 % of a photo's cache for no reader.
+    src_width = min(widths, key=lambda w: abs(w - 800))
     jobs, sets = [], {}
     for fmt in (*formats, fallback):
         entries = []
-        for width in widths:
+        for width in widths if fmt != fallback or not formats else (src_width,):
             height = max(1, round(info.height * width / info.width))
             job = Job(info.path, source_digest, width, height, fmt, config["quality"].get(fmt),
                       config["background"], scale=scale,
                       chain=tuple(w for w in reversed(steps) if w > width))
-            rel = f"{config['output'].strip('/')}/{job.name(name)}"
-            jobs.append((rel, job))
-            entries.append((f"{siteurl}/{rel}", width))
+            url, planned = urls(job, name)
+            if planned is not None:
+                jobs.append(planned)
+            entries.append((url, width))
         sets[fmt] = entries
     largest = widths[-1]
     height = max(1, round(info.height * largest / info.width))
     fallback_set = sets[fallback]
-    # The fallback <img src> is the width closest to a phone at 2x (800 px).
-    src = min(fallback_set, key=lambda e: abs(e[1] - 800))[0]
+    src = next(url for url, width in fallback_set if width == src_width)
     return Responsive(
         src=src, width=largest, height=height,
-        srcset=_srcset(fallback_set),
+        srcset=_srcset(fallback_set) if len(fallback_set) > 1 else "",
         sources=tuple((MIME[fmt], _srcset(sets[fmt])) for fmt in formats),
         jobs=tuple(jobs),
     )

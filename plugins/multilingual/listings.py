@@ -70,6 +70,8 @@ class ListingsGenerator(Generator):
                 writer.write_file(
                     lang.prefix + not_found, self.get_template("404"), self.context,
                     self.settings["RELATIVE_URLS"], url=lang.prefix + not_found,
+                    # its latest articles (and what the preview rebuilds it for)
+                    articles=own,
                     i18n_lang=lang.code,
                     i18n_group={lg.code: lg.prefix + not_found for lg in config.languages},
                 )
