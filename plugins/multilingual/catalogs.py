@@ -5,6 +5,7 @@ The build never reads a ``.mo`` file, so a stale compiled catalog cannot ship.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
@@ -32,6 +33,14 @@ def _translated(message) -> bool:
     return bool(strings) and all(strings)
 
 
+@functools.lru_cache(maxsize=8)
+def _template_ids(path, mtime):
+    """The msgids of a template, read once per version of the file (every language's
+    check of a build reads the same one)."""
+    with open(path, "rb") as pot:
+        return tuple(_key(m) for m in read_po(pot) if m.id)
+
+
 def completeness(catalog, folder: str) -> tuple[list, list]:
     """(missing, fuzzy) msgids of a catalog read with Babel: missing are the
     template's (``<folder>/messages.pot``, when there is one) that the catalog
@@ -41,8 +50,8 @@ def completeness(catalog, folder: str) -> tuple[list, list]:
     template = os.path.join(folder, TEMPLATE)
     wanted = []
     if os.path.isfile(template):
-        with open(template, "rb") as pot:
-            wanted = [_key(m) for m in read_po(pot) if m.id and _key(m) not in ids]
+        wanted = [key for key in _template_ids(template, os.path.getmtime(template))
+                  if key not in ids]
     fuzzy = [_key(m) for m in catalog if m.id and m.fuzzy]
     empty = [_key(m) for m in catalog if m.id and not m.fuzzy and not _translated(m)]
     return wanted + empty, fuzzy
