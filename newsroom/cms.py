@@ -360,6 +360,39 @@ def prepare_save(project, files: list, repo=".") -> list:
     return kept
 
 
+def check_upload(project, path: str, content: str, encoding: str, repo=".") -> None:
+    """An image uploaded in the editor (decap-server's persistMedia), before it is written:
+    the kit's image rules (newsroom/media.py: a readable image in a format the build takes,
+    within the pixel limit; a lead image at least IMAGES["min_width"] wide). Raises SaveRefused."""
+    import base64
+    import tempfile
+
+    from . import media
+
+    ctx = project.ctx
+    target = os.path.abspath(os.path.join(repo, path))
+    if os.path.commonpath([target, ctx.root]) != ctx.root:
+        raise SaveRefused(f"{path}: outside the content folder")
+    rel = os.path.relpath(target, ctx.root).replace(os.sep, "/")
+    if not rel.lower().endswith(media.IMAGE_EXTENSIONS + (".svg",)):
+        raise SaveRefused(f"{path}: not an image the site takes ({', '.join(media.IMAGE_EXTENSIONS)})")
+    data = base64.b64decode(content) if encoding == "base64" else content.encode("utf-8")
+    config = ctx.images or media.validate({})
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = os.path.join(scratch, rel)
+        os.makedirs(os.path.dirname(copy), exist_ok=True)
+        with open(copy, "wb") as fh:
+            fh.write(data)
+        if rel.startswith("images/lead/"):
+            problems = media.lead_problems(rel, os.path.join(scratch, "x.md"), scratch, config)
+        else:
+            problems = media.body_problems("/" + rel, os.path.join(scratch, "x.md"), scratch, config)
+    if problems:
+        name = os.path.basename(path)
+        raise SaveRefused("; ".join(f"{message.replace(copy, name).replace(os.path.relpath(copy), name)}"
+                                    f" ({fix})" for message, fix in problems))
+
+
 # -- serving /admin/ ------------------------------------------------------------------
 
 STATIC_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -473,6 +506,10 @@ class Admin:
                     params["entry"] = (prepare_save(project, [params["entry"]], self.repo)
                                        or [params["entry"]])[0]
                 raw = json.dumps(request).encode("utf-8")
+            elif request.get("action") == "persistMedia":
+                asset = (request.get("params") or {}).get("asset") or {}
+                check_upload(self.reload_project(), asset.get("path", ""), asset.get("content", ""),
+                             asset.get("encoding", ""), self.repo)
         except SaveRefused as exc:
             body = json.dumps({"error": f"not saved: {exc}"}, ensure_ascii=False).encode("utf-8")
             return self._send(handler, 422, body, ".json")

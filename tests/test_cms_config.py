@@ -196,3 +196,28 @@ def test_every_article_folder_gets_a_collection(monkeypatch, capsys):
     assert folders["articles-articles-files"] == "tests/fixtures/polyglot/articles"
     assert collection(config, "articles-articles")["label"] == "Articles: articles/"
     assert not [f for f in folders.values() if f.endswith(("/images", "/pages/x"))]
+
+
+def test_an_upload_the_build_cannot_use_is_refused(project, tmp_path):
+    import base64
+    import io
+
+    from PIL import Image
+
+    proj, repo = project
+
+    def png(width, height):
+        out = io.BytesIO()
+        Image.new("RGB", (width, height), (200, 30, 30)).save(out, "PNG")
+        return base64.b64encode(out.getvalue()).decode()
+
+    cms.check_upload(proj, "content/images/lead/wide.png", png(1200, 600), "base64", repo)
+    with pytest.raises(cms.SaveRefused, match=r"narrow.png is 400 pixels wide; a lead image needs "
+                                              r"at least 800"):
+        cms.check_upload(proj, "content/images/lead/narrow.png", png(400, 300), "base64", repo)
+    cms.check_upload(proj, "content/images/small.png", png(400, 300), "base64", repo)  # body image
+    with pytest.raises(cms.SaveRefused, match="fake.png"):
+        cms.check_upload(proj, "content/images/lead/fake.png",
+                         base64.b64encode(b"not an image").decode(), "base64", repo)
+    with pytest.raises(cms.SaveRefused, match="not an image the site takes"):
+        cms.check_upload(proj, "content/images/notes.txt", "aGk=", "base64", repo)
