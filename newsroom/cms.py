@@ -237,10 +237,19 @@ def editor_config(settings, ctx, repo=".", *, local_backend: str | None = API_PA
         single.update(name=collection["name"] + "-files", create=False,
                       label=collection["label"] + " (each language file)",
                       summary="{{title}} ({{slug}})",
-                      fields=[{k: v for k, v in f.items() if k != "i18n"}
-                              for f in collection["fields"]])
+                      fields=[_one_language(f) for f in collection["fields"]])
         config["collections"].append(single)
     return config
+
+
+def _one_language(field: dict) -> dict:
+    """A field of a one-language-file collection: no i18n; the category typed as written
+    (the form does not know the file's language, so it offers no one language's list)."""
+    field = {k: v for k, v in field.items() if k != "i18n"}
+    if field["name"] == "category" and field.get("widget") == "select":
+        names = "; ".join(option["label"] for option in field.pop("options"))
+        field.update(widget="string", hint=f"In this file's language: {names}.")
+    return field
 
 
 def field_names(config) -> list:
@@ -314,6 +323,13 @@ def prepare_save(project, files: list, repo=".") -> list:
     if original is None or original.is_translation:
         original = next((s for _, _, s in parsed if not s.is_translation and os.path.exists(s.path)),
                         original)
+    if original is None and parsed and parsed[0][2].is_translation:
+        # one language file saved alone: its original is the default language's file beside it
+        first = parsed[0][2]
+        ext = os.path.splitext(first.path)[1]
+        beside = os.path.join(os.path.dirname(first.path), f"{first.translation_key}.{ctx.default_lang}{ext}")
+        if os.path.isfile(beside):
+            original = src_mod.read_source(beside, settings, ctx.root, first.kind)
     kept = []
     for item, path, source in parsed:
         raw = item["raw"]

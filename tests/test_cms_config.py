@@ -221,3 +221,11 @@ def test_an_upload_the_build_cannot_use_is_refused(project, tmp_path):
                          base64.b64encode(b"not an image").decode(), "base64", repo)
     with pytest.raises(cms.SaveRefused, match="not an image the site takes"):
         cms.check_upload(proj, "content/images/notes.txt", "aGk=", "base64", repo)
+
+
+def test_a_translation_saved_alone_finds_its_original_beside_it(project):
+    proj, repo = project
+    en = (repo / "content/2024/sora-fuite.en.md").read_text(encoding="utf-8")
+    done = en.replace("Category: AI", "Category: IA").replace("\n\n", "\nNewsroom-Translation-Done: true\n\n", 1)
+    saved = cms.prepare_save(proj, [{"path": "content/2024/sora-fuite.en.md", "raw": done}], repo)
+    assert saved[0]["raw"] == en  # its English category name; the fingerprint was current already

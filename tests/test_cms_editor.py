@@ -256,3 +256,16 @@ def test_an_outdated_translation_is_shown_and_marked_done_in_the_browser(page, e
     rows = json.loads(get(editor.url + "/admin/status.json")[2])
     row = next(r for r in rows if r["slug"] == "sora-fuite")
     assert row["languages"]["en"]["state"] == "current"
+
+
+def test_an_article_in_english_only_is_edited_one_file_at_a_time(page, editor, tmp_path):
+    open_editor(page, editor, "#/collections/articles-2026-files/entries/columnar-storage-explained.en")
+    title = page.get_by_label("Title").first
+    title.wait_for(timeout=60000)
+    assert title.input_value().strip()
+    title.fill("Columnar storage, explained again")
+    publish(page, tmp_path / "saved.png")
+    diff = git(editor.repo, "diff", "-U0", "--", "content/2026/columnar-storage-explained.en.md")
+    changed = [line for line in diff.splitlines()
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert len(changed) == 2 and changed[1] == "+Title: Columnar storage, explained again", diff
