@@ -290,6 +290,23 @@ def _without_line(text: str, key: str) -> str:
     return "\n".join(lines)
 
 
+def _in_site_zone(raw: str, source, on_disk, tz) -> str:
+    """A Date or Modified set in the editor, written in the site's TIMEZONE: the browser
+    writes its own zone's offset (the same moment; the file reads as the site's time)."""
+    for key in ("date", "modified"):
+        value = (source.get(key) or "").strip()
+        if not value or (on_disk is not None and (on_disk.get(key) or "").strip() == value):
+            continue  # unchanged lines stay as written
+        try:
+            moment, had_offset = src_mod.parse_date(value, tz)
+        except ValueError:
+            continue  # invalid_date says it
+        local = moment.astimezone(tz).isoformat(timespec="seconds")
+        if had_offset and local != value:
+            raw = _with_line(raw, source.fields[key].key, local)
+    return raw
+
+
 #: Fields copied from the original into every language version by the editor
 #: (i18n: duplicate): a translation that did not have one keeps inheriting it.
 DUPLICATED = ("date", "authors", "image", "imagecredit", "imagefocus")
@@ -344,6 +361,7 @@ def prepare_save(project, files: list, repo=".") -> list:
             source.lang != original.lang
         if translation and not exists and not source.title and not source.body.strip():
             continue  # a language pane left empty: no file
+        raw = _in_site_zone(raw, source, on_disk, ctx.tz)
         if translation:
             if source.has("category"):
                 name = ctx.taxonomy_name(source.lang, source.get("category").strip())

@@ -229,3 +229,17 @@ def test_a_translation_saved_alone_finds_its_original_beside_it(project):
     done = en.replace("Category: AI", "Category: IA").replace("\n\n", "\nNewsroom-Translation-Done: true\n\n", 1)
     saved = cms.prepare_save(proj, [{"path": "content/2024/sora-fuite.en.md", "raw": done}], repo)
     assert saved[0]["raw"] == en  # its English category name; the fingerprint was current already
+
+
+def test_a_date_set_in_another_zone_is_written_in_the_site_timezone(project):
+    proj, repo = project
+    text = ("Title: Fuseau\nDate: 2026-07-01T04:30:00-04:00\nModified: 2026-12-01T10:00:00Z\n"
+            "Category: IA\nStatus: draft\n\nTexte.\n")
+    saved = cms.prepare_save(proj, [{"path": "content/2026/fuseau.fr.md", "raw": text}], repo)
+    assert saved[0]["raw"] == text.replace("2026-07-01T04:30:00-04:00", "2026-07-01T10:30:00+02:00") \
+        .replace("2026-12-01T10:00:00Z", "2026-12-01T11:00:00+01:00")
+    # a date already in the file is left as written, whatever its zone
+    sora = (repo / "content/2024/sora-fuite.fr.md")
+    odd = sora.read_text(encoding="utf-8").replace("2024-11-27T09:30:00+01:00", "2024-11-27T08:30:00Z")
+    sora.write_text(odd, encoding="utf-8")
+    assert cms.prepare_save(proj, [{"path": "content/2024/sora-fuite.fr.md", "raw": odd}], repo)[0]["raw"] == odd
