@@ -98,7 +98,7 @@ def fields(ctx, kind: str, summary_max=None, content="content") -> list:
         out += [
             {"name": "date", "label": "Date", "widget": "datetime", "i18n": "duplicate",
              **date_format,
-             "hint": f"In {tz} time (the site's TIMEZONE). A date in the future schedules "
+             "hint": f"Saved in {tz} time (the site's TIMEZONE). A date in the future schedules "
                      "the article: it goes live at that time, if its status is Published."},
             {"name": "status", "label": "Status", "widget": "select", "i18n": True,
              "required": False, "default": "draft",
