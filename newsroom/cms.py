@@ -523,9 +523,33 @@ class Admin:
             handler.wfile.write(body)
         return True
 
+    def _refusal(self, handler) -> str | None:
+        """Why a request to /admin/api/v1 is not the editor's own, or None.
+
+        The API writes files: only from this machine, to a loopback Host (no DNS
+        rebinding), from the editor's own origin; JSON only, so that another site's
+        page cannot post to it without a CORS preflight, which is never answered.
+        """
+        from urllib.parse import urlsplit
+
+        if handler.client_address[0] not in ("127.0.0.1", "::1", "::ffff:127.0.0.1"):
+            return "the editor's API answers this machine only"
+        host = (handler.headers.get("Host") or "").lower()
+        if urlsplit("//" + host).hostname not in ("127.0.0.1", "localhost", "::1"):
+            return f"unexpected Host {host!r}"
+        origin = handler.headers.get("Origin")
+        if origin is not None and origin.lower() != f"http://{host}":
+            return f"a request from another site ({origin}) is refused"
+        if not (handler.headers.get("Content-Type") or "").lower().startswith("application/json"):
+            return "JSON requests only"
+        return None
+
     def _api(self, handler) -> bool:
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length)
+        refusal = self._refusal(handler)
+        if refusal:
+            return self._send(handler, 403, json.dumps({"error": refusal}).encode("utf-8"), ".json")
         if self.backend_url is None:
             return self._send(handler, 503, b'{"error": "no local backend (make cms)"}', ".json")
         try:
