@@ -651,13 +651,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_backend(repo: str, mode: str = "fs", port: int | None = None, log=None):
-    """decap-server on 127.0.0.1 (its own port) for ``repo``; (process, api url)."""
+def start_backend(repo: str, mode: str = "fs", port: int | None = None, log=None,
+                  origin: str = "http://127.0.0.1"):
+    """decap-server on 127.0.0.1 (its own port) for ``repo``; (process, api url).
+
+    The editor talks to it through /admin/api/v1 (server to server); its CORS
+    ``ORIGIN`` is the preview's origin only (its default takes any localhost page)."""
     script = os.path.join(PROJECT, "node_modules", "decap-server", "dist", "index.js")
     if not os.path.isfile(script) or not os.path.isdir(bundle_dir()):
         raise FileNotFoundError("the web editor is not installed: run `make cms-install`")
     port = port or free_port()
     env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": mode,
+           "ORIGIN": origin,
            "GIT_REPO_DIRECTORY": os.path.abspath(repo), "LOG_LEVEL": "warn"}
     # node itself (not a shell around it): stopping it by its pid stops the server.
     process = subprocess.Popen(["node", script], env=env, cwd=PROJECT, stdin=subprocess.DEVNULL,
@@ -697,7 +702,7 @@ def run(project, host="127.0.0.1", port=8000, output="output", extra=(), mode="f
     if mode == "git" and not os.path.isdir(os.path.join(repo, ".git")):
         raise RuntimeError(f"{repo} is not a git checkout: the editorial workflow keeps drafts on "
                            "its branches (clone the site into a folder of its own for it)")
-    process, url = start_backend(repo, mode)
+    process, url = start_backend(repo, mode, origin=f"http://{host}:{port}")
     print(f"newsroom cms: decap-server (pid {process.pid}) on {url} ({mode} mode)", flush=True)
     try:
         admin = Admin(project, url, repo, workflow=workflow, reload_project=reload_project)
