@@ -168,7 +168,8 @@
   function renderList(value) {
     const items = value === null || value === undefined ? []
       : Array.isArray(value) ? value : String(value).split("\n");
-    return items.map((v) => strip(String(v))).filter(Boolean);
+    // one line per item: a line end typed inside an item makes two corrections, as the build reads it
+    return items.flatMap((v) => String(v).split("\n")).map(strip).filter(Boolean);
   }
 
   function fieldLines(key, text) {

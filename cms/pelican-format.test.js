@@ -88,6 +88,10 @@ test("fields the editor does not know are kept, in place", () => {
     assert.equal(out, text.replace("T10:00", "T11:00"));
     const more = toFile({ ...data, correction: [...data.correction, "three"] });
     assert.equal(more, text.replace("Correction: two\n", "Correction: two\nCorrection: three\n"));
+    const split = toFile({ ...data, correction: ["2026-01-02: one", "two\nStatus: draft"] });
+    assert.equal(split, text.replace("Correction: two\n", "Correction: two\nCorrection: Status: draft\n"));
+    const typed = toFile({ ...data, title: "A\nStatus: draft" }); // never a header line of its own
+    assert.equal(typed, text.replace("Title: A\n", "Title: A\n    Status: draft\n"));
     const none = toFile({ ...data, title: "" });
     assert.equal(none, text.replace("Title: A\n", ""));
     delete data.title; // a managed field gone from the entry: emptied

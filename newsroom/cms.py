@@ -98,7 +98,7 @@ def fields(ctx, kind: str, summary_max=None, content="content") -> list:
         out += [
             {"name": "date", "label": "Date", "widget": "datetime", "i18n": "duplicate",
              **date_format,
-             "hint": f"In {tz} time (the site's TIMEZONE). A date in the future schedules "
+             "hint": f"Saved in {tz} time (the site's TIMEZONE). A date in the future schedules "
                      "the article: it goes live at that time, if its status is Published."},
             {"name": "status", "label": "Status", "widget": "select", "i18n": True,
              "required": False, "default": "draft",
@@ -237,10 +237,19 @@ def editor_config(settings, ctx, repo=".", *, local_backend: str | None = API_PA
         single.update(name=collection["name"] + "-files", create=False,
                       label=collection["label"] + " (each language file)",
                       summary="{{title}} ({{slug}})",
-                      fields=[{k: v for k, v in f.items() if k != "i18n"}
-                              for f in collection["fields"]])
+                      fields=[_one_language(f) for f in collection["fields"]])
         config["collections"].append(single)
     return config
+
+
+def _one_language(field: dict) -> dict:
+    """A field of a one-language-file collection: no i18n; the category typed as written
+    (the form does not know the file's language, so it offers no one language's list)."""
+    field = {k: v for k, v in field.items() if k != "i18n"}
+    if field["name"] == "category" and field.get("widget") == "select":
+        names = "; ".join(option["label"] for option in field.pop("options"))
+        field.update(widget="string", hint=f"In this file's language: {names}.")
+    return field
 
 
 def field_names(config) -> list:
@@ -281,6 +290,23 @@ def _without_line(text: str, key: str) -> str:
     return "\n".join(lines)
 
 
+def _in_site_zone(raw: str, source, on_disk, tz) -> str:
+    """A Date or Modified set in the editor, written in the site's TIMEZONE: the browser
+    writes its own zone's offset (the same moment; the file reads as the site's time)."""
+    for key in ("date", "modified"):
+        value = (source.get(key) or "").strip()
+        if not value or (on_disk is not None and (on_disk.get(key) or "").strip() == value):
+            continue  # unchanged lines stay as written
+        try:
+            moment, had_offset = src_mod.parse_date(value, tz)
+        except ValueError:
+            continue  # invalid_date says it
+        local = moment.astimezone(tz).isoformat(timespec="seconds")
+        if had_offset and local != value:
+            raw = _with_line(raw, source.fields[key].key, local)
+    return raw
+
+
 #: Fields copied from the original into every language version by the editor
 #: (i18n: duplicate): a translation that did not have one keeps inheriting it.
 DUPLICATED = ("date", "authors", "image", "imagecredit", "imagefocus")
@@ -314,6 +340,13 @@ def prepare_save(project, files: list, repo=".") -> list:
     if original is None or original.is_translation:
         original = next((s for _, _, s in parsed if not s.is_translation and os.path.exists(s.path)),
                         original)
+    if original is None and parsed and parsed[0][2].is_translation:
+        # one language file saved alone: its original is the default language's file beside it
+        first = parsed[0][2]
+        ext = os.path.splitext(first.path)[1]
+        beside = os.path.join(os.path.dirname(first.path), f"{first.translation_key}.{ctx.default_lang}{ext}")
+        if os.path.isfile(beside):
+            original = src_mod.read_source(beside, settings, ctx.root, first.kind)
     kept = []
     for item, path, source in parsed:
         raw = item["raw"]
@@ -328,6 +361,7 @@ def prepare_save(project, files: list, repo=".") -> list:
             source.lang != original.lang
         if translation and not exists and not source.title and not source.body.strip():
             continue  # a language pane left empty: no file
+        raw = _in_site_zone(raw, source, on_disk, ctx.tz)
         if translation:
             if source.has("category"):
                 name = ctx.taxonomy_name(source.lang, source.get("category").strip())
@@ -358,6 +392,39 @@ def prepare_save(project, files: list, repo=".") -> list:
             raise SaveRefused("; ".join(str(p) for p in problems))
         kept.append({**item, "raw": raw})
     return kept
+
+
+def check_upload(project, path: str, content: str, encoding: str, repo=".") -> None:
+    """An image uploaded in the editor (decap-server's persistMedia), before it is written:
+    the kit's image rules (newsroom/media.py: a readable image in a format the build takes,
+    within the pixel limit; a lead image at least IMAGES["min_width"] wide). Raises SaveRefused."""
+    import base64
+    import tempfile
+
+    from . import media
+
+    ctx = project.ctx
+    target = os.path.abspath(os.path.join(repo, path))
+    if os.path.commonpath([target, ctx.root]) != ctx.root:
+        raise SaveRefused(f"{path}: outside the content folder")
+    rel = os.path.relpath(target, ctx.root).replace(os.sep, "/")
+    if not rel.lower().endswith(media.IMAGE_EXTENSIONS + (".svg",)):
+        raise SaveRefused(f"{path}: not an image the site takes ({', '.join(media.IMAGE_EXTENSIONS)})")
+    data = base64.b64decode(content) if encoding == "base64" else content.encode("utf-8")
+    config = ctx.images or media.validate({})
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = os.path.join(scratch, rel)
+        os.makedirs(os.path.dirname(copy), exist_ok=True)
+        with open(copy, "wb") as fh:
+            fh.write(data)
+        if rel.startswith("images/lead/"):
+            problems = media.lead_problems(rel, os.path.join(scratch, "x.md"), scratch, config)
+        else:
+            problems = media.body_problems("/" + rel, os.path.join(scratch, "x.md"), scratch, config)
+    if problems:
+        name = os.path.basename(path)
+        raise SaveRefused("; ".join(f"{message.replace(copy, name).replace(os.path.relpath(copy), name)}"
+                                    f" ({fix})" for message, fix in problems))
 
 
 # -- serving /admin/ ------------------------------------------------------------------
@@ -456,9 +523,33 @@ class Admin:
             handler.wfile.write(body)
         return True
 
+    def _refusal(self, handler) -> str | None:
+        """Why a request to /admin/api/v1 is not the editor's own, or None.
+
+        The API writes files: only from this machine, to a loopback Host (no DNS
+        rebinding), from the editor's own origin; JSON only, so that another site's
+        page cannot post to it without a CORS preflight, which is never answered.
+        """
+        from urllib.parse import urlsplit
+
+        if handler.client_address[0] not in ("127.0.0.1", "::1", "::ffff:127.0.0.1"):
+            return "the editor's API answers this machine only"
+        host = (handler.headers.get("Host") or "").lower()
+        if urlsplit("//" + host).hostname not in ("127.0.0.1", "localhost", "::1"):
+            return f"unexpected Host {host!r}"
+        origin = handler.headers.get("Origin")
+        if origin is not None and origin.lower() != f"http://{host}":
+            return f"a request from another site ({origin}) is refused"
+        if not (handler.headers.get("Content-Type") or "").lower().startswith("application/json"):
+            return "JSON requests only"
+        return None
+
     def _api(self, handler) -> bool:
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length)
+        refusal = self._refusal(handler)
+        if refusal:
+            return self._send(handler, 403, json.dumps({"error": refusal}).encode("utf-8"), ".json")
         if self.backend_url is None:
             return self._send(handler, 503, b'{"error": "no local backend (make cms)"}', ".json")
         try:
@@ -473,6 +564,10 @@ class Admin:
                     params["entry"] = (prepare_save(project, [params["entry"]], self.repo)
                                        or [params["entry"]])[0]
                 raw = json.dumps(request).encode("utf-8")
+            elif request.get("action") == "persistMedia":
+                asset = (request.get("params") or {}).get("asset") or {}
+                check_upload(self.reload_project(), asset.get("path", ""), asset.get("content", ""),
+                             asset.get("encoding", ""), self.repo)
         except SaveRefused as exc:
             body = json.dumps({"error": f"not saved: {exc}"}, ensure_ascii=False).encode("utf-8")
             return self._send(handler, 422, body, ".json")
@@ -556,13 +651,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_backend(repo: str, mode: str = "fs", port: int | None = None, log=None):
-    """decap-server on 127.0.0.1 (its own port) for ``repo``; (process, api url)."""
+def start_backend(repo: str, mode: str = "fs", port: int | None = None, log=None,
+                  origin: str = "http://127.0.0.1"):
+    """decap-server on 127.0.0.1 (its own port) for ``repo``; (process, api url).
+
+    The editor talks to it through /admin/api/v1 (server to server); its CORS
+    ``ORIGIN`` is the preview's origin only (its default takes any localhost page)."""
     script = os.path.join(PROJECT, "node_modules", "decap-server", "dist", "index.js")
     if not os.path.isfile(script) or not os.path.isdir(bundle_dir()):
         raise FileNotFoundError("the web editor is not installed: run `make cms-install`")
     port = port or free_port()
     env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": mode,
+           "ORIGIN": origin,
            "GIT_REPO_DIRECTORY": os.path.abspath(repo), "LOG_LEVEL": "warn"}
     # node itself (not a shell around it): stopping it by its pid stops the server.
     process = subprocess.Popen(["node", script], env=env, cwd=PROJECT, stdin=subprocess.DEVNULL,
@@ -602,7 +702,7 @@ def run(project, host="127.0.0.1", port=8000, output="output", extra=(), mode="f
     if mode == "git" and not os.path.isdir(os.path.join(repo, ".git")):
         raise RuntimeError(f"{repo} is not a git checkout: the editorial workflow keeps drafts on "
                            "its branches (clone the site into a folder of its own for it)")
-    process, url = start_backend(repo, mode)
+    process, url = start_backend(repo, mode, origin=f"http://{host}:{port}")
     print(f"newsroom cms: decap-server (pid {process.pid}) on {url} ({mode} mode)", flush=True)
     try:
         admin = Admin(project, url, repo, workflow=workflow, reload_project=reload_project)

@@ -196,3 +196,50 @@ def test_every_article_folder_gets_a_collection(monkeypatch, capsys):
     assert folders["articles-articles-files"] == "tests/fixtures/polyglot/articles"
     assert collection(config, "articles-articles")["label"] == "Articles: articles/"
     assert not [f for f in folders.values() if f.endswith(("/images", "/pages/x"))]
+
+
+def test_an_upload_the_build_cannot_use_is_refused(project, tmp_path):
+    import base64
+    import io
+
+    from PIL import Image
+
+    proj, repo = project
+
+    def png(width, height):
+        out = io.BytesIO()
+        Image.new("RGB", (width, height), (200, 30, 30)).save(out, "PNG")
+        return base64.b64encode(out.getvalue()).decode()
+
+    cms.check_upload(proj, "content/images/lead/wide.png", png(1200, 600), "base64", repo)
+    with pytest.raises(cms.SaveRefused, match=r"narrow.png is 400 pixels wide; a lead image needs "
+                                              r"at least 800"):
+        cms.check_upload(proj, "content/images/lead/narrow.png", png(400, 300), "base64", repo)
+    cms.check_upload(proj, "content/images/small.png", png(400, 300), "base64", repo)  # body image
+    with pytest.raises(cms.SaveRefused, match="fake.png"):
+        cms.check_upload(proj, "content/images/lead/fake.png",
+                         base64.b64encode(b"not an image").decode(), "base64", repo)
+    with pytest.raises(cms.SaveRefused, match="not an image the site takes"):
+        cms.check_upload(proj, "content/images/notes.txt", "aGk=", "base64", repo)
+
+
+def test_a_translation_saved_alone_finds_its_original_beside_it(project):
+    proj, repo = project
+    en = (repo / "content/2024/sora-fuite.en.md").read_text(encoding="utf-8")
+    done = en.replace("Category: AI", "Category: IA").replace("\n\n", "\nNewsroom-Translation-Done: true\n\n", 1)
+    saved = cms.prepare_save(proj, [{"path": "content/2024/sora-fuite.en.md", "raw": done}], repo)
+    assert saved[0]["raw"] == en  # its English category name; the fingerprint was current already
+
+
+def test_a_date_set_in_another_zone_is_written_in_the_site_timezone(project):
+    proj, repo = project
+    text = ("Title: Fuseau\nDate: 2026-07-01T04:30:00-04:00\nModified: 2026-12-01T10:00:00Z\n"
+            "Category: IA\nStatus: draft\n\nTexte.\n")
+    saved = cms.prepare_save(proj, [{"path": "content/2026/fuseau.fr.md", "raw": text}], repo)
+    assert saved[0]["raw"] == text.replace("2026-07-01T04:30:00-04:00", "2026-07-01T10:30:00+02:00") \
+        .replace("2026-12-01T10:00:00Z", "2026-12-01T11:00:00+01:00")
+    # a date already in the file is left as written, whatever its zone
+    sora = (repo / "content/2024/sora-fuite.fr.md")
+    odd = sora.read_text(encoding="utf-8").replace("2024-11-27T09:30:00+01:00", "2024-11-27T08:30:00Z")
+    sora.write_text(odd, encoding="utf-8")
+    assert cms.prepare_save(proj, [{"path": "content/2024/sora-fuite.fr.md", "raw": odd}], repo)[0]["raw"] == odd

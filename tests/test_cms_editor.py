@@ -148,9 +148,26 @@ def test_the_editor_is_self_hosted_and_pinned(page, editor):
     # decap-server listens on 127.0.0.1 only
     port = int(next(line for line in editor.lines if "decap-server (pid" in line)
                .split("127.0.0.1:")[1].split("/")[0])
-    with pytest.raises(OSError):
-        import socket
-        socket.create_connection(("::1", port), timeout=1).close()
+    assert listening_addresses(port) == {"127.0.0.1"}
+
+
+def listening_addresses(port):
+    """Local addresses listening on ``port`` (Linux: /proc/net/tcp and tcp6)."""
+    found = set()
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(name):
+            continue
+        with open(name) as fh:
+            for line in list(fh)[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, _, hex_port = local.partition(":")
+                if state != "0A" or int(hex_port, 16) != port:
+                    continue
+                if len(address) == 8:  # IPv4, little-endian
+                    found.add(".".join(str(int(address[i:i + 2], 16)) for i in (6, 4, 2, 0)))
+                else:
+                    found.add("::" if set(address) == {"0"} else address)
+    return found
 
 
 def test_create_a_french_article_and_its_english_translation(page, editor, tmp_path):
@@ -230,6 +247,10 @@ def test_a_header_the_format_cannot_read_is_shown_and_never_rewritten(page, edit
     alert = page.locator('[data-pelican-problem="shown"]')
     alert.wait_for(timeout=60000)
     assert 'line 2 ("Date 2026-01-05") is neither `Key: value` nor a blank line' in alert.inner_text()
+    # and the preview build's path:line problem for the file
+    shown = page.locator("[data-build-problems]").first
+    shown.wait_for(timeout=30000)
+    assert "content/2026/entete-illisible.fr.md:" in shown.inner_text()
     page.get_by_label("Title").first.fill("Autre titre")
     page.get_by_role("button", name="Publish").first.click()
     page.get_by_text("Publish now").click()
@@ -256,3 +277,16 @@ def test_an_outdated_translation_is_shown_and_marked_done_in_the_browser(page, e
     rows = json.loads(get(editor.url + "/admin/status.json")[2])
     row = next(r for r in rows if r["slug"] == "sora-fuite")
     assert row["languages"]["en"]["state"] == "current"
+
+
+def test_an_article_in_english_only_is_edited_one_file_at_a_time(page, editor, tmp_path):
+    open_editor(page, editor, "#/collections/articles-2026-files/entries/columnar-storage-explained.en")
+    title = page.get_by_label("Title").first
+    title.wait_for(timeout=60000)
+    assert title.input_value().strip()
+    title.fill("Columnar storage, explained again")
+    publish(page, tmp_path / "saved.png")
+    diff = git(editor.repo, "diff", "-U0", "--", "content/2026/columnar-storage-explained.en.md")
+    changed = [line for line in diff.splitlines()
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert len(changed) == 2 and changed[1] == "+Title: Columnar storage, explained again", diff

@@ -79,3 +79,30 @@ def test_a_draft_is_a_branch_and_publishing_merges_it(page, workflow, tmp_path):
         raise
     assert git(repo, "show", f"main:{path}") == draft
     assert git(repo, "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"
+
+
+def test_the_api_answers_the_editor_only(workflow):
+    import json
+    import urllib.error
+    import urllib.request
+
+    repo, url = workflow
+
+    def post(headers):
+        request = urllib.request.Request(url + "/admin/api/v1", method="POST", headers=headers,
+                                         data=json.dumps({"action": "info"}).encode())
+        try:
+            with urllib.request.urlopen(request, timeout=30) as reply:
+                return reply.status, json.loads(reply.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read())
+
+    assert post({"Content-Type": "application/json"})[0] == 200
+    assert post({"Content-Type": "application/json", "Origin": url})[0] == 200
+    code, body = post({"Content-Type": "application/json", "Origin": "https://evil.example"})
+    assert code == 403 and "another site" in body["error"]
+    code, body = post({"Content-Type": "text/plain"})  # a form or no-cors fetch from a page
+    assert code == 403 and body["error"] == "JSON requests only"
+    port = url.rsplit(":", 1)[1]
+    code, body = post({"Content-Type": "application/json", "Host": f"attacker.example:{port}"})
+    assert code == 403 and "Host" in body["error"]

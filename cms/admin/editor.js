@@ -23,23 +23,35 @@
   // First field of the form: why a file cannot be edited (never rewritten), else the
   // translation status of the entry in every language.
   const FileInfo = window.createClass({
-    getInitialState: function () { return { row: null }; },
+    getInitialState: function () { return { row: null, problems: [] }; },
     componentDidMount: function () {
       const entry = this.props.entry;
       const slug = entry && entry.get("slug");
+      const key = String(slug).split(".")[0];
       loadStatus().then((rows) => {
-        const row = rows.find((r) => r.slug === slug || r.slug === String(slug).split(".")[0]);
+        const row = rows.find((r) => r.slug === slug || r.slug === key);
         if (row) this.setState({ row: row });
       });
+      // The preview build's path:line problems for this entry's files (make cms only).
+      fetch("/__build.json").then((r) => (r.ok ? r.json() : null)).then((build) => {
+        if (!build) return;
+        const mine = (list, level) => (list || []).map((p) => (typeof p === "string" ? p : JSON.stringify(p)))
+          .filter((text) => text.includes("/" + key + ".")).map((text) => ({ level: level, text: text }));
+        this.setState({ problems: [...mine(build.errors, "error"), ...mine(build.warnings, "warning")] });
+      }).catch(() => null);
     },
     render: function () {
       const value = this.props.value;
+      const problems = this.state.problems.length ? h("ul", {
+        "data-build-problems": "", style: { margin: "4px 0 0 16px" } },
+      this.state.problems.map((p, i) => h("li", { key: i, style: {
+        color: p.level === "error" ? "#7a1010" : "#6b4e00" } }, `preview ${p.level}: ${p.text}`))) : null;
       if (value) {
-        return h("div", {
+        return h("div", null, h("div", {
           role: "alert", "data-pelican-problem": "shown",
           style: { background: "#fde8e8", color: "#7a1010", border: "2px solid #b42318",
                    borderRadius: "4px", padding: "12px", fontWeight: "600" },
-        }, value);
+        }, value), problems);
       }
       const row = this.state.row;
       const items = row ? Object.keys(row.languages).map((lang) => {
@@ -53,7 +65,8 @@
         h("a", { href: "/translation-status/", target: "_blank", rel: "noopener" },
           "Translation status of the site"),
         items.length ? h("ul", { "data-translation-status": "", style: { margin: "4px 0 0 16px" } },
-                         items) : null);
+                         items) : null,
+        problems);
     },
   });
   CMS.registerWidget("pelican-problem", FileInfo, function () { return h("span"); });
