@@ -163,7 +163,7 @@ IMAGES_N ?= 40
 IMAGE_MODES ?= build
 .PHONY: bench-images
 bench-images: $(STAMP) ## Images at archive scale: CPU and bytes per derivative, CPU/cache/memory per photo (IMAGES_N=40)
-	$(BIN)/python bench/images.py -n $(IMAGES_N) --modes $(IMAGE_MODES)
+	$(BIN)/python bench/images_bench.py -n $(IMAGES_N) --modes $(IMAGE_MODES)
 
 weight: $(STAMP) chromium ## Page weight, requests and Lighthouse scores of the sample site
 	@if [ ! -x bench/node_modules/.bin/lighthouse ] && command -v npm >/dev/null; then \
