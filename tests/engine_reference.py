@@ -12,7 +12,9 @@ typesetting on purpose (typographic apostrophes and quotes in every language): t
 "sample" and "typography" sites were written again after merging it; "corpus",
 "extras" and "reading_time" are still the BeautifulSoup engine's records.
 The Spanish sample article's record (issue 23) was added to "sample" as written by
-this module, the others left as they were (unchanged).
+this module, the others left as they were (unchanged). Issue 21 changed the images'
+markup on purpose (photos: WebP only and one JPEG fallback, no srcset on the <img>):
+the bodies of "corpus" and "extras" that hold images were written again after it.
 Per source: the body HTML the steps produced (``_content``, in canonical form:
 see ``canonical``), title, summary, SEO description, word count, reading time,
 slug, language. Regenerate it only for an intended change, in the commit making it.
