@@ -18,7 +18,7 @@ import subprocess
 
 import pytest
 
-from .conftest import ROOT, build
+from .conftest import ROOT, build, run_pelican
 from .test_editor_lint import content_copy
 
 HEAD = "Title: {title}\nDate: {date}\nCategory: IA\nSummary: Un résumé.\n{extra}\n{body}\n"
@@ -132,3 +132,21 @@ def test_a_clashing_key_keeps_the_established_translation(cases, lint_lines):
     assert about(lint_lines, content, "2026/b-premier.en.md") == []
     assert build_errors(site, content, "2026/a-second.en.md") == second
     assert build_errors(site, content, "2026/b-premier.en.md") == []
+
+
+def test_a_publish_build_knows_the_drafts_it_skips(tmp_path):
+    """A publish build never reads drafts (``Status: skip``), yet a published
+    translation of one gets lint's message, not "no original … exists"."""
+    content = content_copy(tmp_path)
+    write(content, "2026/brouillon.fr.md", "Brouillon", extra="Status: draft\n")
+    write(content, "2026/brouillon.en.md", "Draft", extra="Translation: true\n",
+          body="Some text.")
+    linted = subprocess.run([str(ROOT / ".venv/bin/newsroom"), "lint", "-s", "pelicanconf.py",
+                             "--content", str(content)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=600).stdout.splitlines()
+    expected = about(linted, content, "2026/brouillon.en.md")
+    assert len(expected) == 1 and "is not published (draft)" in expected[0], linted
+    result = run_pelican(str(content), "-o", str(tmp_path / "out"), "-s", "publishconf.py")
+    log = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in log
+    assert expected[0] in " ".join(log.split()), log  # the console may wrap long lines

@@ -61,7 +61,30 @@ def member(item, kind, bucket):
                         os.path.abspath(item.source_path), lambda: record(item), item)
 
 
-def check_and_link(buckets, config, kind):
+def left_out(generator, kind, paths_key, excludes_key):
+    """The sources the build read no item of (a publish build skips drafts and
+    scheduled files unread: ``Status: skip``), as ``rules.Member``: a translation
+    of one is told its original is a draft, as `make lint` tells it."""
+    settings = generator.settings
+    seen = generator.context.get("generated_content", {})
+    found = generator.get_files(settings[paths_key], exclude=settings[excludes_key])
+    skipped = [f for f in sorted(found) if f.lower().endswith(sources.MARKDOWN_EXTENSIONS)
+               and os.path.normpath(f).replace(os.sep, "/") not in seen]
+    if not skipped:
+        return []
+    ctx = rules.RuleContext.from_settings(settings, settings.get("EDITORIAL") or {})
+    members = []
+    for rel in skipped:
+        try:
+            source = sources.read_source(os.path.join(generator.path, rel), settings,
+                                         settings["PATH"], kind)
+        except OSError:
+            continue
+        members.append(rules.Member.of_source(source, ctx))
+    return members
+
+
+def check_and_link(buckets, config, kind, elsewhere=()):
     """The publishable items of each bucket (``{name: items}``), translations linked.
 
     What is dropped, and why, is ``newsroom.rules.resolve_collection``'s, the
@@ -71,6 +94,7 @@ def check_and_link(buckets, config, kind):
     linked to the other drafts only, so hreflang stays reciprocal).
     """
     members = [member(item, kind, name) for name, items in buckets.items() for item in items]
+    members += elsewhere  # files without an item: they decide, and are never built
     groups, problems = rules.resolve_collection(members, config.codes, config.default.code)
     for problem in problems:
         logger.error("%s", problem)
@@ -78,7 +102,7 @@ def check_and_link(buckets, config, kind):
     kept = {name: [] for name in buckets}
     bucket_of = {id(item): name for name, items in buckets.items() for item in items}
     for group in groups:
-        items = sorted((m.item for m in group), key=lambda i: order[i.lang])
+        items = sorted((m.item for m in group if m.item is not None), key=lambda i: order[i.lang])
         for item in items:
             on_site = BUCKET_STATES[bucket_of[id(item)]] in rules.ON_SITE
             item.translations = [
@@ -109,7 +133,8 @@ def process_articles(generator, state):
     order_by = generator.settings["ARTICLE_ORDER_BY"]
     names = ("articles", "hidden_articles", "drafts")
     buckets = check_and_link({name: getattr(generator, name) for name in names}, config,
-                             "article")
+                             "article",
+                             left_out(generator, "article", "ARTICLE_PATHS", "ARTICLE_EXCLUDES"))
     for name in names:
         for item in buckets[name]:
             localise_taxonomies(item, state.taxonomies)
@@ -129,7 +154,8 @@ def process_pages(generator, state):
     config = state.config
     order_by = generator.settings["PAGE_ORDER_BY"]
     names = ("pages", "hidden_pages", "draft_pages")
-    buckets = check_and_link({name: getattr(generator, name) for name in names}, config, "page")
+    buckets = check_and_link({name: getattr(generator, name) for name in names}, config, "page",
+                             left_out(generator, "page", "PAGE_PATHS", "PAGE_EXCLUDES"))
     for name in names:
         setattr(generator, name, order_content(buckets[name], order_by))
     generator.translations = []
