@@ -2,7 +2,9 @@
 
 Everything here uses a name Pelican does not document (underscore names, a
 method's body we reproduce). Each shim has its own test in
-``tests/test_compat.py``; when Pelican is upgraded, run those first. A Pelican
+``tests/test_compat.py`` (``precompress_files``, a pelican-precompress shim with
+its own version guard: ``tests/test_hardening2_faults.py``); when Pelican is
+upgraded, run those first. A Pelican
 outside ``SUPPORTED`` stops the build at import with what to check.
 """
 

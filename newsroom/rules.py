@@ -514,6 +514,32 @@ def _scan_body(source):
         yield source.body_line + offset, CODE_SPAN_RE.sub("", line) if "`" in line else line
 
 
+#: Lists and quotes inside one another, at most: Python-Markdown converts a list
+#: nested ~250 levels deep by recursion and fails (RecursionError), so the build
+#: refuses more than this, well below, and lint says so first.
+MAX_DEPTH = 100
+NESTING_RE = re.compile(r"((?:[ \t]*>)*)([ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+
+
+def too_deep(source, ctx=None):
+    """A list item nested more than ``MAX_DEPTH`` levels deep (4 columns of
+    indentation per list level, one ``>`` per quote around it)."""
+    if source.unreadable is not None:
+        return []
+    for number, line in _body_lines(source):
+        match = NESTING_RE.match(line)
+        if match is None:
+            continue
+        depth = match.group(1).count(">") + len(match.group(2).expandtabs(4)) // 4 + 1
+        if depth > MAX_DEPTH:
+            return [_problem(
+                source, number, f"lists and quotes are nested {depth} levels deep here, "
+                f"more than {MAX_DEPTH}", f"flatten the text: at most {MAX_DEPTH} levels of "
+                "lists and quotes inside one another; the build cannot convert it", ERROR,
+                "too_deep")]
+    return []
+
+
 IMAGE_MD_RE = re.compile(r"!\[(?P<alt>[^\]]*)\]\s*[\[(]")
 IMAGE_HTML_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 ALT_RE = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
@@ -873,6 +899,7 @@ FILE_RULES = {
     "empty_file": empty_file,
     "no_text": no_text,
     "too_large": too_large,
+    "too_deep": too_deep,
     "control_characters": control_characters,
     "invisible_characters": invisible_characters,
     "invalid_slug": invalid_slug,
@@ -905,6 +932,7 @@ BUILD_RULES = (
     "empty_file",
     "no_text",
     "too_large",
+    "too_deep",
     "control_characters",
     "invisible_characters",
     "invalid_slug",
@@ -926,8 +954,10 @@ BUILD_RULES = (
 
 
 def unreadable(source, ctx=None) -> list[Problem]:
-    """Why Pelican could not read a source (the strict plugin logs it): encoding, date."""
-    return not_text(source, ctx) or invalid_date(source, ctx)
+    """Why Pelican could not read a source (the strict plugin logs it): encoding, date,
+    nesting (``too_deep``, which the build's document step also runs when Markdown
+    could convert the file)."""
+    return not_text(source, ctx) or invalid_date(source, ctx) or too_deep(source, ctx)
 
 
 def check_file(source, ctx, only=None) -> list[Problem]:
@@ -938,53 +968,120 @@ def check_file(source, ctx, only=None) -> list[Problem]:
     return problems
 
 
+#: Publication states whose files are on the published site (a hidden article has
+#: its page, only left out of the listings): a translation of either is published.
+ON_SITE = ("published", "hidden")
+
+
+@dataclass
+class Member:
+    """A file as the rules across files see it: made from a ``Source`` by `make lint`,
+    from a Pelican item (its bucket giving ``state``) by the build."""
+
+    kind: str
+    slug: str
+    lang: str
+    key: str  # translation key
+    file_slug: str  # the slug its file name gives
+    is_translation: bool
+    state: str  # publication state: published, hidden, draft, scheduled
+    timestamp: float | None  # its Date (None: none)
+    path: str  # absolute
+    load: object  # () -> Source: the file read with line numbers, for messages
+    item: object = None  # the build's item
+
+    @property
+    def display(self) -> str:
+        return os.path.relpath(self.path)
+
+    def record(self):
+        return self.load()
+
+    @classmethod
+    def of_source(cls, source, ctx):
+        date = None
+        if source.has("date"):
+            try:
+                date = src_mod.parse_date(source.get("date"), ctx.tz)[0].timestamp()
+            except ValueError:
+                pass
+        return cls(source.kind, source.slug, source.lang, source.translation_key,
+                   source.filename.get("slug") or "", source.is_translation,
+                   src_mod.state_of(source, ctx.tz, ctx.now), date, source.path,
+                   lambda: source)
+
+
+def established(member: Member) -> tuple:
+    """Which of several files of one language claiming one translation key stays
+    (the smallest): the one whose key is its own file name (the others claim it
+    with ``Translation-Of:``), then the earliest Date, then the first path. A newer
+    file never displaces the translation already there; it gets the error."""
+    return (member.file_slug != member.key,
+            member.timestamp if member.timestamp is not None else float("inf"), member.path)
+
+
+def resolve_collection(members, languages, default_lang):
+    """The rules across files, one implementation for `make lint` and the build.
+
+    Returns (groups, problems): ``groups`` are the files that are built, as lists
+    of the translations of one another (one file per language, the original
+    first), after dropping an unknown language, a second file with the same slug
+    and language (the first by path stays), a second file of one language with
+    the same translation key (the ``established`` one stays) and a translation
+    whose original is missing, or is a draft or scheduled while the translation is
+    on the site (``ON_SITE``: published and hidden alike).
+    """
+    problems, known = [], []
+    for member in members:
+        if member.lang not in languages:
+            problems.append(unknown_language(member.record(), member.lang, languages))
+        else:
+            known.append(member)
+    first_url, unique = {}, []
+    for member in sorted(known, key=lambda m: m.path):
+        first = first_url.setdefault((member.kind, member.slug, member.lang), member)
+        if first is not member:
+            problems.append(duplicate_slug(member.record(), member.slug, member.lang,
+                                           first.display))
+        else:
+            unique.append(member)
+    groups = {}
+    for member in unique:
+        groups.setdefault((member.kind, member.key), []).append(member)
+    kept = []
+    for (_, key), group in groups.items():
+        by_lang = {}
+        for member in sorted(group, key=established):
+            first = by_lang.setdefault(member.lang, member)
+            if first is not member:
+                problems.append(duplicate_key(member.record(), key, member.lang, first.display))
+        members_ = sorted(by_lang.values(), key=lambda m: m.path)
+        originals = [m for m in members_ if not m.is_translation]
+        translations = [m for m in members_ if m.is_translation]
+        if not originals:
+            problems.extend(orphan_translation(m.record(), key, default_lang) for m in translations)
+            kept.append(originals)
+            continue
+        if not any(o.state in ON_SITE for o in originals):
+            for member in [t for t in translations if t.state in ON_SITE]:
+                problems.append(orphan_translation(member.record(), key, default_lang,
+                                                   originals[0].display, originals[0].state))
+                translations.remove(member)
+        kept.append(originals + translations)
+    return [group for group in kept if group], problems
+
+
 def check_collection(sources, ctx) -> list[Problem]:
     """Rules about the whole content: languages, duplicate slugs, orphans, links."""
-    problems = []
-    known = []
-    for source in sources:
-        problem = unknown_language(source, source.lang, ctx.languages)
-        if problem:
-            problems.append(problem)
-        else:
-            known.append(source)
-    first_url, unique = {}, []
-    for source in known:  # sorted by path, as the build sees them
-        first = first_url.setdefault((source.kind, source.slug, source.lang), source)
-        if first is not source:
-            problems.append(duplicate_slug(source, source.slug, source.lang, first.display))
-        else:
-            unique.append(source)
-    groups = {}
-    for source in unique:
-        groups.setdefault((source.kind, source.translation_key), []).append(source)
-    for (kind, slug), group in groups.items():
-        first = {}
-        for source in group:
-            if source.lang in first:
-                problems.append(duplicate_key(source, slug, source.lang, first[source.lang].display))
-            else:
-                first[source.lang] = source
-        originals = [s for s in first.values() if not s.is_translation]
-        translations = [s for s in first.values() if s.is_translation]
-        if not originals:
-            for source in translations:
-                problems.append(orphan_translation(source, slug, ctx.default_lang))
-            continue
-        published = [o for o in originals
-                     if src_mod.state_of(o, ctx.tz, ctx.now) in ("published", "hidden")]
-        for source in translations:
-            if originals:
-                problem = translation_image_alt(source, originals[0])
+    members = [Member.of_source(source, ctx) for source in sources]
+    groups, problems = resolve_collection(members, ctx.languages, ctx.default_lang)
+    for group in groups:
+        originals = [m for m in group if not m.is_translation]
+        for member in group:
+            if member.is_translation:
+                problem = translation_image_alt(member.record(), originals[0].record())
                 if problem:
                     problems.append(problem)
-        for source in translations:
-            if published or src_mod.state_of(source, ctx.tz, ctx.now) in ("draft", "scheduled"):
-                continue
-            original = originals[0]
-            problems.append(orphan_translation(
-                source, slug, ctx.default_lang, original.display,
-                src_mod.state_of(original, ctx.tz, ctx.now)))
     by_path = {s.path: s for s in sources}
     for source in sources:
         problems.extend(links_to_unpublished(source, by_path, ctx))

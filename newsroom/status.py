@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import rules
 from . import sources as src_mod
 
 ORIGINAL = "original"
@@ -65,7 +66,9 @@ def translation_status(sources, ctx) -> list[Row]:
     rows = []
     for (kind, slug), group in groups.items():
         by_lang = {}
-        for source in group:
+        # Of two files claiming one language, the one the build keeps (rules.established).
+        for source in sorted(group, key=lambda s: rules.established(
+                rules.Member.of_source(s, ctx))):
             by_lang.setdefault(source.lang, source)
         # (None marked ``Translation:``, as Pelican's way writes them: the default language's.)
         originals = sorted((s for s in by_lang.values() if not s.is_translation),

@@ -173,7 +173,10 @@ def test_duplicate_key_in_one_language_is_reported(tmp_path):
         """)
     project = project_for(root, tmp_path)
     problems = [p for p in rules.lint(project.scan(), project.ctx) if p.rule == "duplicate_key"]
-    assert len(problems) == 1 and "sora-leck.de.md" in problems[0].path  # the second by path
+    # The newcomer (a later Date) is reported, the established translation stays
+    # (rules.established; it used to be "the second by path": the established one).
+    assert len(problems) == 1 and "autre.de.md" in problems[0].path
+    assert "sora-leck.de.md is already the 'de' version" in problems[0].message
 
 
 def test_translation_scaffold_proposes_a_slug_from_the_title(tmp_path):

@@ -30,11 +30,19 @@ def is_external(href, site_host):
     return parts.scheme in ("http", "https") and parts.netloc and parts.netloc != site_host
 
 
-def unique_id(text, taken, regex_subs):
+def unique_id(text, taken, regex_subs, counters=None):
+    """A slug of ``text`` not in ``taken`` (``base``, ``base-2``, ``base-3`` …).
+
+    ``counters`` ({base: next number}, kept across the calls for one document)
+    makes a thousand headings with the same text linear, not quadratic.
+    """
     base = slugify(text, regex_subs=regex_subs) or "section"
-    candidate, n = base, 2
+    n = counters.get(base, 2) if counters is not None else 2
+    candidate = base if n == 2 else f"{base}-{n}"
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
+    if counters is not None:
+        counters[base] = n
     taken.add(candidate)
     return candidate
 
@@ -70,9 +78,10 @@ def enhance_tree(doc, *, config, content_path, site_host, source, regex_subs=(),
 
     if config["anchors"]:
         levels = {f"h{n}" for n in config["anchor_levels"]}
+        counters = {}
         for heading in [el for el in root.iter() if el.tag in levels]:
             if not heading.get("id"):
-                heading.set("id", unique_id(text_of(doc, heading), taken, regex_subs))
+                heading.set("id", unique_id(text_of(doc, heading), taken, regex_subs, counters))
             # The link is named by its heading, so it needs no translated label.
             link = etree.SubElement(heading, "a", {
                 "href": f"#{heading.get('id')}", "class": "heading-anchor",

@@ -1,10 +1,11 @@
 """Checks and links the articles and pages read in this build.
 
-Pelican reads every source once; this module then, per status bucket:
-drops (with an error naming the file) what cannot be published — a language
-not in ``LANGUAGES``, a second file with the same slug and language, a
-translation whose original is missing — links translations by translation key, and gives
-every category, tag and author an object of the article's language.
+Pelican reads every source once; this module then drops (with an error naming
+the file) what cannot be published — a language not in ``LANGUAGES``, a second
+file with the same slug and language or translation key, a translation whose
+original is missing or unpublished: ``newsroom.rules.resolve_collection``, the
+rules `make lint` runs — links translations by translation key, and gives every
+category, tag and author an object of the article's language.
 """
 
 from __future__ import annotations
@@ -44,61 +45,72 @@ def key_of(item) -> str:
     return key
 
 
-def check_and_link(items, config, elsewhere=(), drafts=False):
-    """Return the publishable items of one bucket, translations linked.
+#: The publication state of the items of each of Pelican's buckets.
+BUCKET_STATES = {"articles": "published", "hidden_articles": "hidden", "drafts": "draft",
+                 "pages": "published", "hidden_pages": "hidden", "draft_pages": "draft"}
 
-    ``elsewhere`` holds the other buckets' items: a draft translation whose
-    original is published is built (linked to the other drafts only, so hreflang
-    stays reciprocal); a published translation whose original is a draft is not.
-    Messages come from ``newsroom.rules``, as `make lint` prints them.
+
+def member(item, kind, bucket):
+    """The item as ``newsroom.rules.resolve_collection`` sees it (as lint sees its file)."""
+    rel = getattr(item, "relative_source_path", None) or os.path.basename(item.source_path)
+    date = getattr(item, "date", None)
+    return rules.Member(kind, item.slug, item.lang, key_of(item),
+                        sources.file_name_metadata(rel, item.settings).get("slug", "") or "",
+                        is_translation(item),
+                        item.metadata.get("editorial_state") or BUCKET_STATES[bucket],
+                        date.timestamp() if date is not None else None,
+                        os.path.abspath(item.source_path), lambda: record(item), item)
+
+
+def left_out(generator, kind, paths_key, excludes_key):
+    """The sources the build read no item of (a publish build skips drafts and
+    scheduled files unread: ``Status: skip``), as ``rules.Member``: a translation
+    of one is told its original is a draft, as `make lint` tells it."""
+    settings = generator.settings
+    seen = generator.context.get("generated_content", {})
+    found = generator.get_files(settings[paths_key], exclude=settings[excludes_key])
+    skipped = [f for f in sorted(found) if f.lower().endswith(sources.MARKDOWN_EXTENSIONS)
+               and os.path.normpath(f).replace(os.sep, "/") not in seen]
+    if not skipped:
+        return []
+    ctx = rules.RuleContext.from_settings(settings, settings.get("EDITORIAL") or {})
+    members = []
+    for rel in skipped:
+        try:
+            source = sources.read_source(os.path.join(generator.path, rel), settings,
+                                         settings["PATH"], kind)
+        except OSError:
+            continue
+        members.append(rules.Member.of_source(source, ctx))
+    return members
+
+
+def check_and_link(buckets, config, kind, elsewhere=()):
+    """The publishable items of each bucket (``{name: items}``), translations linked.
+
+    What is dropped, and why, is ``newsroom.rules.resolve_collection``'s, the
+    function `make lint` runs: messages and decisions are the same by construction.
+    Translations are linked among the files on the site (published and hidden),
+    and among drafts (a draft translation of a published original is previewed
+    linked to the other drafts only, so hreflang stays reciprocal).
     """
-    kept = []
-    for item in items:
-        if item.lang not in config.codes:
-            logger.error("%s", rules.unknown_language(record(item), item.lang, config.codes))
-            continue
-        kept.append(item)
-
-    by_url, unique = {}, []
-    for item in sorted(kept, key=lambda i: i.source_path):
-        first = by_url.setdefault((item.slug, item.lang), item)
-        if first is not item:
-            logger.error("%s", rules.duplicate_slug(
-                record(item), item.slug, item.lang, os.path.relpath(first.source_path)))
-            continue
-        unique.append(item)
-
-    groups = defaultdict(list)
-    for item in unique:
-        groups[key_of(item)].append(item)
-
-    result = []
-    for key, group in groups.items():
-        by_lang = {}
-        for item in group:
-            first = by_lang.get(item.lang)
-            if first is not None:
-                logger.error("%s", rules.duplicate_key(
-                    record(item), key, item.lang, os.path.relpath(first.source_path)))
-                continue
-            by_lang[item.lang] = item
-        members = list(by_lang.values())
-        if members and all(is_translation(i) for i in members):
-            original = next((o for o in elsewhere if key_of(o) == key and o.lang in config.codes
-                             and not is_translation(o)), None)
-            if original is None or not drafts:
-                for item in members:
-                    logger.error("%s", rules.orphan_translation(
-                        record(item), key, config.default.code,
-                        os.path.relpath(original.source_path) if original else None,
-                        original.status if original else None))
-                continue
-        order = {code: n for n, code in enumerate(config.codes)}
-        members.sort(key=lambda i: order[i.lang])
-        for item in members:
-            item.translations = [other for other in members if other is not item]
-        result.extend(members)
-    return result
+    members = [member(item, kind, name) for name, items in buckets.items() for item in items]
+    members += elsewhere  # files without an item: they decide, and are never built
+    groups, problems = rules.resolve_collection(members, config.codes, config.default.code)
+    for problem in problems:
+        logger.error("%s", problem)
+    order = {code: n for n, code in enumerate(config.codes)}
+    kept = {name: [] for name in buckets}
+    bucket_of = {id(item): name for name, items in buckets.items() for item in items}
+    for group in groups:
+        items = sorted((m.item for m in group if m.item is not None), key=lambda i: order[i.lang])
+        for item in items:
+            on_site = BUCKET_STATES[bucket_of[id(item)]] in rules.ON_SITE
+            item.translations = [
+                other for other in items if other is not item
+                and (BUCKET_STATES[bucket_of[id(other)]] in rules.ON_SITE) == on_site]
+            kept[bucket_of[id(item)]].append(item)
+    return kept
 
 
 def localise_taxonomies(item, taxonomies):
@@ -120,14 +132,14 @@ def process_articles(generator, state):
     """Pretaxonomy step of the articles generator."""
     config = state.config
     order_by = generator.settings["ARTICLE_ORDER_BY"]
-    buckets = {}
     names = ("articles", "hidden_articles", "drafts")
+    buckets = check_and_link({name: getattr(generator, name) for name in names}, config,
+                             "article",
+                             left_out(generator, "article", "ARTICLE_PATHS", "ARTICLE_EXCLUDES"))
     for name in names:
-        elsewhere = [i for other in names if other != name for i in getattr(generator, other)]
-        items = check_and_link(getattr(generator, name), config, elsewhere, name == "drafts")
-        for item in items:
+        for item in buckets[name]:
             localise_taxonomies(item, state.taxonomies)
-        buckets[name] = order_content(items, order_by)
+        buckets[name] = order_content(buckets[name], order_by)
     generator.articles = buckets["articles"]
     generator.hidden_articles = buckets["hidden_articles"]
     generator.drafts = buckets["drafts"]
@@ -143,11 +155,10 @@ def process_pages(generator, state):
     config = state.config
     order_by = generator.settings["PAGE_ORDER_BY"]
     names = ("pages", "hidden_pages", "draft_pages")
-    read = {name: getattr(generator, name) for name in names}
+    buckets = check_and_link({name: getattr(generator, name) for name in names}, config, "page",
+                             left_out(generator, "page", "PAGE_PATHS", "PAGE_EXCLUDES"))
     for name in names:
-        elsewhere = [i for other in names if other != name for i in read[other]]
-        items = check_and_link(read[name], config, elsewhere, name == "draft_pages")
-        setattr(generator, name, order_content(items, order_by))
+        setattr(generator, name, order_content(buckets[name], order_by))
     generator.translations = []
     generator.hidden_translations = []
     generator.draft_translations = []

@@ -189,31 +189,45 @@ class _Stream:
                 # quotes still open decide.
                 tokens.append((index, kind, "either" if opens and closes
                                else "open" if opens else "close"))
+        # Linear in the number of quotes: ``open_count`` says at once whether a
+        # quote of a kind is open (no scan of the stack), and a scan down the
+        # stack always ends at a match, whose scanned entries are then dropped.
         pairs, unmatched, stack = [], [], []
+        open_count = {'"': 0, "'": 0}
         block = 0
         for index, kind, role in tokens:
             while block < len(self.boundaries) and self.boundaries[block] < index:
                 block += 1  # a quote never spans two blocks
                 unmatched.extend(stack)
                 stack = []
+                open_count = {'"': 0, "'": 0}
             if role == "either":
-                role = "close" if any(k == kind for _, k in stack) else "open"
+                role = "close" if open_count[kind] else "open"
             if role == "open":
                 stack.append((index, kind))
+                open_count[kind] += 1
                 continue
-            j = len(stack) - 1
-            while j >= 0 and stack[j][1] != kind:
-                j -= 1
-            if j < 0:
+            if not open_count[kind]:
                 unmatched.append((index, kind))
                 continue
+            j = len(stack) - 1
+            while stack[j][1] != kind:
+                j -= 1
             unmatched.extend(stack[j + 1:])
             pairs.append((stack[j][0], index, kind))
+            for _, dropped in stack[j:]:
+                open_count[dropped] -= 1
             del stack[j:]
         unmatched.extend(stack)
         changes, q = {}, rules.quotes
-        for start, end, kind in pairs:
-            depth = sum(1 for s, e, _ in pairs if s < start and e > end)
+        # Pairs never cross (matched on a stack): in start order, a pair's depth is
+        # the number of pairs still open around it.
+        around = []  # ends of the pairs that contain the current one
+        for start, end, kind in sorted(pairs):
+            while around and around[-1] < start:
+                around.pop()
+            depth = len(around)
+            around.append(end)
             primary = kind == '"' and depth % 2 == 0
             changes[start] = q.start if primary else q.alternate_start
             changes[end] = q.end if primary else q.alternate_end

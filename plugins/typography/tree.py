@@ -65,7 +65,7 @@ def typeset_tree(root: ET.Element, lang, config=None, raw_html=None) -> bool:
     protects the text, up to its end tag, as an element of the tree would.
     """
     segments, slots = [], []  # slots: (element, "text"|"tail", [segment indices])
-    raw_open = []  # [(tag, lang or None)] of stashed start tags still open
+    raw_open = _OpenTags()  # the stashed start tags still open
 
     def add(element, attr, text, lang_here):
         if not text:
@@ -76,10 +76,7 @@ def typeset_tree(root: ET.Element, lang, config=None, raw_html=None) -> bool:
             if opaque and raw_html is not None:
                 _raw_tag(raw_html, piece, raw_open, segments)
             elif piece_lang is not None and raw_open:
-                if any(tag in SKIP_TAGS for tag, _ in raw_open):
-                    piece_lang = None
-                else:
-                    piece_lang = next((code for _, code in reversed(raw_open) if code), lang_here)
+                piece_lang = None if raw_open.protected else raw_open.lang or lang_here
             indices.append(len(segments))
             segments.append((piece, piece_lang))
         slots.append((element, attr, indices))
@@ -127,6 +124,42 @@ LANG_ATTR = re.compile(r"""\blang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re
 STASH_INDEX = re.compile("\x02wzxhzdk:(\\d+)\x03")
 
 
+class _OpenTags:
+    """The stack of stashed start tags still open, each entry knowing at once whether
+    it or one below is a protected tag (``SKIP_TAGS``) and the nearest ``lang``:
+    a document with thousands of inline tags never rescans the stack."""
+
+    def __init__(self):
+        self.stack = []  # (tag, protected, lang or None)
+        self.count = {}  # tag -> how many are open
+
+    def __bool__(self):
+        return bool(self.stack)
+
+    @property
+    def protected(self):
+        return self.stack[-1][1]
+
+    @property
+    def lang(self):
+        return self.stack[-1][2]
+
+    def push(self, tag, code):
+        below = self.stack[-1] if self.stack else (None, False, None)
+        self.stack.append((tag, below[1] or tag in SKIP_TAGS, code or below[2]))
+        self.count[tag] = self.count.get(tag, 0) + 1
+
+    def close(self, tag):
+        """Pop up to the last open ``tag`` (and what it holds); nothing if none is open."""
+        if not self.count.get(tag):
+            return
+        while True:
+            popped = self.stack.pop()[0]
+            self.count[popped] -= 1
+            if popped == tag:
+                return
+
+
 def _raw_tag(raw_html, placeholder, raw_open, segments):
     """Follow a stashed inline tag: push a start tag, pop at its end tag."""
     match = STASH_INDEX.fullmatch(placeholder)
@@ -139,15 +172,12 @@ def _raw_tag(raw_html, placeholder, raw_open, segments):
         tag = start.group(1).lower()
         found = LANG_ATTR.search(start.group(2) or "")
         code = next((g for g in found.groups() if g), None) if found else None
-        raw_open.append((tag, normal(code) if code else None))
+        raw_open.push(tag, normal(code) if code else None)
         if tag in BLOCK_TAGS:
             segments.append(None)
     elif end:
         tag = end.group(1).lower()
-        for i in range(len(raw_open) - 1, -1, -1):
-            if raw_open[i][0] == tag:
-                del raw_open[i:]
-                break
+        raw_open.close(tag)
         if tag in BLOCK_TAGS:
             segments.append(None)
 
