@@ -27,10 +27,17 @@ CHROMIUM ?= /usr/bin/chromium
 NEWSROOM := PYTHONUTF8=1 $(BIN)/newsroom
 NEWSROOMOPTS := -s $(CONFFILE) --content $(INPUTDIR)
 EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
+# Thumbor of the image service mode (its own virtualenv: it pins an older Pillow).
+THUMBOR_VENV ?= .thumbor-venv
+THUMBOR_PORT ?= 8888
+THUMBOR_KEY_ENV ?= THUMBOR_SECURITY_KEY
+THUMBOR_STAMP := $(THUMBOR_VENV)/.installed
+THUMBOR_PID := $(THUMBOR_VENV)/thumbor.pid
 
 .DEFAULT_GOAL := help
 .PHONY: help venv html serve devserver publish check bench bench-preview bench-wordpress weight deploy-rsync deploy-ghpages clean test translations chromium
 .PHONY: article translation translation-done lint status guard-outputdir import-wordpress
+.PHONY: thumbor thumbor-venv thumbor-stop
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -159,7 +166,7 @@ translations: $(STAMP) ## Extract theme strings and update/compile every languag
 	done
 	$(BIN)/pybabel -q compile --statistics -d $(CATALOGS)
 
-test: $(STAMP) chromium ## Run the test suite (installs Debian's chromium for browser tests when root)
+test: $(STAMP) chromium $(THUMBOR_STAMP) ## Run the test suite (installs Debian's chromium for browser tests when root)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 # Browser tests drive Debian's chromium through Playwright (never `playwright install`).
@@ -176,3 +183,29 @@ chromium:
 
 clean: guard-outputdir ## Remove the built site and caches (never content/)
 	rm -rf $(OUTPUTDIR) cache .pytest_cache
+
+# -- image service mode (IMAGES = {"service": {"preset": "thumbor", …}}) -------------
+$(THUMBOR_STAMP): plugins/images/thumbor-requirements.txt
+	@test -x $(THUMBOR_VENV)/bin/python || $(PYTHON) -m venv $(THUMBOR_VENV)
+	$(THUMBOR_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r plugins/images/thumbor-requirements.txt
+	@touch $@
+
+thumbor-venv: $(THUMBOR_STAMP) ## Install Thumbor 7.8 into its own virtualenv (.thumbor-venv/)
+
+# The key is read from the environment variable THUMBOR_KEY_ENV names, as the build
+# reads it (IMAGES['service']['key_env']); stopped by its process id (make thumbor-stop).
+thumbor: $(THUMBOR_STAMP) ## Start Thumbor on HOST:THUMBOR_PORT reading OUTPUTDIR's originals (key: env THUMBOR_SECURITY_KEY)
+	@printenv $(THUMBOR_KEY_ENV) >/dev/null || { echo "thumbor: export $(THUMBOR_KEY_ENV)=<a long random key> first (the build signs its URLs with it)"; exit 2; }
+	@if [ -f $(THUMBOR_PID) ] && kill -0 $$(cat $(THUMBOR_PID)) 2>/dev/null; then \
+	  echo "thumbor: already running (pid $$(cat $(THUMBOR_PID))); make thumbor-stop first"; exit 1; fi
+	@THUMBOR_KEY_ENV=$(THUMBOR_KEY_ENV) THUMBOR_ROOT='$(abspath $(OUTPUTDIR))' nohup $(THUMBOR_VENV)/bin/thumbor \
+	  --ip $(HOST) --port $(THUMBOR_PORT) --conf plugins/images/thumbor.conf >$(THUMBOR_VENV)/thumbor.log 2>&1 & echo $$! >$(THUMBOR_PID)
+	@$(PYTHON) -c 'import sys, time, urllib.request; \
+	  exec("for _ in range(100):\n try: urllib.request.urlopen(sys.argv[1], timeout=1); break\n except OSError: time.sleep(0.1)\nelse: sys.exit(1)")' \
+	  'http://$(HOST):$(THUMBOR_PORT)/healthcheck' \
+	  || { echo "thumbor: did not start; see $(THUMBOR_VENV)/thumbor.log"; kill $$(cat $(THUMBOR_PID)) 2>/dev/null; rm -f $(THUMBOR_PID); exit 1; }
+	@echo "thumbor: http://$(HOST):$(THUMBOR_PORT)/ (pid $$(cat $(THUMBOR_PID))) serving $(OUTPUTDIR)/; make thumbor-stop to stop it"
+
+thumbor-stop: ## Stop the Thumbor started by make thumbor (by its process id)
+	@if [ -f $(THUMBOR_PID) ]; then kill $$(cat $(THUMBOR_PID)) 2>/dev/null || true; rm -f $(THUMBOR_PID); echo "thumbor: stopped"; \
+	else echo "thumbor: not running (no $(THUMBOR_PID))"; fi

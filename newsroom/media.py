@@ -21,6 +21,8 @@ lives here, not in the plugin, for the same reason ``EDITORIAL`` does
         "card_colors": ("#0b3d73", "#ffffff", "#b8d7ff"),  # generated cards: background, title, details
         "cards": True,                     # draw a card for articles without an image
                                            # (False: they get SEO["default_image"])
+        "service": None,                   # an image service instead of encoding
+                                           # (plugins/images/service.py)
     }
 """
 
@@ -61,6 +63,7 @@ DEFAULTS = {
     "background": "#ffffff",
     "card_colors": ("#0b3d73", "#ffffff", "#b8d7ff"),
     "cards": True,
+    "service": None,  # checked by plugins/images/service.py (a build's concern, not lint's)
 }
 FORMATS = ("avif", "webp")
 COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")

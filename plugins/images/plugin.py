@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 from dataclasses import dataclass, field, replace
 
@@ -37,6 +38,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from newsroom import media, outputs, phases, rules, sources
 from newsroom.build import BuildOnly
 
+from . import service
 from .body import BodyContext, static_url, transform
 from .derivatives import Derivatives, Job, digest
 from .privacy import strip_file
@@ -75,6 +77,14 @@ class State(BuildOnly):
     config: dict
     derivatives: Derivatives
     statics: list = field(default_factory=list)  # output paths of copied originals
+    originals: dict = field(default_factory=dict)  # service mode: output-relative path -> source
+
+    def add(self, rel, job):
+        """Plan one file: a derivative to encode, or (service mode) an original to publish."""
+        if isinstance(job, service.Original):
+            self.originals[rel] = job.source
+        else:
+            self.derivatives.add(rel, job)
 
 
 def start(pelican):
@@ -93,6 +103,7 @@ def start(pelican):
 def configure(pelican):
     settings = pelican.settings
     settings[media.SETTING] = media.validate(settings)
+    settings[media.SETTING]["service"] = service.validate(settings[media.SETTING]["service"])
     # Fork-server encoders import this plugin by name.
     for folder in settings.get("PLUGIN_PATHS", []):
         folder = os.path.abspath(folder)
@@ -143,7 +154,7 @@ def read_images(doc):
         state = settings.get(STATE_KEY)
         if isinstance(state, State):  # read in the build process: encode them now
             for rel, job in jobs:
-                state.derivatives.add(rel, job)
+                state.add(rel, job)
 
 
 def make_lead(path, config, siteurl, root, alt, caption, credit, focus):
@@ -222,6 +233,12 @@ def social(item, lead, config, settings):
         lead = None  # SVG or animated GIF: a generated card
     if lead is not None:
         info = media.inspect(lead.path, config["max_pixels"])
+        if config["service"]:  # the service cuts it
+            source = os.path.relpath(lead.path, settings["PATH"]).replace(os.sep, "/")
+            address = service.card_url(config["service"], settings.get("SITEURL") or "",
+                                       source, info, lead.focus)
+            return (media.ImageRef(service.site_relative(address), WIDTH, HEIGHT, alt=lead.alt),
+                    None, None)
         box = crop_box(info.width, info.height, lead.focus)
         job = Job(lead.path, digest(lead.path), WIDTH, HEIGHT, "jpeg", 82, config["background"],
                   crop=box)
@@ -259,13 +276,13 @@ def finish(generators):
             lead = inherit(item)
         item.lead_image = lead
         for rel, job in item.metadata.get(JOBS_KEY) or ():
-            state.derivatives.add(rel, job)
+            state.add(rel, job)
         item.social_image, rel, job = social(item, lead, config, settings)
         if job is not None:
-            state.derivatives.add(rel, job)
+            state.add(rel, job)
     for page in pages:  # body images only: pages have no lead image nor drawn card
         for rel, job in page.metadata.get(JOBS_KEY) or ():
-            state.derivatives.add(rel, job)
+            state.add(rel, job)
     for generator in generators:
         static = getattr(generator, "staticfiles", None)
         if static is not None:
@@ -282,6 +299,14 @@ def write(pelican):
     derivatives.finish(keep=lambda path: outputs.claim(pelican.settings, path))
     logger.info("images: %d file(s) encoded, %d from the cache", derivatives.encoded,
                 len(set(j.key for j in derivatives.planned.values())) - derivatives.encoded)
+    copied = set(state.statics)
+    for rel, source in state.originals.items():  # service mode: what the service reads
+        path = os.path.join(pelican.settings["OUTPUT_PATH"], rel)
+        if path not in copied:  # an Image: outside STATIC_PATHS
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            shutil.copyfile(source, path)
+            state.statics.append(path)
+            outputs.claim(pelican.settings, path)
     for path in state.statics:
         if os.path.isfile(path) and path.lower().endswith(media.IMAGE_EXTENSIONS):
             strip_file(path)

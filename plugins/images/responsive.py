@@ -10,6 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from . import service
 from .derivatives import MIME, Job, digest
 
 #: Widths of listing thumbnails (cards are at most ~22rem wide).
@@ -50,19 +51,26 @@ def plan(info, config, siteurl: str, static_url: str, wanted=None) -> Responsive
     """Files and URLs for image ``info`` (``newsroom.media.ImageInfo``).
 
     ``static_url`` is where Pelican publishes the original (used as is for SVG
-    and animated GIF).
+    and animated GIF). In service mode (``IMAGES['service']``, ``service.py``) the
+    URLs are the service's, and the one file planned is the published original.
     """
     if info.passthrough:
         return Responsive(static_url, info.width, info.height)
-    source_digest = digest(info.path)
+    served = config.get("service")
+    source = service.site_source(static_url, siteurl) if served else None
+    source_digest = None if served else digest(info.path)
     widths = widths_for(info.width, wanted or config["widths"])
     fallback = "png" if info.alpha else "jpeg"
     name = stem(info.path)
-    jobs, sets = [], {}
-    for fmt in (*config["formats"], fallback):
+    jobs, sets = [(source, service.Original(info.path))] if served else [], {}
+    for fmt in (*(served["formats"] if served else config["formats"]), fallback):
         entries = []
         for width in widths:
             height = max(1, round(info.height * width / info.width))
+            if served:
+                entries.append((service.url(served, siteurl, source, width, height, fmt,
+                                            config["quality"].get(fmt)), width))
+                continue
             job = Job(info.path, source_digest, width, height, fmt, config["quality"].get(fmt),
                       config["background"])
             rel = f"{config['output'].strip('/')}/{job.name(name)}"
@@ -77,7 +85,7 @@ def plan(info, config, siteurl: str, static_url: str, wanted=None) -> Responsive
     return Responsive(
         src=src, width=largest, height=height,
         srcset=_srcset(fallback_set),
-        sources=tuple((MIME[fmt], _srcset(sets[fmt])) for fmt in config["formats"]),
+        sources=tuple((MIME[fmt], _srcset(sets[fmt])) for fmt in sets if fmt != fallback),
         jobs=tuple(jobs),
     )
 
