@@ -126,6 +126,15 @@ def validate(settings: dict) -> dict:
     return config
 
 
+def config_of(settings: dict) -> dict:
+    """A build's ``IMAGES``, complete: as the images plugin validated it at the build's
+    start, or validated here (lint, or a site without the images plugin)."""
+    value = settings.get(SETTING)
+    if isinstance(value, dict) and value.keys() == DEFAULTS.keys():
+        return value
+    return validate(settings)
+
+
 # -- where an image is ------------------------------------------------------------
 
 def image_path(value: str, source_path: str, root: str, metadata: bool = False) -> str | None:
@@ -150,7 +159,12 @@ def image_path(value: str, source_path: str, root: str, metadata: bool = False) 
     return os.path.normpath(os.path.join(os.path.dirname(source_path), unquote(parts.path)))
 
 
-# -- what it holds ----------------------------------------------------------------
+# -- what it holds: the one image reader ----------------------------------------------
+#
+# Every consumer (the lint rules in newsroom.rules, the images plugin and its encoders,
+# the seo plugin's image sizes, article extras) learns an image's facts here, so a
+# decompression bomb, a truncated file, a non-image or a missing file is one problem
+# with one wording everywhere, and no consumer's own Image.open can crash a build.
 
 @dataclass(frozen=True)
 class ImageInfo:
@@ -162,6 +176,7 @@ class ImageInfo:
     height: int
     passthrough: bool = False  # SVG and animated GIF: published unchanged
     alpha: bool = False
+    orientation: int = 1  # EXIF orientation of the stored pixels (1: upright)
 
 
 class ImageProblem(Exception):
@@ -173,32 +188,90 @@ class ImageProblem(Exception):
 
 
 def inspect(path: str, max_pixels: int = DEFAULTS["max_pixels"]) -> ImageInfo:
-    """What ``path`` holds, or ImageProblem: missing, not an image, corrupt, too large."""
+    """What ``path`` holds, or ImageProblem: missing, not an image, corrupt, too large.
+
+    Results (problems included) are kept per file version (path, mtime, size), so the
+    rule, the plugin and the seo plugin reading one file cost one read."""
     try:
         stat = os.stat(path)
     except OSError:
         raise ImageProblem(f"image {os.path.relpath(path)} does not exist",
                            "fix the path, or put the file in content/images/") from None
-    return _inspect(os.path.abspath(path), stat.st_mtime_ns, stat.st_size, max_pixels)
+    found = _inspect(os.path.abspath(path), stat.st_mtime_ns, stat.st_size, max_pixels)
+    if isinstance(found, ImageProblem):
+        raise ImageProblem(found.message, found.fix)  # a new one: no shared traceback
+    return found
+
+
+def problem_of(path: str, max_pixels: int = DEFAULTS["max_pixels"]) -> ImageProblem | None:
+    """``inspect``'s problem with ``path``, or None if the build can use it."""
+    try:
+        inspect(path, max_pixels)
+    except ImageProblem as exc:
+        return exc
+    return None
+
+
+def open_image(path: str, max_pixels: int):
+    """``path`` opened with Pillow, its header read and its size checked, nothing decoded.
+
+    The pixel limit is ours, set deliberately: Pillow's own guard
+    (``Image.MAX_IMAGE_PIXELS``, a warning above it and an error at twice it) is set
+    to the same limit while the header is read, and the header's size is checked
+    here before any decoding (``load``), so a PNG whose header declares 400
+    megapixels costs a few bytes of reading. Raises
+    ImageProblem (too large) or Pillow's errors (not an image, unreadable).
+    """
+    import warnings
+
+    from PIL import Image
+
+    shown = os.path.relpath(path)
+    pillows = Image.MAX_IMAGE_PIXELS
+    with warnings.catch_warnings():
+        # Pillow warns between 1× and 2× its limit; the check below is the one that counts.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            Image.MAX_IMAGE_PIXELS = max_pixels  # for this open only: others keep theirs
+            image = Image.open(path)
+        except Image.DecompressionBombError as exc:  # more than twice the limit
+            declared = re.search(r"\((\d+) pixels\)", str(exc))
+            size = f"{int(declared.group(1)) / 1e6:.0f} megapixels" if declared else "its header"
+            raise _bomb(shown, size, max_pixels) from None
+        finally:
+            Image.MAX_IMAGE_PIXELS = pillows
+    width, height = image.size
+    if width * height > max_pixels:
+        image.close()
+        raise _bomb(shown, f"{width}×{height} = {width * height / 1e6:.0f} megapixels",
+                    max_pixels)
+    return image
 
 
 @functools.lru_cache(maxsize=4096)
-def _inspect(path, mtime, size, max_pixels):
+def _inspect(path, mtime, size, max_pixels) -> ImageInfo | ImageProblem:
+    try:
+        return _read(path, max_pixels)
+    except ImageProblem as exc:
+        return exc
+
+
+def _read(path, max_pixels):
     from PIL import Image, UnidentifiedImageError
 
     shown = os.path.relpath(path)
     if path.lower().endswith(".svg"):
         return _svg(path, shown)
     try:
-        with Image.open(path) as image:
+        with open_image(path, max_pixels) as image:
             width, height = image.size
-            if width * height > max_pixels:
-                raise _bomb(shown, width, height, max_pixels)
             if image.format not in RASTER_FORMATS:
                 raise ImageProblem(f"{shown} is a {image.format} image, which web pages cannot show",
                                    "save it as JPEG, PNG or WebP")
             animated = getattr(image, "is_animated", False) and image.format == "GIF"
             orientation = image.getexif().get(0x0112, 1)
+            if orientation not in range(1, 9):
+                orientation = 1
             if orientation in (5, 6, 7, 8):
                 width, height = height, width
             alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
@@ -207,25 +280,33 @@ def _inspect(path, mtime, size, max_pixels):
                 # or corrupt file fails here, not in the middle of the build.
                 image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
                 image.load()
+            fmt = "GIF" if animated else image.format
     except ImageProblem:
         raise
-    except Image.DecompressionBombError:
-        raise _bomb(shown, 0, 0, max_pixels) from None
     except UnidentifiedImageError:
         raise ImageProblem(f"{shown} is not an image (or not one in a format the build reads)",
                            "save it as JPEG, PNG, WebP or GIF") from None
-    except (OSError, ValueError, SyntaxError) as exc:
+    except FileNotFoundError:
+        raise ImageProblem(f"image {shown} does not exist",
+                           "fix the path, or put the file in content/images/") from None
+    except IsADirectoryError:
+        raise ImageProblem(f"{shown} is a folder, not an image", "give the path of a file")
+    except PermissionError as exc:
+        raise ImageProblem(f"{shown} cannot be read ({exc.strerror})",
+                           "check the file's permissions") from None
+    except Exception as exc:  # noqa: BLE001 - any decoder failure of an untrusted file
+        # OSError, ValueError, SyntaxError, struct.error, EOFError, MemoryError…: a
+        # problem with this file, never a crashed build.
         raise ImageProblem(f"{shown} is truncated or corrupt ({exc})",
                            "export the image again from the original and replace the file") from None
-    return ImageInfo(path, "GIF" if animated else image.format, width, height,
-                     passthrough=bool(animated), alpha=alpha)
+    return ImageInfo(path, fmt, width, height, passthrough=bool(animated), alpha=alpha,
+                     orientation=orientation)
 
 
-def _bomb(shown, width, height, limit):
-    size = f" ({width}×{height} = {width * height / 1e6:.0f} megapixels)" if width else ""
+def _bomb(shown, size, limit):
     return ImageProblem(
-        f"{shown} has more pixels than the limit of {limit / 1e6:g} megapixels{size}",
-        "resize it to at most 4000 pixels wide before adding it (or raise IMAGES['max_pixels'])")
+        f"{shown} has more pixels than the limit of {limit / 1e6:g} megapixels: {size}",
+        "resize it to at most 4000 pixels wide before adding it, or raise IMAGES['max_pixels']")
 
 
 def _svg(path, shown):
@@ -282,8 +363,5 @@ def body_problems(value: str, source_path: str, root: str, config: dict):
         return []  # remote: third_party_resources reports it
     if not os.path.exists(path) and value.lstrip().startswith(("{", "|")):
         return []  # a missing {static} file: missing_link_targets reports it
-    try:
-        inspect(path, config["max_pixels"])
-    except ImageProblem as exc:
-        return [(exc.message, exc.fix)]
-    return []
+    problem = problem_of(path, config["max_pixels"])
+    return [(problem.message, problem.fix)] if problem else []

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from pelican import signals
 
-from newsroom import phases
+from newsroom import media, phases
 
 from .config import validate
 from .html import enhance_tree
@@ -32,6 +32,7 @@ def enhance_document(doc):
         regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", ()),
         report=doc.error,
         depends=doc.depends_on,
+        max_pixels=media.config_of(settings)["max_pixels"],
     )
 
 

@@ -2,43 +2,27 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import xml.etree.ElementTree as etree
-from PIL import Image, UnidentifiedImageError
 from pelican.utils import slugify
+
+from newsroom import media
 
 logger = logging.getLogger(__name__)
 
 
-@functools.lru_cache(maxsize=1024)
-def _image_size(path, mtime):
-    """(width, height) of an image file; keyed by mtime so an edited file is re-read."""
-    with Image.open(path) as img:
-        return img.size
-
-
-def image_size(path):
+def image_size(path, max_pixels=media.DEFAULTS["max_pixels"]):
+    """(width, height) of an image file from the one image reader (``newsroom.media``),
+    or None for a file it refuses: ``newsroom.rules.image_problems`` reports that one
+    with its file and line, in lint and in the build alike."""
     try:
-        return _image_size(path, os.path.getmtime(path))
-    except (OSError, UnidentifiedImageError):
+        info = media.inspect(path, max_pixels)
+    except media.ImageProblem:
         return None
-
-
-def local_image_path(src, content_path):
-    """File behind an image reference written in an article, or None if remote."""
-    for marker in ("{static}", "{attach}", "{filename}", "|static|", "|attach|", "|filename|"):
-        if src.startswith(marker):
-            return os.path.join(content_path, unquote(src[len(marker):]).lstrip("/"))
-    parts = urlsplit(src)
-    if parts.scheme or parts.netloc or src.startswith("data:"):
-        return None
-    if parts.path.startswith("/"):
-        return os.path.join(content_path, unquote(parts.path).lstrip("/"))
-    return None
+    return info.width, info.height
 
 
 def is_external(href, site_host):
@@ -71,7 +55,7 @@ def text_of(doc, el) -> str:
 
 
 def enhance_tree(doc, *, config, content_path, site_host, source, regex_subs=(), report=None,
-                 depends=None):
+                 depends=None, max_pixels=media.DEFAULTS["max_pixels"]):
     """Anchors, sized lazy images and marked external links, in place on a document
     step's tree (``doc.root``); True if anything changed.
 
@@ -103,16 +87,13 @@ def enhance_tree(doc, *, config, content_path, site_host, source, regex_subs=(),
             # The first image is often the largest paint: load it eagerly.
             img.set("loading", "lazy" if n else "eager")
             img.set("decoding", "async")
-            path = local_image_path(img.get("src", ""), content_path)
+            path = media.image_path(img.get("src", ""), source, content_path)
             if path is not None:
                 if depends is not None:
                     depends(path)
-                size = image_size(path)
-                if size is None:
-                    report(f"article_extras: {os.path.relpath(source)}: image {img.get('src')!r} "
-                           "not found or unreadable (put it in content/images/ and write "
-                           "{static}/images/…)")
-                elif not (img.get("width") and img.get("height")):
+                # A file the reader refuses is left unsized: the shared rule reports it.
+                size = image_size(path, max_pixels)
+                if size is not None and not (img.get("width") and img.get("height")):
                     img.set("width", str(size[0]))
                     img.set("height", str(size[1]))
             changed = True

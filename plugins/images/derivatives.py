@@ -16,24 +16,30 @@ and has AVIF, WebP, LittleCMS and raqm built in.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
 import logging
+import math
 import multiprocessing
 import os
 import shutil
 import threading
 from dataclasses import asdict, dataclass
 
+from newsroom import media
 from newsroom.build import BuildOnly
 
 logger = logging.getLogger(__name__)
 
+#: Drawn cards sent to an encoder at a time (a few milliseconds each: one task per card
+#: would cost more in queueing than in drawing).
+CARDS_PER_TASK = 32
 EXTENSIONS = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
 MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
 #: Bump when the encoding code changes what it writes: every cached file is redone.
-VERSION = 4
+VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,12 @@ class Job:
     background: str = "#ffffff"
     crop: tuple | None = None
     card: tuple | None = None  # social.Card fields
+    #: The fraction of the source's size it is decoded at (JPEG draft mode) and the
+    #: larger widths it is resized through: both come from the source's size and the
+    #: settings only (``decode_plan``), so a file's bytes never depend on which other
+    #: files of its source were encoded with it.
+    scale: float = 1.0
+    chain: tuple = ()
 
     @property
     def key(self) -> str:
@@ -66,17 +78,38 @@ class Job:
 
 
 def digest(path: str) -> str:
+    """SHA-256 of a source's bytes (read once per file version: a lead image's
+    files, thumbnails and social card all need it)."""
+    stat = os.stat(path)
+    return _digest(os.path.abspath(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest(path, mtime, size):
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 # -- encoding (in worker processes) -------------------------------------------------
 
-def open_oriented(path):
-    """The image with EXIF orientation applied, in RGB(A) sRGB."""
-    from PIL import Image, ImageCms, ImageOps
+def open_oriented(path, max_pixels=media.DEFAULTS["max_pixels"], scale=1.0):
+    """The image with EXIF orientation applied, in RGB(A) sRGB, and the factor it was
+    shrunk by on load.
 
-    image = Image.open(path)
+    Opened by the one image reader (``newsroom.media.open_image``): a file changed
+    into a bomb since it was planned is refused before it is decoded. ``scale``: the
+    largest fraction of the full size any of its files needs; a JPEG is decoded in
+    draft mode at the smallest 1/2, 1/4 or 1/8 scale still at least that large (the
+    decoder skips the detail instead of decoding and then throwing it away).
+    """
+    from PIL import ImageCms, ImageOps
+
+    image = media.open_image(path, max_pixels)
+    full = image.size
+    if scale < 1:
+        image.draft(image.mode, (max(1, math.ceil(full[0] * scale)),
+                                 max(1, math.ceil(full[1] * scale))))
+    shrink = image.size[0] / full[0]
     image = ImageOps.exif_transpose(image)
     icc = image.info.get("icc_profile")
     if icc:
@@ -90,25 +123,86 @@ def open_oriented(path):
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # a broken profile: the plain conversion below
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        return image.convert("RGBA")
-    return image.convert("RGB")
+        return image.convert("RGBA"), shrink
+    return (image if image.mode == "RGB" else image.convert("RGB")), shrink
 
 
-def render(job: Job) -> bytes:
-    """The bytes of one derivative."""
+def decode_plan(info, ladder, card_size=None):
+    """(scale, ladder): the fraction of ``info``'s size its files need, the largest of
+    its ``ladder`` of widths and (``card_size``) of a card-shaped crop of it."""
+    need = max(ladder) / info.width
+    if card_size is not None:
+        from .social import crop_box
+
+        box = crop_box(info.width, info.height)
+        need = max(need, card_size[0] / (box[2] - box[0]))
+    return round(min(1.0, need), 4), tuple(sorted(ladder, reverse=True))
+
+
+def render_all(jobs, max_pixels=media.DEFAULTS["max_pixels"]) -> dict:
+    """{key: bytes} of jobs of one source (or drawn cards): one decode, one resize chain.
+
+    The source is decoded once, in draft mode at the scale its largest file needs;
+    each size is made once (its formats share it), largest first, each from the
+    previous one (a 1600-pixel image, not the 6-megapixel original, is what the 1200
+    is resized from: about a third of the resampling work, and Pillow's ``reduce``
+    does the integer part of each step), and crops (social cards) are cut from the
+    decoded image.
+    """
+    out = {}
+    cards = [job for job in jobs if job.card is not None]
+    if cards:
+        from .social import draw_card
+        for job in cards:
+            out[job.key] = encode_image(draw_card(job), job)
+    photos = [job for job in jobs if job.card is None]
+    if not photos:
+        return out
+    info = media.inspect(photos[0].source, max_pixels)
+    for scale in sorted({job.scale for job in photos}):
+        image, shrink = open_oriented(photos[0].source, max_pixels, scale)
+        made = {}  # width -> image resized through the chain
+
+        def at(width, chain):
+            if width not in made:
+                larger = [w for w in chain if w > width]
+                start = at(larger[-1], chain) if larger else image
+                made[width] = _resize(start, width, max(1, round(info.height * width / info.width)))
+            return made[width]
+
+        for job in photos:
+            if job.scale != scale:
+                continue
+            if job.crop:
+                cut = image.crop(tuple(round(v * shrink) for v in job.crop))
+                resized = _resize(cut, job.width, job.height)
+            else:
+                resized = at(job.width, job.chain)
+                if resized.size != (job.width, job.height):
+                    resized = _resize(resized, job.width, job.height)
+            out[job.key] = encode_image(resized, job)
+    return out
+
+
+def _resize(image, width, height):
     from PIL import Image
 
-    if job.card is not None:
-        from .social import draw_card
-        image = draw_card(job)
-    else:
-        image = open_oriented(job.source)
-        if job.crop:
-            image = image.crop(job.crop)
-        if image.size != (job.width, job.height):
-            image = image.resize((job.width, job.height), Image.LANCZOS, reducing_gap=3.0)
+    if image.size == (width, height):
+        return image
+    return image.resize((width, height), Image.LANCZOS, reducing_gap=2.0)
+
+
+def render(job: Job, max_pixels=media.DEFAULTS["max_pixels"]) -> bytes:
+    """The bytes of one derivative."""
+    return render_all([job], max_pixels)[job.key]
+
+
+def encode_image(image, job: Job) -> bytes:
+    """``image`` (already at the job's size) in the job's format."""
+    from PIL import Image
+
     if job.fmt == "jpeg" and image.mode == "RGBA":
-        flat = Image.new("RGB", image.size, job.background)
+        flat = Image.new("RGB", image.size, job.background.split("|")[0])
         flat.paste(image, mask=image.getchannel("A"))
         image = flat
     out = io.BytesIO()
@@ -122,20 +216,95 @@ def render(job: Job) -> bytes:
         image.save(out, "WEBP", quality=job.quality, method=2)  # 4: 6 % smaller, 75 % slower
     elif job.fmt == "jpeg":
         image.save(out, "JPEG", quality=job.quality, optimize=True, progressive=True)
-    else:  # optimize=True: 7 % smaller, 4 times slower (a site draws a card per article)
+    else:  # optimize=True: 7 % smaller, 4 times slower
         image.save(out, "PNG")
     return out.getvalue()
 
 
-def encode(job: Job, cache_dir: str) -> str:
-    """Write ``job``'s file into the cache (atomically); returns its path."""
-    path = os.path.join(cache_dir, f"{job.key}.{EXTENSIONS[job.fmt]}")
-    data = render(job)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
-    return path
+# -- the cache: every entry is checked before it is used ----------------------------
+
+def _sum_path(path):
+    return f"{path}.sum"
+
+
+def write_entry(path: str, data: bytes):
+    """Write a cache entry and its record (size and SHA-256), each atomically: the
+    record is written last, so an entry without one (a build killed between the two)
+    is never used."""
+    for target, content in ((path, data), (_sum_path(path), (
+            f"{len(data)} {hashlib.sha256(data).hexdigest()}\n").encode())):
+        tmp = f"{target}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as fh:
+            fh.write(content)
+        os.replace(tmp, target)
+
+
+def _record(path):
+    """(size, digest) recorded when the entry was written, or None."""
+    try:
+        with open(_sum_path(path), encoding="ascii") as fh:
+            size, digest_ = fh.read().split()
+        return int(size), digest_
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def entry_state(path: str) -> str | None:
+    """None if the entry and its record exist and their sizes agree (a stat, no
+    read), "" if there is no entry, else what is wrong with it."""
+    record = _record(path)
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return "" if record is None else "its file is missing"
+    if record is None:
+        return "no size and digest recorded"
+    return None if size == record[0] else f"{size} bytes instead of {record[0]}"
+
+
+def entry_problem(path: str) -> str | None:
+    """Why the cache entry at ``path`` cannot be used (its bytes are not those written),
+    or None. Reads the file: its size and SHA-256 against the record."""
+    record = _record(path)
+    if record is None:
+        return "no size and digest recorded"
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return f"unreadable ({exc.strerror})"
+    if len(data) != record[0]:
+        return f"{len(data)} bytes instead of {record[0]}"
+    if hashlib.sha256(data).hexdigest() != record[1]:
+        return "its SHA-256 digest differs from the one recorded"
+    return None
+
+
+def _damaged(path, problem):
+    logger.warning("images: cache entry %s is damaged (%s); encoding it again",
+                   os.path.relpath(path), problem)
+    remove_entry(path)
+
+
+def remove_entry(path: str):
+    for target in (path, _sum_path(path)):
+        try:
+            os.remove(target)
+        except OSError:
+            pass
+
+
+def encode(jobs, cache_dir: str, max_pixels=media.DEFAULTS["max_pixels"]) -> list:
+    """Write the files of ``jobs`` (one source's) into the cache; returns their paths."""
+    if isinstance(jobs, Job):
+        jobs = [jobs]
+    rendered = render_all(jobs, max_pixels)
+    paths = []
+    for job in jobs:
+        path = os.path.join(cache_dir, f"{job.key}.{EXTENSIONS[job.fmt]}")
+        write_entry(path, rendered[job.key])
+        paths.append(path)
+    return paths
 
 
 # -- the build's share -----------------------------------------------------------------
@@ -157,6 +326,7 @@ class Derivatives(BuildOnly):
         self.workers = workers
         self.planned = {}  # output-relative path -> Job
         self.queued = set()  # keys sent to the encoders (or encoded here)
+        self.pending = []  # jobs planned, not yet sent (``flush``)
         self.failed = set()
         self.processes = []
         self.tasks = self.results = None
@@ -170,17 +340,41 @@ class Derivatives(BuildOnly):
         return os.path.join(self.cache_dir, f"{job.key}.{EXTENSIONS[job.fmt]}")
 
     def add(self, rel: str, job: Job):
+        """Plan ``job``'s file at output path ``rel``; ``flush`` sends what must be encoded."""
         self.planned[rel] = job
-        if job.key in self.queued or os.path.exists(self.cached(job)):
+        if job.key in self.queued:
             return
+        problem = entry_state(self.cached(job))
+        if problem is None:
+            return
+        if problem:
+            _damaged(self.cached(job), problem)
         self.queued.add(job.key)
+        self.pending.append(job)
+
+    def flush(self):
+        """Send the planned jobs to the encoders: one task per source (one decode for
+        all its files), drawn cards in tasks of ``CARDS_PER_TASK``."""
+        if not self.pending:
+            return
         os.makedirs(self.cache_dir, exist_ok=True)
+        groups = {}
+        for job in self.pending:
+            groups.setdefault(job.source, []).append(job)
+        self.pending = []
+        tasks = []
+        for source, jobs in groups.items():
+            if source:
+                tasks.append(jobs)
+            else:  # drawn cards
+                tasks += [jobs[i:i + CARDS_PER_TASK] for i in range(0, len(jobs), CARDS_PER_TASK)]
         if self.workers < 1:
-            self.failed |= _encode_all([job], self.cache_dir)
+            self.failed |= _encode_all(tasks, self.cache_dir, self.config["max_pixels"])
             return
         if self.tasks is None:
             self._start()
-        self.tasks.put(job)
+        for task in tasks:
+            self.tasks.put(task)
 
     def _start(self):
         # Plain processes, not a pool: a pool's manager thread would keep the
@@ -191,13 +385,19 @@ class Derivatives(BuildOnly):
         self.tasks, self.results = context.Queue(), context.Queue()
         for _ in range(self.workers):
             process = context.Process(target=_worker, args=(self.tasks, self.results,
-                                                           self.cache_dir), daemon=True)
+                                                           self.cache_dir,
+                                                           self.config["max_pixels"]), daemon=True)
             process.start()
             self.processes.append(process)
 
     def finish(self, keep=lambda path: None):
         """Wait for the encoders, then copy every planned file into the output;
-        ``keep(path)`` is told of each one already there (see ``newsroom.outputs``)."""
+        ``keep(path)`` is told of each one already there (see ``newsroom.outputs``).
+
+        Each cache entry is checked (size and SHA-256 against those recorded when it
+        was written) before it is copied: a damaged one (a truncated file in a CI
+        cache, a disk error) is encoded again, with a warning, never published."""
+        self.flush()
         for _ in self.processes:
             self.tasks.put(None)
         for process in self.processes:
@@ -209,16 +409,38 @@ class Derivatives(BuildOnly):
         for process in self.processes:
             process.join()
         self.processes = []
+        checked = {}  # key -> usable
         for rel, job in sorted(self.planned.items()):
-            cached = self.cached(job)
-            if job.key in self.failed or not os.path.exists(cached):
+            if job.key in self.failed:
+                continue
+            if job.key not in checked:
+                checked[job.key] = self._verified(job)
+            if not checked[job.key]:
                 continue
             target = os.path.join(self.output_path, rel)
-            if os.path.exists(target):  # named by its content: the same file
+            cached = self.cached(job)
+            # Named by its content: an existing file of the right size is the same file.
+            if os.path.exists(target) and os.path.getsize(target) == os.path.getsize(cached):
                 keep(target)
             else:
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 shutil.copyfile(cached, target)
+
+    def _verified(self, job) -> bool:
+        """True once the cache entry of ``job`` holds the bytes it was written with,
+        encoding it again here if it did not."""
+        path = self.cached(job)
+        problem = entry_problem(path)
+        if problem is None:
+            return True
+        if job.key in self.queued and not os.path.exists(path):
+            return False  # not written: the encoder logged why
+        _damaged(path, problem)
+        self.queued.add(job.key)
+        if _encode_all([[job]], self.cache_dir, self.config["max_pixels"]):
+            self.failed.add(job.key)
+            return False
+        return entry_problem(path) is None
 
     def close(self):
         """Stop the encoders of a build that failed before ``finish``."""
@@ -233,22 +455,26 @@ def _safe_to_fork():
                 if t is not threading.current_thread() and not t.daemon]
 
 
-def _encode_all(jobs, cache_dir):
+def _encode_all(tasks, cache_dir, max_pixels):
+    """Encode each task (a list of jobs of one source, or drawn cards); the keys of
+    those that failed."""
     failed = set()
-    for job in jobs:
+    for jobs in tasks:
         try:
-            encode(job, cache_dir)
-        except (OSError, ValueError) as exc:
-            logger.error("images: %s: cannot encode (%s)", os.path.relpath(job.source or "card"), exc)
-            failed.add(job.key)
+            encode(jobs, cache_dir, max_pixels)
+        except (OSError, ValueError, media.ImageProblem) as exc:
+            logger.error("images: %s: cannot encode (%s)",
+                         os.path.relpath(jobs[0].source) if jobs[0].source else "social card",
+                         exc)
+            failed |= {job.key for job in jobs}
     return failed
 
 
-def _worker(tasks, results, cache_dir):
+def _worker(tasks, results, cache_dir, max_pixels):
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which stops us
     failed = set()
-    while (job := tasks.get()) is not None:
-        failed |= _encode_all([job], cache_dir)
+    while (task := tasks.get()) is not None:
+        failed |= _encode_all([task], cache_dir, max_pixels)
     results.put(failed)

@@ -40,9 +40,9 @@ from newsroom.build import BuildOnly
 
 from . import service
 from .body import BodyContext, static_url, transform
-from .derivatives import Derivatives, Job, digest
+from .derivatives import Derivatives, Job, decode_plan, digest
 from .privacy import strip_file
-from .responsive import THUMB_WIDTHS, element, plan, to_html
+from .responsive import THUMB_WIDTHS, element, plan, to_html, widths_for
 from .social import HEIGHT, WIDTH, Card, crop_box, parse_focus
 
 logger = logging.getLogger(__name__)
@@ -146,6 +146,8 @@ def read_images(doc):
                          parse_focus(doc.metadata.get("imagefocus")) or (0.5, 0.5))
         doc.metadata[LEAD_KEY] = lead
         jobs.extend(lead.image.jobs + lead.thumb.jobs)
+        if lead.image.sources:  # its social card, cut from the same decoded image
+            jobs.append(crop_card(lead, config))
     ctx = BodyContext(doc.path, root, doc.lang, config, siteurl, depends=doc.depends_on)
     transform(doc.root, ctx)  # Markdown's element tree
     jobs.extend(ctx.jobs)
@@ -155,6 +157,7 @@ def read_images(doc):
         if isinstance(state, State):  # read in the build process: encode them now
             for rel, job in jobs:
                 state.add(rel, job)
+            state.derivatives.flush()
 
 
 def make_lead(path, config, siteurl, root, alt, caption, credit, focus):
@@ -222,6 +225,26 @@ def _direction(lang):
         return "ltr"
 
 
+def crop_card(lead, config):
+    """(output-relative path, Job) of the social card cut from a lead image around its
+    focus point."""
+    info = media.inspect(lead.path, config["max_pixels"])
+    box = crop_box(info.width, info.height, lead.focus)
+    scale, _ = decode_plan(info, widths_for(info.width, config["widths"]), (WIDTH, HEIGHT))
+    job = Job(lead.path, digest(lead.path), WIDTH, HEIGHT, "jpeg", 82, config["background"],
+              crop=box, scale=scale)
+    return f"{config['output'].strip('/')}/{job.name('social')}", job
+
+
+def service_card(lead, config, settings):
+    """Service mode: the ``ImageRef`` of the card the service cuts from a lead image."""
+    info = media.inspect(lead.path, config["max_pixels"])
+    source = os.path.relpath(lead.path, settings["PATH"]).replace(os.sep, "/")
+    address = service.card_url(config["service"], settings.get("SITEURL") or "", source, info,
+                               lead.focus)
+    return media.ImageRef(service.site_relative(address), WIDTH, HEIGHT, alt=lead.alt)
+
+
 def social(item, lead, config, settings):
     """(media.ImageRef, output-relative path, Job) of an article's card."""
     folder = config["output"].strip("/")
@@ -232,17 +255,9 @@ def social(item, lead, config, settings):
     if lead is not None and not lead.image.sources:
         lead = None  # SVG or animated GIF: a generated card
     if lead is not None:
-        info = media.inspect(lead.path, config["max_pixels"])
         if config["service"]:  # the service cuts it
-            source = os.path.relpath(lead.path, settings["PATH"]).replace(os.sep, "/")
-            address = service.card_url(config["service"], settings.get("SITEURL") or "",
-                                       source, info, lead.focus)
-            return (media.ImageRef(service.site_relative(address), WIDTH, HEIGHT, alt=lead.alt),
-                    None, None)
-        box = crop_box(info.width, info.height, lead.focus)
-        job = Job(lead.path, digest(lead.path), WIDTH, HEIGHT, "jpeg", 82, config["background"],
-                  crop=box)
-        rel = f"{folder}/{job.name('social')}"
+            return service_card(lead, config, settings), None, None
+        rel, job = crop_card(lead, config)
         return media.ImageRef(rel, WIDTH, HEIGHT, alt=lead.alt), rel, job
     if not config["cards"]:
         return None, None, None  # the seo plugin's default card
@@ -283,6 +298,7 @@ def finish(generators):
     for page in pages:  # body images only: pages have no lead image nor drawn card
         for rel, job in page.metadata.get(JOBS_KEY) or ():
             state.add(rel, job)
+    state.derivatives.flush()  # encoded while the pages are rendered
     for generator in generators:
         static = getattr(generator, "staticfiles", None)
         if static is not None:

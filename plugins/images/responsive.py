@@ -11,7 +11,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from . import service
-from .derivatives import MIME, Job, digest
+from .derivatives import MIME, Job, decode_plan, digest
+from .social import HEIGHT as CARD_HEIGHT, WIDTH as CARD_WIDTH
 
 #: Widths of listing thumbnails (cards are at most ~22rem wide).
 THUMB_WIDTHS = (480, 800)  # a subset of the default widths: the same files
@@ -60,6 +61,9 @@ def plan(info, config, siteurl: str, static_url: str, wanted=None) -> Responsive
     source = service.site_source(static_url, siteurl) if served else None
     source_digest = None if served else digest(info.path)
     widths = widths_for(info.width, wanted or config["widths"])
+    # One decode and one resize chain for every file of the source (lead, thumbnails,
+    # body, social card alike): the chain is the source's widths for the settings.
+    scale, ladder = decode_plan(info, widths_for(info.width, config["widths"]), (CARD_WIDTH, CARD_HEIGHT))
     fallback = "png" if info.alpha else "jpeg"
     name = stem(info.path)
     jobs, sets = [(source, service.Original(info.path))] if served else [], {}
@@ -72,7 +76,8 @@ def plan(info, config, siteurl: str, static_url: str, wanted=None) -> Responsive
                                             config["quality"].get(fmt)), width))
                 continue
             job = Job(info.path, source_digest, width, height, fmt, config["quality"].get(fmt),
-                      config["background"])
+                      config["background"], scale=scale,
+                      chain=tuple(w for w in ladder if w > width))
             rel = f"{config['output'].strip('/')}/{job.name(name)}"
             jobs.append((rel, job))
             entries.append((f"{siteurl}/{rel}", width))

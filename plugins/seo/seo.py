@@ -23,10 +23,9 @@ from zoneinfo import ZoneInfo
 
 from babel.core import get_global, parse_locale
 from jinja2 import pass_context
-from PIL import Image
 from pelican import signals
 
-from newsroom import corrections, phases, sources
+from newsroom import corrections, media, phases, sources
 from newsroom.media import ImageRef
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, PagesGenerator
@@ -85,6 +84,7 @@ class _Images:
         self.theme_dir = settings.get("THEME_STATIC_DIR", "theme").strip("/")
         self.theme_static = os.path.join(settings.get("THEME", ""), "static")
         self.sizes = {}
+        self.max_pixels = media.config_of(settings)["max_pixels"]
 
     def source(self, src):
         """File published at site path ``src``, or None."""
@@ -98,15 +98,20 @@ class _Images:
         return None
 
     def size(self, source, quiet=False):
+        """(width, height) of a file, read by the one image reader (``newsroom.media``):
+        a file it refuses (a decompression bomb, truncated, not an image) has no size."""
         if source not in self.sizes:
             try:
-                with Image.open(source) as image:
-                    self.sizes[source] = image.size
-            except (OSError, ValueError) as exc:
+                info = media.inspect(source, self.max_pixels)
+                if info.format == "SVG":
+                    raise media.ImageProblem(f"{os.path.relpath(source)} is an SVG image",
+                                             "social networks need a PNG, JPEG, GIF or WebP")
+                self.sizes[source] = (info.width, info.height)
+            except media.ImageProblem as exc:
+                # An article's Image: is reported by newsroom.rules.image_problems with
+                # its file and line (quiet); a setting's image is reported here.
                 if not quiet:
-                    logger.warning("seo: %s: cannot read the image size (%s); social networks "
-                                   "need a PNG, JPEG, GIF or WebP image",
-                                   os.path.relpath(source), exc)
+                    logger.warning("seo: %s (%s)", exc.message, exc.fix)
                 self.sizes[source] = (None, None)
         return self.sizes[source]
 
