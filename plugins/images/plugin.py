@@ -146,7 +146,8 @@ def read_images(doc):
                          parse_focus(doc.metadata.get("imagefocus")) or (0.5, 0.5))
         doc.metadata[LEAD_KEY] = lead
         jobs.extend(lead.image.jobs + lead.thumb.jobs)
-        if lead.image.sources:  # its social card, cut from the same decoded image
+        if lead.image.sources and not config["service"]:  # its social card, cut from the
+            # same decoded image (in service mode, the service cuts it: social())
             jobs.append(crop_card(lead, config))
     ctx = BodyContext(doc.path, root, doc.lang, config, siteurl, depends=doc.depends_on)
     transform(doc.root, ctx)  # Markdown's element tree
