@@ -21,3 +21,7 @@ I18N_TAXONOMY = {"IA": {"en": "AI", "de": "KI"}, "Sécurité": {"en": "Security"
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLUGIN_PATHS = [os.path.join(_ROOT, "plugins")]
 THEME = os.path.join(_ROOT, "theme")
+if os.environ.get("BENCH_IMAGES"):  # bench/images_service.py: IMAGES as JSON
+    import json
+
+    IMAGES = json.loads(os.environ["BENCH_IMAGES"])

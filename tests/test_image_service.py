@@ -392,3 +392,25 @@ def test_a_build_with_each_hosted_preset_writes_its_urls(name, tmp_path):
     assert all(p.name.startswith("card-") for p in (site.output / "img").rglob("*.*"))
     published = (site.output / "images/photo.jpg").read_bytes()
     assert b"PhoneMaker" not in published and b"GPS" not in published
+
+
+# -- the header-only reader of service mode -------------------------------------------------
+
+def test_service_mode_reads_headers_only_and_still_refuses_bad_files(tmp_path):
+    from .test_images import make_images
+
+    make_images(tmp_path)
+    png = (tmp_path / "alpha.png").read_bytes()
+    (tmp_path / "cut.png").write_bytes(png[: len(png) // 2])
+    service_config = {**media.DEFAULTS, "service": {"preset": "netlify"}}
+    assert media.decoding(service_config) is False and media.decoding(media.DEFAULTS) is True
+    for name in ("photo.jpg", "alpha.png", "tagged.jpg", "cmyk.jpg", "anim.gif", "logo.svg"):
+        full, header = (media.inspect(tmp_path / name, decode=d) for d in (True, False))
+        assert (header.width, header.height, header.alpha, header.orientation) == (
+            full.width, full.height, full.alpha, full.orientation), name
+    for name, words in [("truncated.jpg", "truncated or corrupt"), ("cut.png", "truncated"),
+                        ("notimage.jpg", "is not an image"), ("bomb.png", "more pixels")]:
+        with pytest.raises(media.ImageProblem, match=words):
+            media.inspect(tmp_path / name, decode=False)
+        # lint and the build ask through the same rule, with the same IMAGES
+        assert media.body_problems(name, str(tmp_path / "a.md"), str(tmp_path), service_config)

@@ -162,7 +162,7 @@ def read_images(doc):
 
 
 def make_lead(path, config, siteurl, root, alt, caption, credit, focus):
-    info = media.inspect(path, config["max_pixels"])
+    info = media.inspect(path, config["max_pixels"], media.decoding(config))
     original = static_url(siteurl, path, root)
     return Lead(plan(info, config, siteurl, original), alt, caption, credit, path, focus,
                 thumb=plan(info, config, siteurl, original, THUMB_WIDTHS))
@@ -239,7 +239,7 @@ def crop_card(lead, config):
 
 def service_card(lead, config, settings):
     """Service mode: the ``ImageRef`` of the card the service cuts from a lead image."""
-    info = media.inspect(lead.path, config["max_pixels"])
+    info = media.inspect(lead.path, config["max_pixels"], decode=False)
     source = os.path.relpath(lead.path, settings["PATH"]).replace(os.sep, "/")
     address = service.card_url(config["service"], settings.get("SITEURL") or "", source, info,
                                lead.focus)
