@@ -37,7 +37,7 @@ THUMBOR_PID := $(THUMBOR_VENV)/thumbor.pid
 .DEFAULT_GOAL := help
 .PHONY: help venv html serve devserver publish check bench bench-preview bench-wordpress weight deploy-rsync deploy-ghpages clean test translations chromium
 .PHONY: article translation translation-done lint status guard-outputdir import-wordpress
-.PHONY: thumbor thumbor-venv thumbor-stop
+.PHONY: thumbor thumbor-venv thumbor-stop bench-images-service
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -205,6 +205,13 @@ thumbor: $(THUMBOR_STAMP) ## Start Thumbor on HOST:THUMBOR_PORT reading OUTPUTDI
 	  'http://$(HOST):$(THUMBOR_PORT)/healthcheck' \
 	  || { echo "thumbor: did not start; see $(THUMBOR_VENV)/thumbor.log"; kill $$(cat $(THUMBOR_PID)) 2>/dev/null; rm -f $(THUMBOR_PID); exit 1; }
 	@echo "thumbor: http://$(HOST):$(THUMBOR_PORT)/ (pid $$(cat $(THUMBOR_PID))) serving $(OUTPUTDIR)/; make thumbor-stop to stop it"
+
+# Service mode's build cost per photo against the same archive without photos
+# (bench/images_service.py; SERVICE_N articles × fr, en; results in bench/).
+SERVICE_N ?= 200
+SERVICE_ROUNDS ?= 1
+bench-images-service: $(STAMP) ## CPU per photo of a build in image service mode (SERVICE_N=200 SERVICE_ROUNDS=1)
+	$(BIN)/python bench/images_service.py -n $(SERVICE_N) --rounds $(SERVICE_ROUNDS)
 
 thumbor-stop: ## Stop the Thumbor started by make thumbor (by its process id)
 	@if [ -f $(THUMBOR_PID) ]; then kill $$(cat $(THUMBOR_PID)) 2>/dev/null || true; rm -f $(THUMBOR_PID); echo "thumbor: stopped"; \
