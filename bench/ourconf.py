@@ -21,6 +21,9 @@ I18N_TAXONOMY = {"IA": {"en": "AI", "de": "KI"}, "Sécurité": {"en": "Security"
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLUGIN_PATHS = [os.path.join(_ROOT, "plugins")]
 THEME = os.path.join(_ROOT, "theme")
+# `make bench` builds the corpus a second time without drawn social cards.
+if os.environ.get("BENCH_CARDS") == "0":
+    IMAGES = {"cards": False}
 if os.environ.get("BENCH_IMAGES"):  # bench/images_service.py: IMAGES as JSON
     import json
 

@@ -174,6 +174,12 @@ def build_commands(work, multi, mono, langs, ref_python, our_python):
         "this project": ([str(our_python), "-m", "pelican", str(multi), "-o", str(work / "out-a"),
                           "-s", str(HERE / "ourconf.py"), "--delete-output-directory"],
                          {"BENCH_LANGS": langs}, work / "out-a"),
+        # The same build without drawn social cards (IMAGES = {"cards": False}): what
+        # the cards cost, in the same run (target: with / without ≤ 1.15).
+        "this project without cards": (
+            [str(our_python), "-m", "pelican", str(multi), "-o", str(work / "out-a2"),
+             "-s", str(HERE / "ourconf.py"), "--delete-output-directory"],
+            {"BENCH_LANGS": langs, "BENCH_CARDS": "0"}, work / "out-a2"),
         "Pelican + i18n_subsites": ([str(ref_python), "-m", "pelican", str(multi), "-o",
                                      str(work / "out-b"), "-s", str(HERE / "subsitesconf.py"),
                                      "--delete-output-directory"],
@@ -234,7 +240,7 @@ def main(argv=None):
     for rnd in range(args.rounds + 1):
         label = "warm-up" if rnd == 0 else f"round {rnd}/{args.rounds}"
         for name, (cmd, env, out) in tools.items():
-            if name == "this project":
+            if name.startswith("this project"):
                 shutil.rmtree(ROOT / "cache", ignore_errors=True)
             log(f"bench: {label}: {name}…")
             seconds, rss, used = measure(cmd, env, memory=rnd == 0)

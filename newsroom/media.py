@@ -9,7 +9,9 @@ lives here, not in the plugin, for the same reason ``EDITORIAL`` does
 
     IMAGES = {
         "widths": (480, 800, 1200, 1600),  # responsive widths (never upscaled)
-        "formats": ("avif", "webp"),       # <source> formats, plus a JPEG (PNG with alpha) fallback
+        "formats": ("webp",),              # <source> formats of photos (JPEG sources),
+                                           # plus a JPEG (PNG with alpha) fallback
+        "graphics_formats": ("avif", "webp"),  # of drawn images (PNG, GIF, WebP… sources)
         "quality": {"avif": 55, "webp": 75, "jpeg": 80},
         "max_pixels": 50_000_000,          # larger images are refused (decompression bombs)
         "min_width": 800,                  # a lead image narrower than this is refused
@@ -52,7 +54,13 @@ class ImageRef:
 SETTING = "IMAGES"
 DEFAULTS = {
     "widths": (480, 800, 1200, 1600),
-    "formats": ("avif", "webp"),
+    # Why: on 3000×2000 camera photos (`make bench-images`, bench/images-results.md)
+    # AVIF (quality 55, speed 8) was no smaller than WebP (quality 75) at 480–800 px
+    # and 7–18 % larger at 1200–1600, for 3 to 7 times the CPU; on drawn charts and
+    # diagrams (flat colours, sharp edges) it was 25–37 % smaller. So photos get WebP,
+    # drawn images AVIF and WebP; both keep the JPEG (PNG) fallback.
+    "formats": ("webp",),
+    "graphics_formats": ("avif", "webp"),
     "quality": {"avif": 55, "webp": 75, "jpeg": 80, "png": None},
     "max_pixels": 50_000_000,
     "min_width": 800,
@@ -67,6 +75,9 @@ DEFAULTS = {
 }
 FORMATS = ("avif", "webp")
 COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
+#: Sources that are photos (lossy camera files): ``IMAGES['formats']``; any other
+#: raster source is a drawn image: ``IMAGES['graphics_formats']``.
+PHOTO_FORMATS = {"JPEG", "MPO"}
 #: Formats the build re-encodes; others are refused, SVG and animated GIF pass through.
 RASTER_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "AVIF", "TIFF", "BMP"}
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".tif", ".tiff",
@@ -94,10 +105,11 @@ def validate(settings: dict) -> dict:
         raise ImagesSettingsError("IMAGES['widths'] must be a list of pixel widths between 16 "
                                   "and 8000, e.g. (480, 800, 1200, 1600)")
     config["widths"] = tuple(sorted(set(widths)))
-    formats = config["formats"]
-    if not isinstance(formats, (list, tuple)) or not set(formats) <= set(FORMATS):
-        raise ImagesSettingsError(f"IMAGES['formats'] must list formats among {FORMATS}")
-    config["formats"] = tuple(f for f in FORMATS if f in formats)  # smallest first
+    for key in ("formats", "graphics_formats"):
+        formats = config[key]
+        if not isinstance(formats, (list, tuple)) or not set(formats) <= set(FORMATS):
+            raise ImagesSettingsError(f"IMAGES[{key!r}] must list formats among {FORMATS}")
+        config[key] = tuple(f for f in FORMATS if f in formats)  # smallest first
     quality = {**DEFAULTS["quality"], **(config["quality"] or {})}
     for fmt, q in quality.items():
         if fmt == "png" or (isinstance(q, int) and 1 <= q <= 100):

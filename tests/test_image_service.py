@@ -256,7 +256,7 @@ def test_the_key_is_never_in_the_settings_and_its_absence_is_a_clear_error(tmp_p
                               {"THUMBOR_SECURITY_KEY": "s3cret-value"})
     assert "s3cret" not in repr(config) and config == {
         "preset": "thumbor", "url": "http://127.0.0.1:1", "key_env": "THUMBOR_SECURITY_KEY",
-        "formats": ("avif", "webp")}
+        "formats": None}  # IMAGES' formats
     for bad, words in [({"preset": "akamai"}, "must be one of"),
                        ({"preset": "imgix"}, r"\['url'\] is needed"),
                        ({"preset": "cloudflare", "url": "ftp://x"}, "must be an http"),
@@ -347,7 +347,8 @@ def test_imgix_url_shape():
 # -- hosted presets: a build each ----------------------------------------------------------------
 
 PRESET_BUILDS = {
-    "cloudflare": ({"preset": "cloudflare"}, "https://news.example.org/cdn-cgi/image/"),
+    "cloudflare": ({"preset": "cloudflare", "formats": ("avif", "webp")},
+                   "https://news.example.org/cdn-cgi/image/"),
     "netlify": ({"preset": "netlify"}, "https://news.example.org/.netlify/images?url="),
     "imgix": ({"preset": "imgix", "url": "https://news.imgix.net"}, "https://news.imgix.net/images/"),
 }
@@ -384,6 +385,10 @@ def test_a_build_with_each_hosted_preset_writes_its_urls(name, tmp_path):
         if fmt is not None:
             assert f in (FORMAT_WORDS[fmt] if isinstance(FORMAT_WORDS[fmt], tuple)
                          else (FORMAT_WORDS[fmt],)), address
+    # The photo's <source> formats: the setting's, or IMAGES' own for photos.
+    lead = [s["type"] for s in soup.select("main picture.lead-image source")]
+    assert lead == (["image/avif", "image/webp"] if "formats" in setting
+                    else [f"image/{f}" for f in media.DEFAULTS["formats"]])
     card = og(soup, "og:image")
     assert card.startswith(prefix)
     q = _params(card, name)

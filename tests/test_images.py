@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from images import privacy  # noqa: E402
 from images.derivatives import Job, render  # noqa: E402
 from images.responsive import widths_for  # noqa: E402
-from images.social import crop_box, parse_focus  # noqa: E402
+from images.social import Card, CardStyle, crop_box, layout, parse_focus  # noqa: E402
 
 from newsroom import media, rules, sources  # noqa: E402
 
@@ -180,7 +180,7 @@ def test_lead_image_is_a_responsive_picture_with_caption_and_credit(site):
     figure = soup.select_one("figure.lead")
     picture = figure.find("picture")
     types = [s["type"] for s in picture.find_all("source")]
-    assert types == ["image/avif", "image/webp"]
+    assert types == ["image/webp"]  # a photo (JPEG source): WebP, no AVIF (media.DEFAULTS)
     img = picture.find("img")
     # Shown 1000 × 1600 (the orientation tag applied), never upscaled past 1000.
     assert (img["width"], img["height"]) == ("1000", "1600")
@@ -225,6 +225,9 @@ def test_body_images(site):
     # Alpha kept in AVIF, WebP and the PNG fallback.
     circle = content.find("img", alt="Un cercle vert")
     assert circle["src"].endswith(".png")
+    # A drawn image (PNG source): AVIF and WebP.
+    assert [s["type"] for s in circle.find_parent("picture").find_all("source")] == [
+        "image/avif", "image/webp"]
     for url, _ in [*srcset_urls(circle["srcset"]),
                    *srcset_urls(circle.find_parent("picture").find("source")["srcset"])]:
         with Image.open(derivative(site, url)) as file:
@@ -305,15 +308,19 @@ def test_social_card_is_a_1200x630_crop_without_metadata(site):
 def test_article_without_image_gets_a_generated_card(site):
     soup = site.soup("2026/11/sans-image/")
     url = og(soup, "og:image")
-    assert re.fullmatch(r"/img/card-1200\.[0-9a-f]{10}\.png", url)
+    assert re.fullmatch(r"/img/card-1200\.[0-9a-f]{10}\.jpg", url)
     assert og(soup, "og:image:alt") == "Un article sans image"
     with Image.open(derivative(site, url)) as file:
         assert file.size == (1200, 630)
 
 
-def card_job(title, lang, rtl):
-    return Job("", "", 1200, 630, "png", None, "#0b3d73|#ffffff|#b8d7ff",
-               card=(title, "Le Fil Tech", "IA", lang, rtl))
+def card_job(title, lang, rtl, section="IA"):
+    from dataclasses import astuple
+
+    from images.social import CardStyle
+
+    return Job("", "", 1200, 630, "jpeg", 85, "#0b3d73", card=(title, "Le Fil Tech", section,
+               lang, rtl), style=astuple(CardStyle()))
 
 
 def test_generated_cards_are_deterministic_and_arabic_is_right_to_left():
@@ -330,6 +337,43 @@ def test_generated_cards_are_deterministic_and_arabic_is_right_to_left():
     word = "الأخبار"
     assert font.getlength(word, direction="rtl", language="ar") < sum(
         font.getlength(c, direction="rtl", language="ar") for c in word)
+
+
+LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichenherstellungsbetrieb"
+
+
+@pytest.mark.parametrize("lang, rtl, title", [
+    ("de", False, f"Der {LONG_WORD} ist pleite"),
+    ("fr", False, f"Le {LONG_WORD}{LONG_WORD[:30]}"),
+    ("ar", True, "مرحبا " + "ابتثجحخدذرزسشصضطظعغفقكلمنهوي" * 3),
+])
+def test_card_titles_never_run_off_the_card(lang, rtl, title):
+    """A word wider than the card is broken between characters (at the smallest size),
+    never cut off at the edge: every letter is on a line, every line between the margins,
+    and no title ink in the right (left) margin."""
+    style = CardStyle()
+    card = Card(title, "Le Fil Tech", "", lang, rtl)
+    text, lines, _ = layout(card, style)
+    assert "".join(lines).replace(" ", "") == title.replace(" ", "")  # nothing lost
+    width = 1200 - 2 * style.margin
+    assert all(text.length(line) <= width for line in lines), [text.length(l) for l in lines]
+    assert len(lines) > 1
+    image = Image.open(io.BytesIO(render(card_job(title, lang, rtl, section="")))).convert("L")
+    # The title band, without the site name at the top and the bar at the bottom.
+    band = image.crop((0, 130, 1200, 600)).point(lambda v: 255 if v > 160 else 0)
+    left, _, right, _ = band.getbbox()
+    assert left >= style.margin - 8 and right <= 1200 - style.margin + 8, (left, right)
+    # The long word really reaches (near) the far margin: it was broken, not shrunk away.
+    assert (right > 1000) if not rtl else (left < 200), (left, right)
+
+
+def test_drawn_cards_share_their_background_and_cost_little():
+    from images.social import _background
+
+    _background.cache_clear()
+    for n in range(20):
+        render(card_job(f"Titre {n} : un article de plus sur la technique", "fr", False))
+    assert _background.cache_info().misses == 1 and _background.cache_info().hits == 19
 
 
 def test_warm_build_encodes_nothing_and_gives_the_same_files(site, tmp_path):
@@ -490,10 +534,10 @@ def test_body_transform_is_a_function_of_markdowns_tree(tmp_path):
     figure = root.find("figure")
     assert figure.find("figcaption").text == "Légende"
     assert figure.find("picture/img").get("alt") == "Carte"
-    assert [s.get("type") for s in figure.findall("picture/source")] == ["image/avif", "image/webp"]
+    assert [s.get("type") for s in figure.findall("picture/source")] == ["image/webp"]
     assert root.find("p/img").get("src") == "/images/logo.svg"  # SVG: as is, sized
     assert root.find("p/img").get("width") == "120"
     assert root.findall("p/img")[1].get("src") == "https://example.org/x.png"  # not ours: untouched
     assert {os.path.basename(p) for p in planned} == {"tagged.jpg", "logo.svg"}
-    assert {job.fmt for _, job in ctx.jobs} == {"avif", "webp", "jpeg"}
+    assert {job.fmt for _, job in ctx.jobs} == {"webp", "jpeg"}
     assert "<figure>" in ET.tostring(root, encoding="unicode", method="html")

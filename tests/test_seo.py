@@ -24,7 +24,7 @@ FIXTURE = dict(PATH=str(FIXTURES / "seo"), ARTICLE_PATHS=["articles"],
                FEED_ALL_ATOM="feeds/all.atom.xml", IMAGES={"min_width": 600})
 #: The images plugin's card of an article with a lead image, and of one without.
 SOCIAL_RE = r"/img/social-1200\.[0-9a-f]{10}\.jpg"
-CARD_RE = r"/img/card-1200\.[0-9a-f]{10}\.png"
+CARD_RE = r"/img/card-1200\.[0-9a-f]{10}\.jpg"
 
 # Titles of tests/fixtures/seo/articles/piege.*.md as shown: written with straight
 # quotes and apostrophes, typeset in each language (see test_typography.py).

@@ -8,7 +8,8 @@ service that makes each size on its first request (a CDN in front keeps it)::
         "preset": "thumbor",              # thumbor | cloudflare | netlify | imgix
         "url": "https://img.example.org", # where the service answers (see below)
         "key_env": "THUMBOR_SECURITY_KEY",  # thumbor: the environment variable with the key
-        "formats": ("avif", "webp"),      # <source> formats (a JPEG or PNG fallback is added)
+        "formats": ("avif", "webp"),      # <source> formats (default: IMAGES' own, photos
+                                          # and drawn images apart); a JPEG/PNG fallback is added
     }}
 
 The build reads only each image's header through ``newsroom.media.inspect`` (size,
@@ -141,11 +142,12 @@ def validate(value, environ=os.environ):
                 f"IMAGES['service']: Thumbor URLs are signed with the key in the environment "
                 f"variable {key_env}, which is not set: export {key_env}=… (your Thumbor's "
                 "SECURITY_KEY) before building; it is never read from the repository")
-    formats = value.get("formats", FORMATS)
-    if not isinstance(formats, (list, tuple)) or not set(formats) <= set(FORMATS):
+    formats = value.get("formats")
+    if formats is not None and (not isinstance(formats, (list, tuple))
+                                or not set(formats) <= set(FORMATS)):
         raise ImagesSettingsError(f"IMAGES['service']['formats'] must list formats among {FORMATS}")
     return {"preset": preset, "url": url, "key_env": key_env,
-            "formats": tuple(f for f in FORMATS if f in formats)}
+            "formats": None if formats is None else tuple(f for f in FORMATS if f in formats)}
 
 
 # -- URLs ------------------------------------------------------------------------------
