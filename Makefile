@@ -149,6 +149,13 @@ bench-preview: $(STAMP) ## Preview latency: edit → served page, first build, m
 bench-wordpress: $(STAMP) ## Import benchmark: a generated WordPress export of WP_N=20000 posts (time, peak memory)
 	$(BIN)/python bench/wordpress.py -n $(WP_N)
 
+# Articles per language of `make bench-images`, and its modes (build; an image service adds its own).
+IMAGES_N ?= 40
+IMAGE_MODES ?= build,service
+.PHONY: bench-images
+bench-images: $(STAMP) ## Images at archive scale: CPU and bytes per derivative, CPU/cache/memory per photo (IMAGES_N=40)
+	$(BIN)/python bench/images.py -n $(IMAGES_N) --modes $(IMAGE_MODES)
+
 weight: $(STAMP) chromium ## Page weight, requests and Lighthouse scores of the sample site
 	@if [ ! -x bench/node_modules/.bin/lighthouse ] && command -v npm >/dev/null; then \
 	  echo "Installing Lighthouse (npm) into bench/node_modules…"; \

@@ -17,6 +17,8 @@ I18N_OVERRIDES = {}
 I18N_TAXONOMY = {"IA": {"en": "AI", "de": "KI"}, "Sécurité": {"en": "Security", "de": "Sicherheit"},
                  "Données": {"en": "Data", "de": "Daten"},
                  "Logiciel libre": {"en": "Open source", "de": "Open Source"}}
+I18N_TAXONOMY = {name: {lang: v for lang, v in names.items() if lang in LANGUAGES}
+                 for name, names in I18N_TAXONOMY.items()}
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLUGIN_PATHS = [os.path.join(_ROOT, "plugins")]
@@ -24,7 +26,3 @@ THEME = os.path.join(_ROOT, "theme")
 # `make bench` builds the corpus a second time without drawn social cards.
 if os.environ.get("BENCH_CARDS") == "0":
     IMAGES = {"cards": False}
-if os.environ.get("BENCH_IMAGES"):  # bench/images_service.py: IMAGES as JSON
-    import json
-
-    IMAGES = json.loads(os.environ["BENCH_IMAGES"])
