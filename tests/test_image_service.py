@@ -11,6 +11,7 @@ import io
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -123,6 +124,13 @@ def service_content(base: Path) -> Path:
     article.write_text(article.read_text(encoding="utf-8")
                        + f"\n![Une photo au nom compliqué]({{static}}/{link})\n",
                        encoding="utf-8")
+    # A lead image outside STATIC_PATHS: Pelican does not copy it, the service needs it.
+    (content / "outside").mkdir()
+    shutil.copyfile(images / "photo.jpg", content / "outside" / "lead.jpg")
+    (content / "articles" / "dehors.fr.md").write_text(
+        "Title: Une photo hors des dossiers statiques\nDate: 2026-11-21T09:00:00+01:00\n"
+        "Category: IA\nImage: outside/lead.jpg\nImageAlt: Une photo rangée ailleurs\n\nTexte.\n",
+        encoding="utf-8")
     return content
 
 
@@ -234,6 +242,19 @@ def test_the_build_encodes_nothing_and_publishes_originals_without_metadata(serv
         assert b"PhoneMaker" not in data and b"Phone 12 Pro" not in data, name
     assert b"PhoneMaker" in (served.base / "content/images" / ODD_NAME).read_bytes()
     assert not served.errors()
+
+
+def test_a_lead_image_outside_static_paths_is_published_stripped_and_served(served, thumbor):
+    published = served.output / "outside/lead.jpg"
+    data = published.read_bytes()
+    assert b"PhoneMaker" not in data and b"PhoneMaker" in (
+        served.base / "content/outside/lead.jpg").read_bytes()
+    soup = served.soup("2026/11/dehors/")
+    img = soup.select_one("main picture > img")
+    assert "/outside/lead.jpg" in img["src"]
+    status, _, body = thumbor.get(img["src"])
+    assert status == 200
+    no_metadata(body, img["src"])
 
 
 def test_odd_file_names_are_escaped_in_urls_and_srcset(served, thumbor):
