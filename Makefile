@@ -149,7 +149,7 @@ bench-preview: $(STAMP) ## Preview latency: edit → served page, first build, m
 bench-wordpress: $(STAMP) ## Import benchmark: a generated WordPress export of WP_N=20000 posts (time, peak memory)
 	$(BIN)/python bench/wordpress.py -n $(WP_N)
 
-# Articles per language of `make bench-images`, and its modes (build; an image service adds its own).
+# Articles per language of `make bench-images`, and its modes (build-time, and image service).
 IMAGES_N ?= 40
 IMAGE_MODES ?= build,service
 .PHONY: bench-images
