@@ -63,8 +63,10 @@ def folder_bytes(path: Path) -> int:
 
 
 def _bench_images():
-    """bench/images.py (loaded by path: ``images`` is also the plugin's package name)."""
-    spec = importlib.util.spec_from_file_location("bench_images", HERE / "images.py")
+    """`make bench-images`'s module, loaded by path (``images`` is also the plugin's
+    package name; the module may be named ``images_bench.py``)."""
+    path = next(p for p in (HERE / "images_bench.py", HERE / "images.py") if p.exists())
+    spec = importlib.util.spec_from_file_location("bench_images", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
