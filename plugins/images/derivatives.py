@@ -67,7 +67,7 @@ class Job:
     chain: tuple = ()
     style: tuple | None = None  # a drawn card's social.CardStyle fields
 
-    @property
+    @functools.cached_property  # a frozen dataclass without slots: kept in __dict__
     def key(self) -> str:
         params = {k: v for k, v in asdict(self).items() if k != "source"}
         return hashlib.sha256(json.dumps([VERSION, params], sort_keys=True,
@@ -228,11 +228,12 @@ def _sum_path(path):
 
 
 def write_entry(path: str, data: bytes):
-    """Write a cache entry and its record (size and SHA-256), each atomically: the
-    record is written last, so an entry without one (a build killed between the two)
-    is never used."""
-    for target, content in ((path, data), (_sum_path(path), (
-            f"{len(data)} {hashlib.sha256(data).hexdigest()}\n").encode())):
+    """Write a cache entry and its record (size and SHA-256), each atomically, the
+    record first: another build reading the cache meanwhile sees either no entry or
+    a record without its file (both: not there yet), never a file without its record,
+    which only a damaged cache has."""
+    record = f"{len(data)} {hashlib.sha256(data).hexdigest()}\n".encode()
+    for target, content in ((_sum_path(path), record), (path, data)):
         tmp = f"{target}.{os.getpid()}.tmp"
         with open(tmp, "wb") as fh:
             fh.write(content)
@@ -256,7 +257,7 @@ def entry_state(path: str) -> str | None:
     try:
         size = os.path.getsize(path)
     except OSError:
-        return "" if record is None else "its file is missing"
+        return ""  # not there (yet: the record is written first)
     if record is None:
         return "no size and digest recorded"
     return None if size == record[0] else f"{size} bytes instead of {record[0]}"

@@ -82,13 +82,30 @@ def formats_for(info, config) -> tuple:
     return config["formats" if info.format in media.PHOTO_FORMATS else "graphics_formats"]
 
 
-def plan(info, config, siteurl: str, static_url: str, wanted=None) -> Responsive:
+def local_urls(siteurl: str, config):
+    """The URL maker of build-time encoding: each file is a derivative the build
+    encodes into ``IMAGES['output']``. A URL maker takes (job, stem) and returns
+    (URL, (output-relative path, job) to encode, or None when something else, such as
+    an image service, makes the file)."""
+    folder = config["output"].strip("/")
+
+    def url(job: Job, name: str):
+        rel = f"{folder}/{job.name(name)}"
+        return f"{siteurl}/{rel}", (rel, job)
+
+    return url
+
+
+def plan(info, config, siteurl: str, static_url: str, wanted=None, urls=None) -> Responsive:
     """Files and URLs for image ``info`` (``newsroom.media.ImageInfo``).
 
     ``static_url`` is where Pelican publishes the original (used as is for SVG
-    and animated GIF). In service mode (``IMAGES['service']``, ``service.py``) the
-    URLs are the service's, and the one file planned is the published original.
+    and animated GIF). ``urls``: the URL maker (default ``local_urls``): what each
+    size and format is called, and whether the build encodes it. In service mode
+    (``IMAGES['service']``, ``service.py``) the URLs are the service's, and the one
+    file planned is the published original.
     """
+    urls = urls or local_urls(siteurl, config)
     if info.passthrough:
         return Responsive(static_url, info.width, info.height)
     served = config.get("service")
@@ -117,9 +134,10 @@ def plan(info, config, siteurl: str, static_url: str, wanted=None) -> Responsive
             job = Job(info.path, source_digest, width, height, fmt, config["quality"].get(fmt),
                       config["background"], scale=scale,
                       chain=tuple(w for w in reversed(steps) if w > width))
-            rel = f"{config['output'].strip('/')}/{job.name(name)}"
-            jobs.append((rel, job))
-            entries.append((f"{siteurl}/{rel}", width))
+            url, planned = urls(job, name)
+            if planned is not None:
+                jobs.append(planned)
+            entries.append((url, width))
         sets[fmt] = entries
     largest = widths[-1]
     height = max(1, round(info.height * largest / info.width))
