@@ -32,6 +32,12 @@ CMS_STAMP := node_modules/.cms-installed
 NEWSROOM := PYTHONUTF8=1 $(BIN)/newsroom
 NEWSROOMOPTS := -s $(CONFFILE) --content $(INPUTDIR)
 EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
+# Thumbor of the image service mode (its own virtualenv: it pins an older Pillow).
+THUMBOR_VENV ?= .thumbor-venv
+THUMBOR_PORT ?= 8888
+THUMBOR_KEY_ENV ?= THUMBOR_SECURITY_KEY
+THUMBOR_STAMP := $(THUMBOR_VENV)/.installed
+THUMBOR_PID := $(THUMBOR_VENV)/thumbor.pid
 
 .DEFAULT_GOAL := help
 .PHONY: help venv html serve devserver publish check bench bench-preview bench-wordpress weight deploy-rsync deploy-ghpages clean test translations chromium
@@ -39,6 +45,7 @@ EDITOR_LANG = $(if $(filter command line,$(origin LANG)),$(LANG))
 .PHONY: guard-not-preview
 .PHONY: fonts screenshots
 .PHONY: cms-install cms bench-cms
+.PHONY: thumbor thumbor-venv thumbor-stop bench-images-service
 
 help: ## Show this help
 	@echo "Le Fil Tech — make targets:"
@@ -158,9 +165,9 @@ bench-preview: $(STAMP) ## Preview latency: edit → served page, first build, m
 bench-wordpress: $(STAMP) ## Import benchmark: a generated WordPress export of WP_N=20000 posts (time, peak memory)
 	$(BIN)/python bench/wordpress.py -n $(WP_N)
 
-# Articles per language of `make bench-images`, and its modes (build; an image service adds its own).
+# Articles per language of `make bench-images`, and its modes (build-time, and image service).
 IMAGES_N ?= 40
-IMAGE_MODES ?= build
+IMAGE_MODES ?= build,service
 .PHONY: bench-images
 bench-images: $(STAMP) ## Images at archive scale: CPU and bytes per derivative, CPU/cache/memory per photo (IMAGES_N=40)
 	$(BIN)/python bench/images_bench.py -n $(IMAGES_N) --modes $(IMAGE_MODES)
@@ -191,7 +198,7 @@ fonts: $(STAMP) ## Regenerate theme/static/fonts/: the typefaces subset to the l
 screenshots: html chromium ## Article (desktop, phone, dark) and home page in headless Chromium → docs/screenshots/
 	CHROMIUM=$(CHROMIUM) $(BIN)/python docs/screenshots/shoot.py --site $(OUTPUTDIR) --out docs/screenshots
 
-test: $(STAMP) chromium $(CMS_STAMP) ## Run the test suite (installs Debian's chromium for browser tests when root)
+test: $(STAMP) chromium $(CMS_STAMP) $(THUMBOR_STAMP) ## Run the test suite (installs Debian's chromium, the web editor and Thumbor's venv)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 # Browser tests drive Debian's chromium through Playwright (never `playwright install`).
@@ -226,3 +233,35 @@ cms: $(STAMP) $(CMS_STAMP) ## Web editor: live preview + Decap CMS at http://HOS
 
 bench-cms: $(STAMP) $(CMS_STAMP) chromium ## Web editor on the bench corpus: load time, save → preview (N=1000 LANGS=fr,en,de)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python bench/cms.py -n $(N) --langs $(LANGS)
+# -- image service mode (IMAGES = {"service": {"preset": "thumbor", …}}) -------------
+$(THUMBOR_STAMP): plugins/images/thumbor-requirements.txt
+	@test -x $(THUMBOR_VENV)/bin/python || $(PYTHON) -m venv $(THUMBOR_VENV)
+	$(THUMBOR_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r plugins/images/thumbor-requirements.txt
+	@touch $@
+
+thumbor-venv: $(THUMBOR_STAMP) ## Install Thumbor 7.8 into its own virtualenv (.thumbor-venv/)
+
+# The key is read from the environment variable THUMBOR_KEY_ENV names, as the build
+# reads it (IMAGES['service']['key_env']); stopped by its process id (make thumbor-stop).
+thumbor: $(THUMBOR_STAMP) ## Start Thumbor on HOST:THUMBOR_PORT reading OUTPUTDIR's originals (key: env THUMBOR_SECURITY_KEY)
+	@printenv $(THUMBOR_KEY_ENV) >/dev/null || { echo "thumbor: export $(THUMBOR_KEY_ENV)=<a long random key> first (the build signs its URLs with it)"; exit 2; }
+	@if [ -f $(THUMBOR_PID) ] && kill -0 $$(cat $(THUMBOR_PID)) 2>/dev/null; then \
+	  echo "thumbor: already running (pid $$(cat $(THUMBOR_PID))); make thumbor-stop first"; exit 1; fi
+	@THUMBOR_KEY_ENV=$(THUMBOR_KEY_ENV) THUMBOR_ROOT='$(abspath $(OUTPUTDIR))' nohup $(THUMBOR_VENV)/bin/thumbor \
+	  --ip $(HOST) --port $(THUMBOR_PORT) --conf plugins/images/thumbor.conf >$(THUMBOR_VENV)/thumbor.log 2>&1 & echo $$! >$(THUMBOR_PID)
+	@$(PYTHON) -c 'import sys, time, urllib.request; \
+	  exec("for _ in range(100):\n try: urllib.request.urlopen(sys.argv[1], timeout=1); break\n except OSError: time.sleep(0.1)\nelse: sys.exit(1)")' \
+	  'http://$(HOST):$(THUMBOR_PORT)/healthcheck' \
+	  || { echo "thumbor: did not start; see $(THUMBOR_VENV)/thumbor.log"; kill $$(cat $(THUMBOR_PID)) 2>/dev/null; rm -f $(THUMBOR_PID); exit 1; }
+	@echo "thumbor: http://$(HOST):$(THUMBOR_PORT)/ (pid $$(cat $(THUMBOR_PID))) serving $(OUTPUTDIR)/; make thumbor-stop to stop it"
+
+# Service mode's build cost per photo against the same archive without photos
+# (bench/images_service.py; SERVICE_N articles × fr, en; results in bench/).
+SERVICE_N ?= 200
+SERVICE_ROUNDS ?= 1
+bench-images-service: $(STAMP) ## CPU per photo of a build in image service mode (SERVICE_N=200 SERVICE_ROUNDS=1)
+	$(BIN)/python bench/images_service.py -n $(SERVICE_N) --rounds $(SERVICE_ROUNDS)
+
+thumbor-stop: ## Stop the Thumbor started by make thumbor (by its process id)
+	@if [ -f $(THUMBOR_PID) ]; then kill $$(cat $(THUMBOR_PID)) 2>/dev/null || true; rm -f $(THUMBOR_PID); echo "thumbor: stopped"; \
+	else echo "thumbor: not running (no $(THUMBOR_PID))"; fi

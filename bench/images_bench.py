@@ -193,8 +193,10 @@ def build_time_mode(work: Path):
     yield {"IMAGES": {"cache": str(cache)}}, cache
 
 
+from images_service import service_mode  # noqa: E402 (bench/images_service.py)
+
 #: name -> context manager giving ({setting: value} overrides, cache folder or None).
-MODES = {"build": build_time_mode}
+MODES = {"build": build_time_mode, "service": service_mode}
 
 
 def _tree_cpu(pid, seen):

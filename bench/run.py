@@ -122,7 +122,7 @@ def measure(cmd, env, cwd=ROOT, memory=False):
     sampler = threading.Thread(target=sample, daemon=True)
     if memory:
         sampler.start()
-    _, err = proc.communicate()
+    err, _ = proc.communicate()  # stderr goes to stdout
     elapsed = time.perf_counter() - start
     if memory:
         sampler.join()

@@ -52,7 +52,7 @@ def transform(root: ET.Element, ctx: BodyContext) -> bool:
             continue
         ctx.depends(path)
         try:
-            info = media.inspect(path, ctx.config["max_pixels"])
+            info = media.inspect(path, ctx.config["max_pixels"], media.decoding(ctx.config))
         except media.ImageProblem:
             continue
         image = plan(info, ctx.config, ctx.siteurl, static_url(ctx.siteurl, path, ctx.root))

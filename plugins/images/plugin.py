@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 from dataclasses import astuple, dataclass, field, replace
 
@@ -37,6 +38,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from newsroom import media, outputs, phases, rules, sources
 from newsroom.build import BuildOnly
 
+from . import service
 from .body import BodyContext, static_url, transform
 from .derivatives import Derivatives, Job, digest
 from .privacy import strip_file
@@ -75,6 +77,14 @@ class State(BuildOnly):
     config: dict
     derivatives: Derivatives
     statics: list = field(default_factory=list)  # output paths of copied originals
+    originals: dict = field(default_factory=dict)  # service mode: output-relative path -> source
+
+    def add(self, rel, job):
+        """Plan one file: a derivative to encode, or (service mode) an original to publish."""
+        if isinstance(job, service.Original):
+            self.originals[rel] = job.source
+        else:
+            self.derivatives.add(rel, job)
 
 
 def start(pelican):
@@ -93,6 +103,7 @@ def start(pelican):
 def configure(pelican):
     settings = pelican.settings
     settings[media.SETTING] = media.validate(settings)
+    settings[media.SETTING]["service"] = service.validate(settings[media.SETTING]["service"])
     # Fork-server encoders import this plugin by name.
     for folder in settings.get("PLUGIN_PATHS", []):
         folder = os.path.abspath(folder)
@@ -135,7 +146,8 @@ def read_images(doc):
                          parse_focus(doc.metadata.get("imagefocus")) or (0.5, 0.5))
         doc.metadata[LEAD_KEY] = lead
         jobs.extend(lead.image.jobs + lead.thumb.jobs)
-        if lead.image.sources:  # its social card, cut from the same decoded image
+        if lead.image.sources and not config["service"]:  # its social card, cut from the
+            # same decoded image (in service mode, the service cuts it: social())
             jobs.append(crop_card(lead, config))
     ctx = BodyContext(doc.path, root, doc.lang, config, siteurl, depends=doc.depends_on)
     transform(doc.root, ctx)  # Markdown's element tree
@@ -145,12 +157,12 @@ def read_images(doc):
         state = settings.get(STATE_KEY)
         if isinstance(state, State):  # read in the build process: encode them now
             for rel, job in jobs:
-                state.derivatives.add(rel, job)
+                state.add(rel, job)
             state.derivatives.flush()
 
 
 def make_lead(path, config, siteurl, root, alt, caption, credit, focus):
-    info = media.inspect(path, config["max_pixels"])
+    info = media.inspect(path, config["max_pixels"], media.decoding(config))
     original = static_url(siteurl, path, root)
     return Lead(plan(info, config, siteurl, original), alt, caption, credit, path, focus,
                 thumb=plan(info, config, siteurl, original, THUMB_WIDTHS))
@@ -227,6 +239,15 @@ def crop_card(lead, config):
     return f"{config['output'].strip('/')}/{job.name('social')}", job
 
 
+def service_card(lead, config, settings):
+    """Service mode: the ``ImageRef`` of the card the service cuts from a lead image."""
+    info = media.inspect(lead.path, config["max_pixels"], decode=False)
+    source = os.path.relpath(lead.path, settings["PATH"]).replace(os.sep, "/")
+    address = service.card_url(config["service"], settings.get("SITEURL") or "", source, info,
+                               lead.focus)
+    return media.ImageRef(service.site_relative(address), WIDTH, HEIGHT, alt=lead.alt)
+
+
 def social(item, lead, config, settings):
     """(media.ImageRef, output-relative path, Job) of an article's card."""
     folder = config["output"].strip("/")
@@ -237,6 +258,8 @@ def social(item, lead, config, settings):
     if lead is not None and not lead.image.sources:
         lead = None  # SVG or animated GIF: a generated card
     if lead is not None:
+        if config["service"]:  # the service cuts it
+            return service_card(lead, config, settings), None, None
         rel, job = crop_card(lead, config)
         return media.ImageRef(rel, WIDTH, HEIGHT, alt=lead.alt), rel, job
     if not config["cards"]:
@@ -274,13 +297,13 @@ def finish(generators):
             lead = inherit(item)
         item.lead_image = lead
         for rel, job in item.metadata.get(JOBS_KEY) or ():
-            state.derivatives.add(rel, job)
+            state.add(rel, job)
         item.social_image, rel, job = social(item, lead, config, settings)
         if job is not None:
-            state.derivatives.add(rel, job)
+            state.add(rel, job)
     for page in pages:  # body images only: pages have no lead image nor drawn card
         for rel, job in page.metadata.get(JOBS_KEY) or ():
-            state.derivatives.add(rel, job)
+            state.add(rel, job)
     state.derivatives.flush()  # encoded while the pages are rendered
     for generator in generators:
         static = getattr(generator, "staticfiles", None)
@@ -298,6 +321,14 @@ def write(pelican):
     derivatives.finish(keep=lambda path: outputs.claim(pelican.settings, path))
     logger.info("images: %d file(s) encoded, %d from the cache", derivatives.encoded,
                 len(set(j.key for j in derivatives.planned.values())) - derivatives.encoded)
+    copied = set(state.statics)
+    for rel, source in state.originals.items():  # service mode: what the service reads
+        path = os.path.join(pelican.settings["OUTPUT_PATH"], rel)
+        if path not in copied:  # an Image: outside STATIC_PATHS
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            shutil.copyfile(source, path)
+            state.statics.append(path)
+            outputs.claim(pelican.settings, path)
     for path in state.statics:
         if os.path.isfile(path) and path.lower().endswith(media.IMAGE_EXTENSIONS):
             strip_file(path)

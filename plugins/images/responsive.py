@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from newsroom import media
 
+from . import service
 from .derivatives import MIME, Job, digest
 from .social import WIDTH as CARD_WIDTH, crop_box
 
@@ -100,27 +101,36 @@ def plan(info, config, siteurl: str, static_url: str, wanted=None, urls=None) ->
 
     ``static_url`` is where Pelican publishes the original (used as is for SVG
     and animated GIF). ``urls``: the URL maker (default ``local_urls``): what each
-    size and format is called, and whether the build encodes it.
+    size and format is called, and whether the build encodes it. In service mode
+    (``IMAGES['service']``, ``service.py``) the URLs are the service's, and the one
+    file planned is the published original.
     """
     urls = urls or local_urls(siteurl, config)
     if info.passthrough:
         return Responsive(static_url, info.width, info.height)
-    source_digest = digest(info.path)
-    steps, scale = ladder(info, config)
+    served = config.get("service")
+    source = service.site_source(static_url, siteurl) if served else None
+    source_digest = None if served else digest(info.path)
+    # The service resizes each file from the original: the widths asked for exactly.
+    steps, scale = (widths_for(info.width, config["widths"]), 1) if served else ladder(info, config)
     widths = steps if wanted is None else widths_for(info.width, wanted)
     fallback = "png" if info.alpha else "jpeg"
-    formats = formats_for(info, config)
+    formats = (served and served["formats"]) or formats_for(info, config)
     name = stem(info.path)
     # The fallback <img src> is the width closest to a phone at 2x (800 px). With
     # <source> formats, the fallback is that one file: every browser of the last five
     # years takes a WebP <source>, and what reads only src (feeds, e-mail) needs one
     # JPEG; its other widths were 45 % of a photo's cache for no reader.
     src_width = min(widths, key=lambda w: abs(w - 800))
-    jobs, sets = [], {}
+    jobs, sets = [(source, service.Original(info.path))] if served else [], {}
     for fmt in (*formats, fallback):
         entries = []
         for width in widths if fmt != fallback or not formats else (src_width,):
             height = max(1, round(info.height * width / info.width))
+            if served:
+                entries.append((service.url(served, siteurl, source, width, height, fmt,
+                                            config["quality"].get(fmt)), width))
+                continue
             job = Job(info.path, source_digest, width, height, fmt, config["quality"].get(fmt),
                       config["background"], scale=scale,
                       chain=tuple(w for w in reversed(steps) if w > width))

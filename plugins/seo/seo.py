@@ -85,6 +85,7 @@ class _Images:
         self.theme_static = os.path.join(settings.get("THEME", ""), "static")
         self.sizes = {}
         self.max_pixels = media.config_of(settings)["max_pixels"]
+        self.decode = media.decoding(media.config_of(settings))  # False in service mode
 
     def source(self, src):
         """File published at site path ``src``, or None."""
@@ -102,7 +103,7 @@ class _Images:
         a file it refuses (a decompression bomb, truncated, not an image) has no size."""
         if source not in self.sizes:
             try:
-                info = media.inspect(source, self.max_pixels)
+                info = media.inspect(source, self.max_pixels, self.decode)
                 if info.format == "SVG":
                     raise media.ImageProblem(f"{os.path.relpath(source)} is an SVG image",
                                              "social networks need a PNG, JPEG, GIF or WebP")
