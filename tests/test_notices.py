@@ -11,7 +11,7 @@ import pytest
 
 from newsroom.cli import main
 
-from .conftest import FIXTURES, ROOT, build
+from .conftest import FIXTURES, ROOT, build, languages
 
 SITEURL = "https://news.example.org"
 N, S = "\u202f", "\u00a0"
@@ -19,7 +19,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 FIXTURE = dict(
     PATH=str(FIXTURES / "notices"), ARTICLE_PATHS=["articles"], PAGE_PATHS=["pages"],
-    LANGUAGES=["fr", "en", "de"], SITEURL=SITEURL, STRICT=False,
+    **languages("fr", "en", "de"), SITEURL=SITEURL, STRICT=False,
     EDITORIAL={"preview": False, "categories": None, "now": "2026-11-20T09:00:00+01:00"},
     SEARCH={"enabled": False},
 )
