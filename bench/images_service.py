@@ -1,12 +1,12 @@
 """Image service mode in `make bench-images`, and what its photos alone cost.
 
-* ``service_mode``: the ``"service"`` entry of ``bench/images.py``'s ``MODES``: a cold
+* ``service_mode``: the ``"service"`` entry of ``bench/images_bench.py``'s ``MODES``: a cold
   build of the archive with ``IMAGES['service']`` (the Thumbor preset, its key from
   the environment as in production; the build needs no running service, it writes
   URLs). ``make bench-images`` reports its CPU per photo beside build-time mode's,
   which counts everything the build does for the articles too.
 * ``make bench-images-service`` (``main``): the photos' share. The same archive
-  (``bench/images.py``'s ``make_archive``: N articles × fr, en, translations with
+  (``bench/images_bench.py``'s ``make_archive``: N articles × fr, en, translations with
   ``Lang:`` and a shared ``Slug:``, a 3000×2000 camera photo per original, a body
   photo every other one) built in service mode and without its photos, alternating
   over ROUNDS rounds after a warm-up: CPU per photo is the difference of the medians
@@ -116,7 +116,7 @@ def report(r: dict) -> str:
     lines = [
         "# Image service mode: what the photos cost a build (`make bench-images-service`)",
         "",
-        f"Archive (`bench/images.py`'s): {r['n']} articles × fr, en ({r['sources']} sources, "
+        f"Archive (`bench/images_bench.py`'s): {r['n']} articles × fr, en ({r['sources']} sources, "
         f"translations with `Lang:` and a shared `Slug:`), {photos} camera photos of "
         f"3000×2000 ({r['photo_mb'] / photos:.2f} MB each). Cold builds, {r['rounds']} "
         "round(s) after a warm-up, alternating, medians; CPU = user + system of every process "

@@ -83,7 +83,7 @@ def editor(tmp_path_factory):
         os.symlink(ROOT / name, repo / name)
     (repo / "content/2026/entete-illisible.fr.md").write_text(BROKEN, encoding="utf-8")
     git(repo, "init", "-q", "-b", "main")
-    (repo / ".gitignore").write_text("output/\ncache/\n")
+    (repo / ".gitignore").write_text("output/\npreview/\ncache/\n")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "sample")
     port = cms.free_port()
@@ -220,7 +220,7 @@ def test_create_a_french_article_and_its_english_translation(page, editor, tmp_p
                 and line.strip() and line != "Warnings:"]
     assert problems == [], lint.stdout
     editor.wait_build(before)
-    output = editor.repo / "output"
+    output = editor.repo / "preview"  # newsroom cms builds into the preview's own folder
     page_fr = BeautifulSoup((output / "drafts/ecrire-dans-le-navigateur/index.html").read_text(), "html.parser")
     links = {link["hreflang"]: link["href"] for link in page_fr.select('link[rel="alternate"][hreflang]')}
     assert links.get("en", "").endswith("/en/drafts/ecrire-dans-le-navigateur/"), links
