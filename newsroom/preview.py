@@ -442,7 +442,10 @@ def _taxonomy(value):
 def _names(metadata):
     """The category, tag and author names in ``metadata`` (``Author:`` alone counts as
     the ``authors`` list the whole-site steps give it: plugins/multilingual)."""
-    names = {key: [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
+    def written(v):  # the name as written, before the display filters (typography)
+        return getattr(v, "written", None) or str(v)
+
+    names = {key: [written(v) for v in value] if isinstance(value, (list, tuple)) else written(value)
              for key, value in metadata.items() if _taxonomy(value)}
     if "author" in names and "authors" not in names:
         names["authors"] = [names["author"]]

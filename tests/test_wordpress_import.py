@@ -374,7 +374,7 @@ def test_publish_build_writes_redirects(built):
 
     report = check.run(out, html=False, browser=False)  # make check, without v.Nu and chromium
     assert {name: [str(p) for p in problems] for name, problems in report.items()} == {
-        "links": [], "hreflang": [], "redirects": []}
+        "files": [], "links": [], "hreflang": [], "redirects": []}
 
 
 def test_check_finds_a_broken_redirect(built, tmp_path):

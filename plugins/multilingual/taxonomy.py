@@ -129,5 +129,6 @@ class Taxonomies:
                 if shown != display:
                     obj.slug = obj.slug
                     obj.name = shown
+                    obj.written = display  # what the preview compares (newsroom/preview.py)
             self._objects[cache_key] = obj
         return self._objects[cache_key]
