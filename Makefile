@@ -213,8 +213,10 @@ chromium:
 	  fi; \
 	fi
 
-clean: guard-outputdir ## Remove the built site and caches (never content/)
+# The preview's folder only if a preview wrote it (its marker): PREVIEWDIR=content is left alone.
+clean: guard-outputdir ## Remove the built site, the preview's folder and caches (never content/)
 	rm -rf $(OUTPUTDIR) cache .pytest_cache
+	@if [ -f $(PREVIEWDIR)/.newsroom-preview ]; then rm -rf $(PREVIEWDIR); fi
 
 # The web editor's Node side, on first use: decap-server from the lock file, and
 # the Decap CMS bundle (npm pack, sha512 checked against cms/decap.json).
