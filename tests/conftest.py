@@ -120,6 +120,18 @@ CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-sync"]
 
 
+def outside_event_loop(function, *args, **kwargs):
+    """Call ``function`` on a thread of its own. Code that drives chromium with
+    Playwright's sync API (``make check``'s axe-core run) refuses to start where an
+    asyncio loop runs, and pytest-playwright's fixtures leave one running in this
+    process once a test that uses them has run (which file runs first depends on
+    the order, and on which worker process, with pytest-xdist, gets the file)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Launch the system chromium; Playwright adds --headless and --no-sandbox."""

@@ -9,12 +9,12 @@ import pytest
 
 from newsroom import check
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, outside_event_loop
 
 
 @pytest.fixture(scope="module")
 def planted():
-    return check.run(FIXTURES / "check_site", siteurl="")
+    return outside_event_loop(check.run, FIXTURES / "check_site", siteurl="")
 
 
 def test_planted_broken_link(planted):
@@ -47,7 +47,7 @@ def test_sample_covers_every_page_type_in_every_language(published_site):
 
 
 def test_gate_passes_on_the_published_sample_site(published_site):
-    report = check.run(published_site.output)
+    report = outside_event_loop(check.run, published_site.output)
     assert {name: [str(p) for p in problems] for name, problems in report.items()} == {
         "files": [], "links": [], "hreflang": [], "redirects": [], "html": [], "accessibility": []}
 
