@@ -190,11 +190,13 @@ def test_unknown_path_gets_the_404_page(devserver):
 def test_make_devserver(tmp_path):
     port = free_port()
     server = start(["make", "--no-print-directory", "devserver", f"PORT={port}",
-                    f"INPUTDIR={tmp_path / 'content'}", f"OUTPUTDIR={tmp_path / 'out'}"],
+                    f"INPUTDIR={tmp_path / 'content'}", f"OUTPUTDIR={tmp_path / 'out'}",
+                    f"PREVIEWDIR={tmp_path / 'preview'}"],
                    tmp_path, port, start_new_session=True)
     try:
         assert server.h1() == TITLE
         assert fetch(f"http://127.0.0.1:{port}/en/{ARTICLE}")[0] == 200
+        assert (tmp_path / "preview" / ".newsroom-preview").is_file()
     finally:
         os.killpg(server.process.pid, signal.SIGTERM)
         server.process.wait(timeout=30)
