@@ -38,6 +38,14 @@ own processors), never in the order they were connected::
         phases.connect_step(my_step, phases.PRIORITY["images"])
 
 The priorities of the project's steps are below, in ``PRIORITY``.
+
+Pelican's own signals are reached through ``on`` only (``PELICAN_SIGNALS``, at
+the end, lists each with its phase)::
+
+    def register():
+        phases.on("content_object_init", annotate)
+
+What a plugin keeps during a build is in ``newsroom/buildstate.py``.
 """
 
 from __future__ import annotations
@@ -156,7 +164,7 @@ PELICAN_SIGNALS = (
      "plugins add their generators; the content "
      "cache drops a half-written entry; reading workers fork"),
     ("get_writer", "build_started", "the multilingual writer (page language, switcher)"),
-    ("generator_init", "build_started", "per-build state attached to the context; "
+    ("generator_init", "build_started", "plugins make their per-build state; "
      "template globals and filters installed"),
     ("readers_init", "build_started", "the readers are checked (security)"),
     ("article_generator_init", "source_read", "sources handed to the reading workers"),
