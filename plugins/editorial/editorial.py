@@ -58,6 +58,10 @@ class EditorialState:
     rows: list = field(default_factory=list)  # newsroom.status rows
 
 
+def _state(context) -> EditorialState:
+    return buildstate.of(context).get(EditorialState)
+
+
 class Recorder(BuildOnly, Problems):
     """Collects a live build's warnings and errors for `newsroom serve` (a slot in
     ``newsroom.buildstate``)."""
@@ -114,7 +118,7 @@ def classify(generator, metadata):
         return
     if not config["preview"]:
         metadata["status"] = "skip"
-        buildstate.of(generator.context).get(EditorialState).left_out.append(state)
+        _state(generator.context).left_out.append(state)
         return
     metadata["status"] = "draft"
     metadata["editorial_state"] = state
@@ -187,7 +191,7 @@ class EditorialGenerator(Generator):
         (one per kind and translation key) of the sources ``paths``, items or not (a
         source that failed to read is in its row): what follows an edit to one."""
         group = {}
-        for row in buildstate.of(self.context).get(EditorialState).rows:
+        for row in _state(self.context).rows:
             members = {cell.source.path: cell.recorded for cell in row.cells.values()
                        if cell.source is not None}
             if paths & members.keys():
@@ -201,14 +205,14 @@ class EditorialGenerator(Generator):
         def shown():
             return [(row.kind, row.slug, row.title,
                      [(lang, cell.state, cell.publication) for lang, cell in row.cells.items()])
-                    for row in buildstate.of(self.context).get(EditorialState).rows]
+                    for row in _state(self.context).rows]
 
         before = shown()
         self.generate_context()
         return shown() != before
 
     def generate_context(self):
-        state = buildstate.of(self.context).get(EditorialState)
+        state = _state(self.context)
         config = self.settings["EDITORIAL"]
         # The sources the build read are not read again (one content model).
         known = buildstate.of(self.settings).sources
@@ -232,7 +236,7 @@ class EditorialGenerator(Generator):
 
     def status_rows(self):
         """The status table with the URLs of this build."""
-        state = buildstate.of(self.context).get(EditorialState)
+        state = _state(self.context)
         by_path = {os.path.abspath(item.source_path): item for item in _items(self.context)}
         rows = []
         for row in state.rows:
@@ -256,7 +260,7 @@ class EditorialGenerator(Generator):
         pending = [item for item in _items(self.context)
                    if getattr(getattr(item, "editorial", None), "state", None)]
         pending.sort(key=lambda i: (getattr(i, "date", None) is None, str(getattr(i, "date", "")), i.url))
-        totals = status.counts(buildstate.of(self.context).get(EditorialState).rows)
+        totals = status.counts(_state(self.context).rows)
         writer.write_file(
             url + "index.html", self.get_template("translation_status"), self.context,
             self.settings["RELATIVE_URLS"], url=url, template_name="translation_status",
