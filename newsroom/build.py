@@ -73,9 +73,10 @@ class Problems(logging.Handler):
 
 
 class BuildOnly:
-    """Per-build state kept in Pelican's settings or context (a pool, a thread, a
-    scratch folder). The content cache pickles both with every article; such
-    an object is saved as None."""
+    """Per-build state (a pool, a thread, a scratch folder): the build state
+    (newsroom/buildstate.py) and its slots, which the settings and the context
+    hold. The content cache pickles both with every article; such an object is
+    saved as None."""
 
     def __reduce__(self):
         return (type(None), ())

@@ -50,6 +50,7 @@ import posixpath
 import stat
 import tempfile
 
+from . import buildstate
 from .build import BuildOnly
 
 logger = logging.getLogger(__name__)
@@ -59,8 +60,6 @@ VERSION = 1
 #: Names of the ledger's own temporary files in the output folder.
 TEMPORARY = ".newsroom-output-tmp-"
 MARKER = ".newsroom-start-"
-#: Where a build keeps its ledger (Pelican settings).
-STATE_KEY = "OUTPUTS_LEDGER"
 
 
 #: A write that fails with one of these fails the build, with what to do.
@@ -107,13 +106,13 @@ def write_errors_end_the_build(root):
 
 def claim(settings, path):
     """Tell this build's ledger (if any) that it keeps ``path`` without writing it again."""
-    ledger = settings.get(STATE_KEY) if settings else None
+    ledger = buildstate.of(settings).outputs if settings else None
     if ledger is not None:
         ledger.claim(path)
 
 
 def claim_matching(settings, folder, accept):
-    ledger = settings.get(STATE_KEY) if settings else None
+    ledger = buildstate.of(settings).outputs if settings else None
     if ledger is not None:
         ledger.claim_matching(folder, accept)
 
@@ -123,13 +122,13 @@ def release_matching(settings, folder, accept):
     its content-addressed shards) writes into ``folder``: remove the files there
     whose name ``accept(name)`` *and* that the last build wrote, so that every file
     the tool produces is written, and so seen as this build's."""
-    ledger = settings.get(STATE_KEY) if settings else None
+    ledger = buildstate.of(settings).outputs if settings else None
     if ledger is not None:
         ledger.release_matching(folder, accept)
 
 
 class OutputLedger(BuildOnly):
-    """One build's record of the output folder (kept in the settings)."""
+    """One build's record of the output folder (``outputs`` of its ``newsroom.buildstate``)."""
 
     def __init__(self, output_path, manifest=MANIFEST):
         self.root = os.path.realpath(output_path)

@@ -28,6 +28,8 @@ import os
 from pelican.contents import Content
 from pelican.paginator import Page as PaginatedPage
 
+from . import buildstate
+
 #: Attributes of an item that its own page shows other items through.
 LINK_ATTRIBUTES = ("translations", "related_articles", "prev_article", "next_article")
 #: How deep the template arguments are searched for items (lists of (tag, articles)…).
@@ -78,7 +80,7 @@ def _linked(items):
 def _latest(job, cache):
     """{id: article} of the latest articles the job's page shows in its side column."""
     _, _, context, _, kwargs = job
-    state = context.get("I18N_STATE")  # plugins/multilingual
+    state = buildstate.of(context).languages  # plugins/multilingual
     if state is None:
         return {}
     code = state.page_language(kwargs, kwargs.get("url")).code
@@ -144,7 +146,7 @@ class Listed:
         slices = [value for key, value in localcontext.items()
                   if key.endswith("_page") and isinstance(value, PaginatedPage)]
         path = os.path.abspath(os.path.join(self.output_path, localcontext["output_file"]))
-        state, page = localcontext.get("I18N_STATE"), localcontext.get("i18n")
+        state, page = buildstate.of(localcontext).languages, localcontext.get("i18n")
         latest = state.articles_in(page.code)[:LATEST_SHOWN] if state and page else []
         if slices and os.path.isfile(path) and not any(
                 id(item) in self.shown for page in slices for item in page.object_list) \

@@ -38,11 +38,21 @@ own processors), never in the order they were connected::
         phases.connect_step(my_step, phases.PRIORITY["images"])
 
 The priorities of the project's steps are below, in ``PRIORITY``.
+
+Pelican's own signals are reached through ``on`` only (``PELICAN_SIGNALS``, at
+the end, lists each with its phase)::
+
+    def register():
+        phases.on("content_object_init", annotate)
+
+What a plugin keeps during a build is in ``newsroom/buildstate.py``.
 """
 
 from __future__ import annotations
 
 from blinker import Namespace
+
+from . import buildstate
 
 _phases = Namespace()
 
@@ -141,18 +151,20 @@ def document_steps():
 #
 # The build order on one screen: each Pelican signal a plugin (or the preview)
 # connects to, the phase it belongs to, and what the kit does there, in the
-# order Pelican sends them. README's Architecture section is this table;
-# tests/test_engine.py checks that every ``signals.<name>.connect`` in plugins/
-# and newsroom/ is listed here.
+# order Pelican sends them. README's Architecture section is this table.
+# Plugins connect with ``on(name, receiver)``, which refuses a signal not listed
+# here; tests/test_engine.py checks that nothing connects to Pelican's signals
+# directly.
 
 #: (Pelican signal, phase, what runs there), in the order of a build.
 PELICAN_SIGNALS = (
-    ("initialized", "build_started", "settings read: each plugin validates its setting; "
-     "the engine installs its readers"),
-    ("get_generators", "build_started", "plugins add their generators; the content "
+    ("initialized", "build_started", "settings read: the settings get the per-build "
+     "state; each plugin validates its setting; the engine installs its readers"),
+    ("get_generators", "build_started", "a new build state (newsroom/buildstate.py); "
+     "plugins add their generators; the content "
      "cache drops a half-written entry; reading workers fork"),
     ("get_writer", "build_started", "the multilingual writer (page language, switcher)"),
-    ("generator_init", "build_started", "per-build state attached to the context; "
+    ("generator_init", "build_started", "plugins make their per-build state; "
      "template globals and filters installed"),
     ("readers_init", "build_started", "the readers are checked (security)"),
     ("article_generator_init", "source_read", "sources handed to the reading workers"),
@@ -176,6 +188,35 @@ PELICAN_SIGNALS = (
     ("finalized", "build_finished", "pages_written, then build_finished: reports, "
      "strict failure, stale files removed"),
 )
+
+
+class UnknownSignal(ValueError):
+    """A plugin asked for a Pelican signal the table above does not list."""
+
+
+def on(name, receiver, **connect):
+    """Run ``receiver`` at Pelican's signal ``name``: the one way plugins (and the
+    preview) learn when they run, so that the table above is the whole build order::
+
+        phases.on("content_object_init", annotate)
+
+    ``name`` must be in ``PELICAN_SIGNALS`` (add it there, with its phase and what
+    the kit does there, to use another). ``connect`` goes to blinker's ``connect``
+    (``weak=False`` for a receiver nothing else keeps). Returns ``receiver``.
+    """
+    if name not in _PELICAN_NAMES:
+        raise UnknownSignal(
+            f"{getattr(receiver, '__module__', '?')}.{getattr(receiver, '__qualname__', receiver)}"
+            f" connects to Pelican's {name!r}, which newsroom/phases.py's PELICAN_SIGNALS "
+            f"does not list: add it there (signal, phase, what runs there), or use one of "
+            f"{', '.join(_PELICAN_NAMES)}")
+    from pelican import signals
+
+    getattr(signals, name).connect(receiver, **connect)
+    return receiver
+
+
+_PELICAN_NAMES = tuple(name for name, _, _ in PELICAN_SIGNALS)
 
 
 class EngineMissing(RuntimeError):
@@ -205,10 +246,20 @@ def check_engine(pelican=None):
             "PLUGINS in your settings")
 
 
-def _watch_for_the_engine():
-    from pelican import signals
+def _state_made(pelican):
+    """``initialized``: the settings hold the per-build state (newsroom/buildstate.py)
+    before Pelican copies them into the context of its first run."""
+    buildstate.of(pelican.settings)
 
-    signals.initialized.connect(check_engine)
+
+def _build_begins(pelican):
+    """``get_generators``, first of its receivers: a run is a new build, with its own state."""
+    buildstate.begin(pelican.settings)
 
 
-_watch_for_the_engine()
+# Connected as this module is imported, so before any plugin's receiver (plugins
+# connect through ``on``, which needs this module; Pelican's signals keep the
+# order receivers were connected in).
+on("initialized", _state_made)
+on("initialized", check_engine)
+on("get_generators", _build_begins)

@@ -42,7 +42,7 @@ import sys
 import time
 import traceback
 
-from . import phases
+from . import buildstate, phases
 from .build import Problems
 from .changes import changed_fields, display, item_digest, items_of, structure
 
@@ -63,7 +63,7 @@ class PreviewSite:
     """One Pelican object, its settings and the last build's generators, kept between edits."""
 
     def __init__(self, pelican_args, editorial=None):
-        from pelican import parse_arguments, signals
+        from pelican import parse_arguments
         from pelican.log import init as init_logging
 
         from .compat import pelican_instance
@@ -77,7 +77,7 @@ class PreviewSite:
         self.index = None  # newsroom.pagedeps.PageIndex of the last full build
         self.problems = {"errors": [], "warnings": []}
         self.ok = False
-        signals.all_generators_finalized.connect(self._keep_generators)
+        phases.on("all_generators_finalized", self._keep_generators)
 
     def _keep_generators(self, generators):
         self.generators = generators
@@ -87,12 +87,9 @@ class PreviewSite:
     def full(self):
         _reset_between_builds()
         self.generators = self.index = None
-        # The engine's parsed sources start empty, as in a cold build: a source whose
-        # reading failed would otherwise keep the one from before (its old date in
-        # the translation status).
-        registry = getattr(self.settings.get(SOURCES_KEY), "by_path", None)
-        if registry is not None:
-            registry.clear()
+        # (The engine's parsed sources start empty, as in a cold build: each run is a
+        # build with its own state, newsroom/buildstate.py; a source whose reading
+        # failed never keeps the one from before.)
         self.ok = False
         problems = Problems()
         root = logging.getLogger()
@@ -267,9 +264,7 @@ class PreviewSite:
 
         from . import sources
 
-        registry = getattr(self.settings.get(SOURCES_KEY), "by_path", None)
-        if registry is None:
-            return
+        registry = buildstate.of(self.settings).sources
         root = self.settings["PATH"]
         for path, (_, item) in self.items().items():
             if path not in registry and os.path.isfile(path):
@@ -425,7 +420,6 @@ def role_of(generator, settings):
     return getattr(generator, "preview_role", None)
 
 
-SOURCES_KEY = "NEWSROOM_SOURCES"
 LINKS = frozenset({"translations", "related_articles", "prev_article", "next_article",
                    "editorial", "seo_image", "in_default_lang"})
 

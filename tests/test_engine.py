@@ -227,13 +227,20 @@ def test_a_source_in_html_gets_the_steps_too(tmp_path):
 
 def test_every_pelican_signal_the_kit_uses_is_in_the_phases_table():
     """newsroom/phases.py maps each Pelican signal plugins connect to its phase (the
-    README's Architecture table is made from it)."""
+    README's Architecture table is made from it), and is the only place that connects
+    to Pelican's signals: plugins (and the preview) use ``phases.on(name, receiver)``."""
     import re
 
-    used = set()
+    used, direct = set(), []
     for folder in ("plugins", "newsroom"):
         for path in (ROOT / folder).rglob("*.py"):
-            used |= set(re.findall(r"\bsignals\.([a-z_]+)\.connect\(", path.read_text("utf-8")))
+            text = path.read_text("utf-8")
+            used |= set(re.findall(r"\bphases\.on\(\s*\"([a-z_]+)\"", text))
+            if path != ROOT / "newsroom" / "phases.py":
+                direct += [f"{path.relative_to(ROOT)}: signals.{name}.connect"
+                           for name in re.findall(r"\bsignals\.([a-z_]+)\.connect\(", text)]
+    assert direct == []  # connect through phases.on, which knows the build order
+    assert len(used) > 10  # (the pattern finds them)
     listed = [name for name, _, _ in phases.PELICAN_SIGNALS]
     assert used - set(listed) == set()
     assert len(listed) == len(set(listed))
@@ -242,6 +249,147 @@ def test_every_pelican_signal_the_kit_uses_is_in_the_phases_table():
     assert all(hasattr(signals, name) for name in listed)
     assert {phase for _, phase, _ in phases.PELICAN_SIGNALS} <= {s.name.split(".")[1]
                                                                for s in phases.PHASES}
+
+
+def test_a_pelican_signal_not_in_the_phases_table_is_refused():
+    from pelican.plugins import signals
+
+    def late(*args):
+        raise AssertionError("never connected")
+
+    with pytest.raises(phases.UnknownSignal, match="article_writer_finalized.*PELICAN_SIGNALS"):
+        phases.on("article_writer_finalized", late)
+    with pytest.raises(phases.UnknownSignal, match="PELICAN_SIGNALS"):
+        phases.on("no_such_signal", late)
+    assert late not in list(signals.article_writer_finalized.receivers_for(None))
+    # a listed one is connected to Pelican's own signal
+    received = []
+
+    def written(path, context=None):
+        received.append(path)
+
+    assert phases.on("content_written", written) is written
+    try:
+        signals.content_written.send("page.html", context={})
+    finally:
+        signals.content_written.disconnect(written)
+    assert received == ["page.html"]
+
+
+#: Context variables templates read (a template reads the context, not the build
+#: state); set from the typed state, never read back by Python.
+TEMPLATE_VARIABLES = {"SECURITY_META"}
+
+
+def test_no_module_keeps_per_build_state_under_a_string_key():
+    """Per-build state is newsroom/buildstate.py's ``BuildState`` (``buildstate.of``),
+    each plugin's a slot keyed by its class: no module defines a string key of the
+    settings or context for its state, which other modules would type again."""
+    import ast
+    import re
+
+    state_like = re.compile(r"[A-Z][A-Z0-9_]*_(STATE|LEDGER|RECORDER|SOURCES|SPEC|META|COUNTER|"
+                            r"KINDS|GENERATED|REGISTRY|CACHE_STATE)")
+    setting_like = re.compile(r"[A-Z][A-Z0-9_]+")
+    found = []
+    for folder in ("plugins", "newsroom"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if path == ROOT / "newsroom" / "buildstate.py":
+                continue
+            where = path.relative_to(ROOT)
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) \
+                        and isinstance(node.value.value, str) \
+                        and setting_like.fullmatch(node.value.value) \
+                        and any(isinstance(t, ast.Name) and t.id.endswith("_KEY")
+                                for t in node.targets):
+                    found.append(f"{where}:{node.lineno}: a settings key {node.value.value!r}")
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                        and state_like.fullmatch(node.value) \
+                        and node.value not in TEMPLATE_VARIABLES:
+                    found.append(f"{where}:{node.lineno}: state under {node.value!r}")
+    assert found == []
+
+
+def _builds_in_one_process(tmp_path):
+    """The state each build saw (from its generators' context and settings), for two
+    Pelican objects, the first run twice (as the preview and autoreload run it)."""
+    from pelican import Pelican, signals
+    from pelican.settings import read_settings
+
+    from newsroom import buildstate
+
+    seen = []
+
+    def keep(generators):
+        context, settings = generators[0].context, generators[0].settings
+        assert buildstate.of(context) is buildstate.of(settings)
+        state = buildstate.of(context)
+        seen.append((state, {type(slot).__name__: id(slot) for slot in state.slots()}))
+
+    phases.on("all_generators_finalized", keep)
+    try:
+        first = Pelican(read_settings(str(ROOT / "pelicanconf.py"), override={
+            "OUTPUT_PATH": str(tmp_path / "one"), "PATH": str(ROOT / "content"),
+            "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, "PIPELINE": {"workers": 0}}))
+        first.run()
+        first.run()
+        second = Pelican(read_settings(str(ROOT / "pelicanconf.py"), override={
+            "OUTPUT_PATH": str(tmp_path / "two"), "PATH": str(ROOT / "content"),
+            "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, "PIPELINE": {"workers": 0}}))
+        second.run()
+    finally:
+        signals.all_generators_finalized.disconnect(keep)
+    return seen, (first.settings, second.settings)
+
+
+def test_each_build_has_its_own_state_object(tmp_path, monkeypatch):
+    from newsroom import buildstate
+    from newsroom.build import BuildOnly
+
+    monkeypatch.chdir(ROOT)
+    seen, settings = _builds_in_one_process(tmp_path)
+    assert len(seen) == 3 and len({id(state) for state, _ in seen}) == 3  # never shared
+    for state, slots in seen:
+        assert isinstance(state, buildstate.BuildState)
+        assert len(state.sources) > 10  # the engine's sources read, of this build only
+        assert state.languages is not None and state.asset_names
+        assert {"Collected", "EditorialState", "SearchCopies", "Assets", "Spec"} <= set(slots)
+    # the first run's plugin objects are not the second's
+    assert not set(seen[0][1].values()) & set(seen[1][1].values())
+    # and the settings hold no other build object than the one entry
+    for values in settings:
+        assert [key for key, value in values.items() if isinstance(value, BuildOnly)] \
+            == ["NEWSROOM_BUILD"]
+        assert buildstate.of(values) is not None
+
+
+def test_build_state_slots_are_keyed_by_class():
+    from newsroom import buildstate
+
+    class Mine:
+        def __init__(self, size=0):
+            self.size = size
+
+    state = buildstate.BuildState()
+    assert state.get(Mine) is None
+    made = state.slot(Mine, 3)
+    assert state.slot(Mine, 5) is made and made.size == 3  # made once
+    assert state.pop(Mine) is made and state.get(Mine) is None
+    closed = []
+
+    class Pool:
+        def abandon(self):
+            closed.append(self)
+
+    settings = {}
+    pool = buildstate.of(settings).put(Pool())
+    buildstate.begin(settings)  # the first run takes what was put before it
+    assert buildstate.of(settings).get(Pool) is pool and closed == []
+    buildstate.begin(settings)  # the next run: a new state; what the last left is freed
+    assert buildstate.of(settings).get(Pool) is None and closed == [pool]
+    with pytest.raises(RuntimeError, match="content cache"):
+        buildstate.of({"NEWSROOM_BUILD": None})  # a context the cache saved
 
 
 def test_a_plugin_that_needs_the_engine_says_so_without_it(tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from pelican import signals
 
 from newsroom import media, phases
 
@@ -43,4 +42,4 @@ def link_articles(generator):
 def register():
     phases.build_started.connect(configure)
     phases.connect_step(enhance_document, phases.PRIORITY["article_extras"])
-    signals.article_generator_finalized.connect(link_articles)
+    phases.on("article_generator_finalized", link_articles)

@@ -16,28 +16,26 @@ import posixpath
 import shutil
 
 from jinja2 import pass_context
-from pelican import signals
 from pelican.generators import Generator
 
-from newsroom import phases
+from newsroom import buildstate, phases
 
 logger = logging.getLogger(__name__)
 
-STATE_KEY = "ASSETS_STATE"
 FINGERPRINTED = (".css", ".js")
-#: Setting: {theme path: text} of files other plugins make at build start
-#: (brand's css/brand.css), fingerprinted and written like the theme's own.
-GENERATED = "ASSETS_GENERATED"
 
 
 class Assets:
-    """Per-build map of theme asset → fingerprinted output name."""
+    """Per-build map of theme asset → fingerprinted output name (its slot in
+    ``newsroom.buildstate``), with the files other plugins made as the build started
+    (the build state's ``generated_files``: brand's css/site.css), written like the
+    theme's own."""
 
     def __init__(self, settings):
         self.static = os.path.join(settings["THEME"], "static")
         self.prefix = settings["THEME_STATIC_DIR"]
         self.names = {}
-        self.generated = dict(settings.get(GENERATED) or {})
+        self.generated = dict(buildstate.of(settings).generated_files)
 
     def name(self, path):
         """Output path (site-relative) of a theme static file."""
@@ -61,11 +59,14 @@ class Assets:
 
 @pass_context
 def asset(ctx, path):
-    return ctx[STATE_KEY].name(path)
+    return buildstate.of(ctx).get(Assets).name(path)
 
 
 def attach(generator):
-    generator.context.setdefault(STATE_KEY, Assets(generator.settings))
+    state = buildstate.of(generator.context)
+    if state.get(Assets) is None:
+        # what the security headers need to know of it: the names it gives
+        state.asset_names = state.put(Assets(generator.settings)).names
     generator.env.globals["asset"] = asset
 
 
@@ -82,7 +83,7 @@ class AssetsGenerator(Generator):
         # Every CSS and JS file (but those IGNORE_FILES names), not only those
         # templates asked for so far: pages may be rendered in other processes
         # (pipeline plugin), whose calls to asset() this process never sees.
-        state = self.context[STATE_KEY]
+        state = buildstate.of(self.context).get(Assets)
         ignored = self.settings.get("IGNORE_FILES") or []
         for folder, _, files in os.walk(state.static):
             for name in sorted(files):
@@ -94,7 +95,7 @@ class AssetsGenerator(Generator):
             state.name(path)
 
     def generate_output(self, writer):
-        state = self.context[STATE_KEY]
+        state = buildstate.of(self.context).get(Assets)
         for path, name in sorted(state.names.items()):
             target = os.path.join(self.output_path, name)
             os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -111,5 +112,5 @@ def assets_generator(pelican):
 
 
 def register():
-    signals.generator_init.connect(attach)
-    signals.get_generators.connect(assets_generator)
+    phases.on("generator_init", attach)
+    phases.on("get_generators", assets_generator)

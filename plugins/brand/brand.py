@@ -4,7 +4,8 @@ The brand reaches the pages through the stylesheet, ``asset('css/site.css')``:
 the theme's main.css followed by the brand's part (CSS custom properties of
 both colour schemes, the typefaces, the two Pygments styles), one request
 instead of two. No inline style, which the Content-Security-Policy forbids
-(plugins/security). The assets plugin writes it (``ASSETS_GENERATED``) with the
+(plugins/security). The assets plugin writes it (the build state's
+``generated_files``, newsroom/buildstate.py) with the
 hash of its text in its name, cached and listed in ``_headers`` like the
 theme's own files.
 """
@@ -13,14 +14,13 @@ from __future__ import annotations
 
 import os
 
-from newsroom import phases
+from newsroom import buildstate, phases
 
 from .config import SETTING, validate
 
 #: The stylesheet's theme path, for ``asset()`` (the assets plugin writes it), and the
 #: theme stylesheet it starts with.
 STYLESHEET, THEME_CSS = "css/site.css", "css/main.css"
-GENERATED = "ASSETS_GENERATED"  # plugins/assets: files made at build start
 #: Custom property of each colour (main.css uses these names).
 PROPERTIES = {"background": "--bg", "text": "--fg", "muted": "--muted", "accent": "--accent",
               "accent_text": "--accent-fg", "surface": "--card", "line": "--line"}
@@ -56,12 +56,18 @@ def stylesheet(config) -> str:
 
 def configure(pelican):
     settings = pelican.settings
-    config = settings[SETTING] = validate(settings)
+    settings[SETTING] = validate(settings)
+
+
+def make_stylesheet(pelican):
+    """``get_generators``: each build's stylesheet, for the assets plugin to write."""
+    settings = pelican.settings
     with open(os.path.join(settings["THEME"], "static", THEME_CSS), encoding="utf-8") as fh:
         theme = fh.read()
-    settings[GENERATED] = {**(settings.get(GENERATED) or {}),
-                           STYLESHEET: theme + "\n" + stylesheet(config)}
+    buildstate.of(settings).generated_files[STYLESHEET] = (
+        theme + "\n" + stylesheet(settings[SETTING]))
 
 
 def register():
     phases.build_started.connect(configure)
+    phases.on("get_generators", make_stylesheet)

@@ -28,20 +28,16 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_time
 from jinja2 import pass_context
-from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import Generator
 
 from newsroom import config as config_mod
-from newsroom import phases, rules, sources, status
+from newsroom import buildstate, phases, rules, sources, status
 from newsroom.build import BuildOnly, Problems
 
 logger = logging.getLogger(__name__)
 
-STATE_KEY = "EDITORIAL_STATE"
-RECORDER_KEY = "EDITORIAL_RECORDER"
-LIVE_SCRIPT = "livereload.js"
-SOURCES_KEY = "NEWSROOM_SOURCES"  # the build engine's sources read (plugins/pipeline)  # theme/static/js/, injected by partials/editorial.html
+LIVE_SCRIPT = "livereload.js"  # theme/static/js/, injected by partials/editorial.html
 
 
 @dataclass
@@ -54,17 +50,21 @@ class Notes:
 
 
 @dataclass
-class BuildState:
-    """Per-build state, kept in the Pelican context."""
+class EditorialState:
+    """Per-build state (its slot in ``newsroom.buildstate``)."""
 
     ctx: rules.RuleContext
     left_out: list = field(default_factory=list)  # (state, source path) in publish builds
     rows: list = field(default_factory=list)  # newsroom.status rows
 
 
+def _state(context) -> EditorialState:
+    return buildstate.of(context).get(EditorialState)
+
+
 class Recorder(BuildOnly, Problems):
-    """Collects a live build's warnings and errors for `newsroom serve` (kept in
-    the settings, which the content cache pickles with every article: saved as None)."""
+    """Collects a live build's warnings and errors for `newsroom serve` (a slot in
+    ``newsroom.buildstate``)."""
 
 
 def configure(pelican):
@@ -78,7 +78,7 @@ def configure(pelican):
     else:
         recorder = Recorder()
         logging.getLogger().addHandler(recorder)
-        settings[RECORDER_KEY] = recorder
+        buildstate.of(settings).put(recorder)
 
 
 @pass_context
@@ -94,11 +94,10 @@ def editorial_datetime(ctx, value):
 
 
 def attach(generator):
-    context = generator.context
-    if STATE_KEY not in context:
+    build = buildstate.of(generator.context)
+    if build.get(EditorialState) is None:
         settings = generator.settings
-        context[STATE_KEY] = BuildState(
-            rules.RuleContext.from_settings(settings, settings["EDITORIAL"]))
+        build.put(EditorialState(rules.RuleContext.from_settings(settings, settings["EDITORIAL"])))
     generator.env.filters["editorial_datetime"] = editorial_datetime
 
 
@@ -119,7 +118,7 @@ def classify(generator, metadata):
         return
     if not config["preview"]:
         metadata["status"] = "skip"
-        generator.context[STATE_KEY].left_out.append(state)
+        _state(generator.context).left_out.append(state)
         return
     metadata["status"] = "draft"
     metadata["editorial_state"] = state
@@ -162,7 +161,7 @@ def check_content(instance):
     if match:
         instance._content = instance._content[: match.start()]
     settings = instance.settings
-    state = (instance._context or {}).get(STATE_KEY)
+    state = buildstate.of(instance._context).get(EditorialState) if instance._context else None
     ctx = state.ctx if state else rules.RuleContext.from_settings(settings, settings["EDITORIAL"])
     kind = "article" if isinstance(instance, Article) else "page"
     if instance.metadata.get("editorial_checked"):
@@ -192,7 +191,7 @@ class EditorialGenerator(Generator):
         (one per kind and translation key) of the sources ``paths``, items or not (a
         source that failed to read is in its row): what follows an edit to one."""
         group = {}
-        for row in self.context[STATE_KEY].rows:
+        for row in _state(self.context).rows:
             members = {cell.source.path: cell.recorded for cell in row.cells.values()
                        if cell.source is not None}
             if paths & members.keys():
@@ -206,17 +205,17 @@ class EditorialGenerator(Generator):
         def shown():
             return [(row.kind, row.slug, row.title,
                      [(lang, cell.state, cell.publication) for lang, cell in row.cells.items()])
-                    for row in self.context[STATE_KEY].rows]
+                    for row in _state(self.context).rows]
 
         before = shown()
         self.generate_context()
         return shown() != before
 
     def generate_context(self):
-        state = self.context[STATE_KEY]
+        state = _state(self.context)
         config = self.settings["EDITORIAL"]
         # The sources the build read are not read again (one content model).
-        known = getattr(self.settings.get(SOURCES_KEY), "by_path", None)
+        known = buildstate.of(self.settings).sources
         scan = sources.scan(self.settings, known=known)
         state.rows = status.translation_status(scan.sources, state.ctx)
         by_path = {os.path.abspath(item.source_path): item for item in _items(self.context)}
@@ -237,7 +236,7 @@ class EditorialGenerator(Generator):
 
     def status_rows(self):
         """The status table with the URLs of this build."""
-        state = self.context[STATE_KEY]
+        state = _state(self.context)
         by_path = {os.path.abspath(item.source_path): item for item in _items(self.context)}
         rows = []
         for row in state.rows:
@@ -261,7 +260,7 @@ class EditorialGenerator(Generator):
         pending = [item for item in _items(self.context)
                    if getattr(getattr(item, "editorial", None), "state", None)]
         pending.sort(key=lambda i: (getattr(i, "date", None) is None, str(getattr(i, "date", "")), i.url))
-        totals = status.counts(self.context[STATE_KEY].rows)
+        totals = status.counts(_state(self.context).rows)
         writer.write_file(
             url + "index.html", self.get_template("translation_status"), self.context,
             self.settings["RELATIVE_URLS"], url=url, template_name="translation_status",
@@ -277,7 +276,7 @@ def editorial_generator(pelican):
 def report(pelican):
     """Live builds: hand this build's warnings and errors to `newsroom serve`."""
     settings = pelican.settings
-    recorder = settings.pop(RECORDER_KEY, None)
+    recorder = buildstate.of(settings).pop(Recorder)
     if recorder is None:
         return
     logging.getLogger().removeHandler(recorder)
@@ -291,9 +290,9 @@ def report(pelican):
 def register():
     phases.build_started.connect(configure)
     phases.connect_step(check_source, phases.PRIORITY["content_rules"])
-    signals.generator_init.connect(attach)
-    signals.article_generator_context.connect(classify)
-    signals.page_generator_context.connect(classify)
-    signals.content_object_init.connect(check_content)
-    signals.get_generators.connect(editorial_generator)
+    phases.on("generator_init", attach)
+    phases.on("article_generator_context", classify)
+    phases.on("page_generator_context", classify)
+    phases.on("content_object_init", check_content)
+    phases.on("get_generators", editorial_generator)
     phases.pages_written.connect(report)

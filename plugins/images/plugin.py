@@ -32,10 +32,9 @@ from dataclasses import astuple, dataclass, field, replace
 from babel import Locale, UnknownLocaleError
 from jinja2 import pass_context
 from markupsafe import Markup
-from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from newsroom import media, outputs, phases, rules, sources
+from newsroom import buildstate, media, outputs, phases, rules, sources
 from newsroom.build import BuildOnly
 
 from . import service
@@ -47,7 +46,6 @@ from .social import CARD_QUALITY, HEIGHT, WIDTH, Card, card_style, crop_box, par
 
 logger = logging.getLogger(__name__)
 
-STATE_KEY = "IMAGES_STATE"
 LEAD_KEY = "lead_image"
 JOBS_KEY = "image_jobs"
 #: ``sizes`` of each place a lead image is shown (the theme's layout).
@@ -86,16 +84,18 @@ class State(BuildOnly):
         else:
             self.derivatives.add(rel, job)
 
+    def abandon(self):
+        """Left by a failed build (dev server): stop its encoders (newsroom/buildstate.py)."""
+        self.derivatives.close()
+
 
 def start(pelican):
     """``get_generators``: this build's state (the encoders start with the first file)."""
     settings = pelican.settings
-    stale = settings.pop(STATE_KEY, None)  # left by a failed build (dev server)
-    if stale is not None:
-        stale.derivatives.close()
     config = settings[media.SETTING]
-    settings[STATE_KEY] = State(config, Derivatives(config, settings["OUTPUT_PATH"],
-                                                    _workers(config)))
+    buildstate.of(settings).put(State(config, Derivatives(
+        config, settings["OUTPUT_PATH"], _workers(config))))  # (returns nothing: a
+    # get_generators receiver returns generators)
 
 
 # -- settings -----------------------------------------------------------------------
@@ -154,8 +154,8 @@ def read_images(doc):
     jobs.extend(ctx.jobs)
     if jobs:
         doc.metadata[JOBS_KEY] = tuple(jobs)
-        state = settings.get(STATE_KEY)
-        if isinstance(state, State):  # read in the build process: encode them now
+        state = buildstate.of(settings).get(State)
+        if state is not None:  # read in the build process: encode them now
             for rel, job in jobs:
                 state.add(rel, job)
             state.derivatives.flush()
@@ -287,10 +287,9 @@ def finish(generators):
     pages = {id(p): p for p in _items(generators, PagesGenerator)}.values()
     settings = generators[0].settings
     config = settings[media.SETTING]
-    state = settings.get(STATE_KEY)
-    if not isinstance(state, State):
+    if buildstate.of(settings).get(State) is None:
         start(generators[0])  # a generator has the settings, as the Pelican object has
-        state = settings[STATE_KEY]
+    state = buildstate.of(settings).get(State)
     for item in articles:
         lead = item.metadata.get(LEAD_KEY)
         if lead is None and _is_translation(item):
@@ -314,7 +313,7 @@ def finish(generators):
 def write(pelican):
     """After every page is written: the encoded files, and no metadata in the
     published originals."""
-    state = pelican.settings.pop(STATE_KEY, None)
+    state = buildstate.of(pelican.settings).pop(State)
     if state is None:
         return
     derivatives = state.derivatives
@@ -358,8 +357,8 @@ def install(generator):
 def register():
     phases.build_started.connect(configure)
     phases.connect_step(read_images, phases.PRIORITY["images"])
-    signals.get_generators.connect(start)
-    signals.generator_init.connect(install)
+    phases.on("get_generators", start)
+    phases.on("generator_init", install)
     phases.items_ready.connect(finish)
     # Before build_finished, where strict builds count the problems.
     phases.pages_written.connect(write)

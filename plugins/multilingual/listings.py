@@ -16,7 +16,7 @@ from pelican.generators import Generator
 
 from newsroom import phases
 
-from .state import STATE_KEY
+from .state import state_of
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class ListingsGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        state = self.context[STATE_KEY]
+        state = state_of(self.context)
         config = state.config
         direct = self.settings["I18N_DIRECT_TEMPLATES"]
         newest_first = self.settings.get("NEWEST_FIRST_ARCHIVES", True)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from pelican import signals
 
-from newsroom import phases
+from newsroom import buildstate, phases
 
 from . import content, templating
 from .config import validate
 from .listings import ListingsGenerator
-from .state import STATE_KEY, BuildState
+from .state import LanguageState, state_of
 from .writer import LanguageWriter
 
 logger = logging.getLogger(__name__)
@@ -39,21 +38,22 @@ def configure(pelican):
 
 def generator_ready(generator):
     """Give each generator the build state and the language-aware Jinja helpers."""
-    if STATE_KEY not in generator.context:
-        generator.context[STATE_KEY] = BuildState(generator.settings, generator.settings["I18N_CONFIG"])
+    build = buildstate.of(generator.context)
+    if build.languages is None:
+        build.languages = LanguageState(generator.settings, generator.settings["I18N_CONFIG"])
     templating.install(generator.env)
 
 
 def articles_read(generator):
-    content.process_articles(generator, generator.context[STATE_KEY])
+    content.process_articles(generator, state_of(generator.context))
 
 
 def articles_grouped(generator):
-    generator.context[STATE_KEY].index_taxonomies(generator)
+    state_of(generator.context).index_taxonomies(generator)
 
 
 def pages_read(generator):
-    content.process_pages(generator, generator.context[STATE_KEY])
+    content.process_pages(generator, state_of(generator.context))
 
 
 def listings_generator(pelican):
@@ -66,9 +66,9 @@ def language_writer(pelican):
 
 def register():
     phases.build_started.connect(configure)
-    signals.generator_init.connect(generator_ready)
-    signals.article_generator_pretaxonomy.connect(articles_read)
-    signals.article_generator_finalized.connect(articles_grouped)
-    signals.page_generator_finalized.connect(pages_read)
-    signals.get_generators.connect(listings_generator)
-    signals.get_writer.connect(language_writer)
+    phases.on("generator_init", generator_ready)
+    phases.on("article_generator_pretaxonomy", articles_read)
+    phases.on("article_generator_finalized", articles_grouped)
+    phases.on("page_generator_finalized", pages_read)
+    phases.on("get_generators", listings_generator)
+    phases.on("get_writer", language_writer)

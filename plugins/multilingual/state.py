@@ -1,7 +1,8 @@
-"""Per-build state of the plugin: one object, kept in the Pelican context.
+"""Per-build state of the plugin: one object, the ``languages`` of the build's
+``newsroom.buildstate`` (the preview's page index asks it too).
 
-A new context is made for every build (autoreload included), so the state is
-never carried from one build to the next.
+Every build (autoreload included) has a new build state, so this one is never
+carried from one build to the next.
 """
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from newsroom import buildstate
+
 from . import catalogs
 from .config import Config, Language
 from .taxonomy import Taxonomies
 
-STATE_KEY = "I18N_STATE"
 
 
 @dataclass
@@ -25,7 +27,7 @@ class PageLanguage:
     alternates: list = field(default_factory=list)  # [(Language, url)] incl. self
     x_default: str | None = None
     switcher: list = field(default_factory=list)  # [(Language, url, is_current, is_translation)]
-    state: "BuildState" = field(default=None, repr=False)
+    state: "LanguageState" = field(default=None, repr=False)
 
     @property
     def code(self) -> str:
@@ -63,7 +65,13 @@ class PageLanguage:
         return candidates[0] if candidates else None
 
 
-class BuildState:
+def state_of(mapping) -> "LanguageState | None":
+    """The build's language state, from its settings or a context (None before
+    the first generator is made)."""
+    return buildstate.of(mapping).languages
+
+
+class LanguageState:
     def __init__(self, settings, config: Config):
         self.settings = settings
         self.config = config

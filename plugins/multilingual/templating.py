@@ -10,11 +10,11 @@ from babel.lists import format_list
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from .state import STATE_KEY
+from .state import state_of
 
 
 def _state(ctx):
-    return ctx.get(STATE_KEY)
+    return state_of(ctx)
 
 
 def page_code(ctx) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pelican.writers import Writer
 
-from .state import STATE_KEY
+from .state import state_of
 
 
 class LanguageWriter(Writer):
@@ -12,7 +12,7 @@ class LanguageWriter(Writer):
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
-        state = context.get(STATE_KEY)
+        state = state_of(context) if context else None
         if state is not None and name and "i18n" not in kwargs:
             page = state.page_language(kwargs, url)
             kwargs["i18n"] = page

@@ -9,25 +9,35 @@ language by ``ConfirmPageGenerator``.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from jinja2 import pass_context
-from pelican import signals
 from pelican.generators import Generator
 
-from newsroom import phases
+from newsroom import buildstate, phases
 
 from .config import SETTING, Newsletter, form_for, validate
 
 logger = logging.getLogger(__name__)
 
-SPEC_KEY = "NEWSLETTER_SPEC"  # the validated setting, kept in the settings (and so the context)
+@dataclass(frozen=True)
+class Spec:
+    """This build's validated ``NEWSLETTER`` (None: no form); its slot in
+    ``newsroom.buildstate``."""
+
+    value: Newsletter | None
+
+
+def spec_of(mapping) -> Newsletter | None:
+    """The build's validated ``NEWSLETTER``, from its settings or a context."""
+    found = buildstate.of(mapping).get(Spec)
+    return found.value if found is not None else None
 
 
 def configure(pelican):
     """Validate ``NEWSLETTER`` once, at build start."""
     settings = pelican.settings
     spec = validate(settings)
-    settings[SPEC_KEY] = spec
     raw = settings.get(SETTING)
     if spec is None and not raw and settings.get("STRICT"):
         logger.warning(
@@ -38,9 +48,20 @@ def configure(pelican):
         )
 
 
+def start(pelican):
+    """``get_generators``: each build (a Pelican run) has the spec, and tells the
+    security policy where the form posts (one URL per language)."""
+    settings = pelican.settings
+    build = buildstate.of(settings)
+    spec = build.put(Spec(validate(settings))).value
+    if spec is not None:
+        codes = settings.get("LANGUAGES") or [settings.get("DEFAULT_LANG", "en")]
+        build.form_actions = [form_for(spec, code, "").action for code in codes]
+
+
 def confirm_url(context, code):
     """Site-relative URL of a language's "check your inbox" page, or None."""
-    spec: Newsletter | None = context.get(SPEC_KEY)
+    spec = spec_of(context)
     if spec is None or not spec.confirm_url:
         return None
     config = context.get("I18N_CONFIG")
@@ -51,7 +72,7 @@ def confirm_url(context, code):
 @pass_context
 def newsletter_form(ctx):
     """The sign-up form for the page's language, or None when there is none."""
-    spec: Newsletter | None = ctx.get(SPEC_KEY)
+    spec = spec_of(ctx)
     if spec is None:
         return None
     page = ctx.get("i18n")
@@ -68,7 +89,7 @@ def install(generator):
 
 def check_privacy_page(generator):
     """Warn when the page the consent box links to does not exist."""
-    spec: Newsletter | None = generator.settings.get(SPEC_KEY)
+    spec = spec_of(generator.settings)
     if spec is None:
         return
     pages = [*generator.pages, *generator.hidden_pages]
@@ -90,7 +111,7 @@ class ConfirmPageGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        spec: Newsletter | None = self.settings.get(SPEC_KEY)
+        spec = spec_of(self.settings)
         if spec is None or not spec.confirm_url:
             return
         languages = self.settings["I18N_CONFIG"].languages
@@ -116,6 +137,7 @@ def confirm_generator(pelican):
 
 def register():
     phases.build_started.connect(configure)
-    signals.generator_init.connect(install)
-    signals.page_generator_finalized.connect(check_privacy_page)
-    signals.get_generators.connect(confirm_generator)
+    phases.on("generator_init", install)
+    phases.on("page_generator_finalized", check_privacy_page)
+    phases.on("get_generators", start)
+    phases.on("get_generators", confirm_generator)

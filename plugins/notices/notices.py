@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_time
 from jinja2 import pass_context
-from pelican import signals
 from pelican.contents import Article
 from pelican.generators import Generator
 
@@ -136,7 +135,7 @@ def corrections_generator(pelican):
 
 
 def register():
-    signals.initialized.connect(configure)
-    signals.content_object_init.connect(annotate)
-    signals.generator_init.connect(install)
-    signals.get_generators.connect(corrections_generator)
+    phases.on("initialized", configure)
+    phases.on("content_object_init", annotate)
+    phases.on("generator_init", install)
+    phases.on("get_generators", corrections_generator)

@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import logging
 
-from pelican import signals
 
-from newsroom import compat, outputs
+from newsroom import buildstate, compat, outputs, phases
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +59,6 @@ def start(pelican):
 
     def run_then_tidy():
         root = settings["OUTPUT_PATH"]
-        # A ledger per run: `pelican --autoreload` runs one Pelican object again and again.
-        with outputs.write_errors_end_the_build(root):
-            ledger = outputs.OutputLedger(root, config["manifest"])
-        settings[outputs.STATE_KEY] = ledger
         succeeded = writing_failed = False
         try:
             with outputs.write_errors_end_the_build(root):
@@ -73,22 +68,38 @@ def start(pelican):
             writing_failed = True
             raise
         finally:
-            settings.pop(outputs.STATE_KEY, None)
-            try:
-                ledger.finish(succeeded, remove=config["remove_stale"])
-            except OSError as exc:
-                if succeeded and outputs.write_error(exc, root):
-                    # a manifest that cannot be written fails the build too
-                    with outputs.write_errors_end_the_build(root):
-                        raise
-                # never hide the build's own outcome (nor repeat a write error)
-                if not writing_failed:
-                    logger.warning("outputs: could not update %s in %s: %s (stale files may "
-                                   "remain; `make clean` removes them)", config["manifest"],
-                                   ledger.root, exc)
+            # this run's ledger (begin_ledger); None if the run failed before it began
+            build = buildstate.of(settings)
+            ledger, build.outputs = build.outputs, None
+            if ledger is not None:
+                _finish(ledger, root, config, succeeded, writing_failed)
         return result
 
     pelican.run = run_then_tidy
+
+
+def _finish(ledger, root, config, succeeded, writing_failed):
+    try:
+        ledger.finish(succeeded, remove=config["remove_stale"])
+    except OSError as exc:
+        if succeeded and outputs.write_error(exc, root):
+            # a manifest that cannot be written fails the build too
+            with outputs.write_errors_end_the_build(root):
+                raise
+        # never hide the build's own outcome (nor repeat a write error)
+        if not writing_failed:
+            logger.warning("outputs: could not update %s in %s: %s (stale files may "
+                           "remain; `make clean` removes them)", config["manifest"],
+                           ledger.root, exc)
+
+
+def begin_ledger(pelican):
+    """``get_generators``: a ledger per build (``pelican --autoreload`` and the preview
+    run one Pelican object again and again), in the build's state."""
+    settings = pelican.settings
+    root = settings["OUTPUT_PATH"]
+    with outputs.write_errors_end_the_build(root):
+        buildstate.of(settings).outputs = outputs.OutputLedger(root, settings["OUTPUTS"]["manifest"])
 
 
 def keep_static(generator):
@@ -98,5 +109,6 @@ def keep_static(generator):
 
 
 def register():
-    signals.initialized.connect(start)
-    signals.static_generator_finalized.connect(keep_static)
+    phases.on("initialized", start)
+    phases.on("get_generators", begin_ledger)
+    phases.on("static_generator_finalized", keep_static)

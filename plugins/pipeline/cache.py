@@ -26,6 +26,7 @@ import os
 import pickle
 import re
 
+from newsroom import buildstate
 from newsroom.build import BuildOnly, plain_settings
 
 from .document import file_stamp
@@ -35,7 +36,6 @@ logger = logging.getLogger(__name__)
 
 #: The record of complete cache files, in CACHE_PATH.
 RECORD = "complete.json"
-STATE_KEY = "PIPELINE_CACHE_STATE"
 #: Pelican's cache files: ``<Generator class>`` and ``<Generator class>-Readers``.
 PELICAN_NAME = re.compile(r"[A-Za-z_]\w*(-Readers)?")
 #: Settings that do not change what reading a source gives (and the cache itself).
@@ -144,10 +144,9 @@ def drop_incomplete(pelican):
     """``get_generators``: remove cache files the last build did not finish writing,
     or wrote with other settings or code."""
     settings = pelican.settings
-    settings.pop(STATE_KEY, None)
     if not (settings.get("LOAD_CONTENT_CACHE") or settings.get("CACHE_CONTENT")):
         return
-    state = settings[STATE_KEY] = CacheRecord(settings)
+    state = buildstate.of(settings).put(CacheRecord(settings))
     if settings.get("LOAD_CONTENT_CACHE"):
         state.drop_incomplete()
 
@@ -155,7 +154,7 @@ def drop_incomplete(pelican):
 def record_complete(generator):
     """``article_generator_finalized`` and ``page_generator_finalized``: check and
     record the cache files just saved."""
-    state = generator.settings.get(STATE_KEY)
+    state = buildstate.of(generator.settings).get(CacheRecord)
     if state is not None and generator.settings.get("CACHE_CONTENT") \
             and os.path.isdir(state.folder):
         state.check_saved()

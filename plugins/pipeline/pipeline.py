@@ -37,11 +37,10 @@ import os
 from concurrent.futures.process import BrokenProcessPool
 
 from markdown.serializers import to_html_string
-from pelican import signals
 from pelican.readers import HTMLReader, MarkdownReader, RstReader
 
-from newsroom import compat, phases
-from newsroom.build import BuildOnly, plain_settings
+from newsroom import buildstate, compat, phases
+from newsroom.build import plain_settings
 from newsroom.changes import items_of
 
 from . import cache, writing
@@ -55,7 +54,6 @@ logger = logging.getLogger(__name__)
 # workers: None = os.cpu_count(), 0 = read in this process.
 # min_files: below this many sources, starting workers costs more than it saves.
 DEFAULTS = {"workers": None, "min_files": 60}
-STATE_KEY = "PIPELINE_STATE"
 MARKDOWN_SUFFIXES = tuple("." + ext for ext in MarkdownReader.file_extensions)
 
 
@@ -72,20 +70,7 @@ def configure(pelican):
     if workers is not None and (not isinstance(workers, int) or workers < 0):
         raise PipelineError("PIPELINE['workers'] must be a whole number ≥ 0 (0: no pool)")
     pelican.settings["PIPELINE"] = config
-    pelican.settings[SOURCES_KEY] = SourcesRead()
     use_steps_reader(pelican)
-
-
-class SourcesRead(BuildOnly):
-    """Per-build: ``by_path`` {absolute path: newsroom.sources.Source} of every source
-    the engine read (here or in a worker). The translation status uses them instead
-    of reading the content folder again (``sources.scan(settings, known=…)``)."""
-
-    def __init__(self):
-        self.by_path = {}
-
-
-SOURCES_KEY = "NEWSROOM_SOURCES"
 
 
 #: Metadata key of what the steps found in a source: logged when its article or
@@ -107,7 +92,8 @@ class StepsMarkdownReader(MarkdownReader):
     (so whatever wraps readers at ``readers_init`` wraps this one)."""
 
     def read(self, source_path):
-        state = self.settings.get(STATE_KEY)
+        build = buildstate.of(self.settings)
+        state = build.get(Prefetch)
         prepared = state.take(source_path) if state is not None else None
         if prepared is not None:
             content, packed, notes, source = prepared
@@ -115,9 +101,7 @@ class StepsMarkdownReader(MarkdownReader):
         else:
             content, metadata, notes, source = read_source(self, source_path,
                                                            phases.document_steps())
-        registry = self.settings.get(SOURCES_KEY)
-        if registry is not None:
-            registry.by_path[source.path] = source
+        build.sources[source.path] = source  # every source the build read (buildstate)
         if notes:
             metadata[NOTES_KEY] = [tuple(note) for note in notes]
         return content, metadata
@@ -234,15 +218,13 @@ def _enough_sources(settings, threshold):
 def fork_workers(pelican):
     """``get_generators``: fork the reading workers before the build starts any thread."""
     settings = pelican.settings
-    stale = settings.pop(STATE_KEY, None)  # left by a failed build (autoreload)
-    if stale is not None:
-        stale.close()
+    # (a pool a failed build left is closed as this build starts: Prefetch.abandon)
     workers = _workers(settings)
     if not workers or not hasattr(os, "fork") or not writing.safe_to_fork() \
             or not _enough_sources(settings, max(settings["PIPELINE"]["min_files"], 1)):
         return
     try:
-        settings[STATE_KEY] = Prefetch(settings, workers, fork=True)
+        buildstate.of(settings).put(Prefetch(settings, workers, fork=True))
     except BrokenProcessPool as exc:  # a worker failed to start: read here, which says why
         logger.debug("pipeline: no reading workers (%s)", exc)
         return
@@ -261,10 +243,7 @@ def prefetch(generator, paths_key, excludes_key):
     paths = [p for p in paths if p.lower().endswith(MARKDOWN_SUFFIXES)]
     if len(paths) < max(settings["PIPELINE"]["min_files"], 1):
         return  # starting workers costs more than it saves on a small site
-    state = settings.get(STATE_KEY)
-    if state is None:
-        state = settings[STATE_KEY] = Prefetch(settings, workers)
-    state.submit(paths)
+    buildstate.of(settings).slot(Prefetch, settings, workers).submit(paths)
 
 
 def articles_init(generator):
@@ -278,7 +257,7 @@ def pages_init(generator):
 def finish(generators):
     """Stop the pool once every generator has read its sources."""
     for generator in generators:
-        state = generator.settings.pop(STATE_KEY, None)
+        state = buildstate.of(generator.settings).pop(Prefetch)
         if state is not None:
             state.close()
 
@@ -290,7 +269,8 @@ def render_on_every_core(generators):
     settings = generators[0].settings
     workers = _workers(settings)
     memo = None
-    record = settings.get(cache.STATE_KEY)  # made at get_generators when the cache is on
+    record = buildstate.of(settings).get(cache.CacheRecord)  # made at get_generators when
+    # the cache is on
     if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE") and record:
         memo = RenderMemo(settings, generators, plain_settings(settings), record.fingerprint)
     if workers < 2 and memo is None:
@@ -330,15 +310,15 @@ def _finalized(pelican):
 
 def register():
     phases.engine_registered()
-    signals.initialized.connect(_build_started)
-    signals.all_generators_finalized.connect(_items_ready)
-    signals.finalized.connect(_finalized)
-    signals.get_generators.connect(cache.drop_incomplete)
-    signals.get_generators.connect(fork_workers)
-    signals.article_generator_finalized.connect(cache.record_complete)
-    signals.page_generator_finalized.connect(cache.record_complete)
-    signals.content_object_init.connect(log_notes)
-    signals.article_generator_init.connect(articles_init)
-    signals.page_generator_init.connect(pages_init)
-    signals.all_generators_finalized.connect(finish)
-    signals.all_generators_finalized.connect(render_on_every_core)
+    phases.on("initialized", _build_started)
+    phases.on("all_generators_finalized", _items_ready)
+    phases.on("finalized", _finalized)
+    phases.on("get_generators", cache.drop_incomplete)
+    phases.on("get_generators", fork_workers)
+    phases.on("article_generator_finalized", cache.record_complete)
+    phases.on("page_generator_finalized", cache.record_complete)
+    phases.on("content_object_init", log_notes)
+    phases.on("article_generator_init", articles_init)
+    phases.on("page_generator_init", pages_init)
+    phases.on("all_generators_finalized", finish)
+    phases.on("all_generators_finalized", render_on_every_core)

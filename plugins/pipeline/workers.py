@@ -174,3 +174,6 @@ class Prefetch(BuildOnly):
         for future in self.futures.values():
             future.cancel()
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+    #: A pool a failed build left behind (newsroom/buildstate.py).
+    abandon = close

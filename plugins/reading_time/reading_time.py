@@ -29,7 +29,6 @@ import unicodedata
 from fractions import Fraction
 
 from bs4 import BeautifulSoup, NavigableString, Tag
-from pelican import signals
 
 from newsroom import phases, sources
 

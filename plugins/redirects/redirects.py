@@ -41,13 +41,12 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
-from newsroom import paths, phases
+from newsroom import buildstate, paths, phases
 from newsroom.build import BuildOnly
 
 from .config import SETTING, validate
 
 logger = logging.getLogger(__name__)
-STATE_KEY = "REDIRECTS_STATE"
 SAFE_PATH = "/%:@!$&'()*+,;=-._~?"  # characters kept as they are in a path and query
 
 
@@ -60,7 +59,7 @@ class Redirect:
 
 @dataclass(eq=False)
 class State(BuildOnly):
-    """This build's redirects (kept in the settings; the content cache saves it as None)."""
+    """This build's redirects (its slot in ``newsroom.buildstate``)."""
 
     config: dict
     redirects: list = field(default_factory=list)
@@ -97,8 +96,7 @@ def collect(generators):
     """After every generator read its content: resolve each line of the redirects file."""
     settings = generators[0].settings
     config = settings[SETTING]
-    state = State(config)
-    settings[STATE_KEY] = state
+    state = buildstate.of(settings).put(State(config))
     if not config["source"]:
         return
     path = os.path.join(settings["PATH"], config["source"])
@@ -247,7 +245,7 @@ def occupied(output, old: str, ours=()) -> str | None:
 
 def write(pelican):
     settings = pelican.settings
-    state = settings.get(STATE_KEY)
+    state = buildstate.of(settings).get(State)
     if state is None or not state.config["write"] or not state.redirects:
         return
     config = state.config

@@ -36,16 +36,14 @@ import tempfile
 import weakref
 
 from markupsafe import escape
-from pelican import signals
 from pelican.generators import Generator
 
-from newsroom import outputs, phases
+from newsroom import buildstate, outputs, phases
 from newsroom.build import BuildOnly, scratch_folder, update_with_folder
 
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {"enabled": True, "output_subdir": "pagefind"}
-STATE_KEY = "SEARCH_STATE"
 
 SEARCH_COPY = ('<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
                "<title>{title}</title></head><body><h1>{title}</h1>{image}"
@@ -53,7 +51,8 @@ SEARCH_COPY = ('<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
 
 
 class SearchCopies(BuildOnly):
-    """This build's scratch folder of article search copies (removed once indexed)."""
+    """This build's scratch folder of article search copies (removed once indexed);
+    its slot in ``newsroom.buildstate``."""
 
     def __init__(self):
         self.folder = scratch_folder("pelican-search-")
@@ -87,8 +86,8 @@ def configure(pelican):
 
 def attach(generator):
     # Once per build (every generator shares the context), not once per generator.
-    if generator.settings["SEARCH"]["enabled"] and STATE_KEY not in generator.context:
-        generator.context[STATE_KEY] = SearchCopies()
+    if generator.settings["SEARCH"]["enabled"]:
+        buildstate.of(generator.context).slot(SearchCopies)
 
 
 def _attribute(value):
@@ -99,7 +98,7 @@ def _attribute(value):
 
 def record(path, context):
     """Write the search copy of an article page just written."""
-    copies = context.get(STATE_KEY) if context else None
+    copies = buildstate.of(context).get(SearchCopies) if context else None
     if copies is not None:
         copy_article(copies, path, context)
 
@@ -134,7 +133,7 @@ class SearchGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        copies = self.context.get(STATE_KEY)
+        copies = buildstate.of(self.context).get(SearchCopies)
         if copies is None:
             return
         try:
@@ -346,7 +345,7 @@ def refresh(pelican, pages, interrupted):
 
 def register():
     phases.build_started.connect(configure)
-    signals.generator_init.connect(attach)
-    signals.content_written.connect(record)
-    signals.get_generators.connect(search_generator)
+    phases.on("generator_init", attach)
+    phases.on("content_written", record)
+    phases.on("get_generators", search_generator)
     phases.pages_rewritten.connect(refresh)

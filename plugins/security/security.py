@@ -15,15 +15,13 @@ Setting: ``SECURITY`` (defaults and checks: ``config.py``).
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import re
 
-from pelican import signals
 from pelican.generators import Generator
 
-from newsroom import inline_code, phases
+from newsroom import buildstate, inline_code, phases
 
 from .config import SETTING, ConfigurationError, validate
 from .confine import confine
@@ -32,14 +30,18 @@ from .policy import html_rules, headers_file, make_policy, nginx_snippet
 
 logger = logging.getLogger(__name__)
 
-STATE_KEY = "SECURITY_STATE"
-META_KEY = "SECURITY_META"  # what partials/security.html renders (None: nothing)
+#: The context variable partials/security.html renders (None: nothing). Templates
+#: read the context, not the build state: it is set from this build's ``State``.
+TEMPLATE_VARIABLE = "SECURITY_META"
+
 
 class State:
-    """Per-build: the policy and the pages written."""
+    """Per-build (its slot in ``newsroom.buildstate``): the policy (None: no headers),
+    what the pages' ``<head>`` shows of it, and the pages written."""
 
-    def __init__(self, policy):
+    def __init__(self, policy, meta=None):
         self.policy = policy
+        self.meta = meta
         self.pages = []  # output paths of HTML pages, relative to the output folder
 
 
@@ -50,33 +52,25 @@ def configure(pelican):
     settings["FORMATTED_FIELDS"] = []
 
 
-def form_actions(settings):
-    """Every URL the newsletter form posts to (one per language), as the newsletter plugin
-    resolves them."""
-    spec = settings.get("NEWSLETTER_SPEC")
-    if spec is None:
-        return []
-    form_for = importlib.import_module(type(spec).__module__).form_for
-    codes = settings.get("LANGUAGES") or [settings.get("DEFAULT_LANG", "en")]
-    return [form_for(spec, code, "").action for code in codes]
-
-
 def attach(generator):
     context = generator.context
-    if STATE_KEY in context:
-        return
-    settings = generator.settings
+    build = buildstate.of(context)
+    state = build.get(State)
+    if state is None:
+        state = build.put(_state(generator.settings, build.form_actions))
+    context[TEMPLATE_VARIABLE] = state.meta
+
+
+def _state(settings, form_actions):
+    """The policy of every URL the pages' forms post to (the newsletter's, one per language)."""
     config = settings[SETTING]
     if not config["headers"]:
-        context[STATE_KEY] = None
-        context[META_KEY] = None
-        return
-    policy = make_policy(settings.get("SITEURL") or "", form_actions(settings), config)
-    context[STATE_KEY] = State(policy)
+        return State(None)
+    policy = make_policy(settings.get("SITEURL") or "", form_actions, config)
     # Only the search page runs WebAssembly: the others' policy does not allow it.
-    context[META_KEY] = {"csp": policy.csp(meta=True, wasm=False),
-                         "csp_search": policy.csp(meta=True, wasm=True),
-                         "referrer": config["referrer_policy"]}
+    return State(policy, {"csp": policy.csp(meta=True, wasm=False),
+                          "csp_search": policy.csp(meta=True, wasm=True),
+                          "referrer": config["referrer_policy"]})
 
 
 def _item_html(context):
@@ -86,8 +80,8 @@ def _item_html(context):
 
 def record(path, context):
     """Remember each page written; report inline code the policy would block."""
-    state = context.get(STATE_KEY) if context else None
-    if state is None or not path.endswith(".html"):
+    state = buildstate.of(context).get(State) if context else None
+    if state is None or state.policy is None or not path.endswith(".html"):
         return
     rel = os.path.relpath(path, context["OUTPUT_PATH"]).replace(os.sep, "/")
     state.pages.append(rel)
@@ -118,12 +112,12 @@ class HeadersGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        state = self.context.get(STATE_KEY)
-        if state is None:
+        build = buildstate.of(self.context)
+        state = build.get(State)
+        if state is None or state.policy is None:
             return
         config = self.settings[SETTING]
-        assets = self.context.get("ASSETS_STATE")
-        fingerprinted = [name for name in (assets.names.values() if assets else [])
+        fingerprinted = [name for name in build.asset_names.values()
                          if re.search(r"\.[0-9a-f]{10}\.(?:css|js)$", name)]
         files = {}
         if config["headers_file"]:
@@ -147,7 +141,7 @@ def register():
     phases.build_started.connect(configure)
     # First step: the later ones (typography, seo …) get clean, escaped metadata.
     phases.connect_step(text_metadata, phases.PRIORITY["text_metadata"])
-    signals.generator_init.connect(attach)
-    signals.content_written.connect(record)
-    signals.get_generators.connect(headers_generator)
+    phases.on("generator_init", attach)
+    phases.on("content_written", record)
+    phases.on("get_generators", headers_generator)
     phases.items_ready.connect(confine)

@@ -23,9 +23,8 @@ from zoneinfo import ZoneInfo
 
 from babel.core import get_global, parse_locale
 from jinja2 import pass_context
-from pelican import signals
 
-from newsroom import corrections, media, phases, sources
+from newsroom import buildstate, corrections, media, phases, sources
 from newsroom.media import ImageRef
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, PagesGenerator
@@ -37,8 +36,16 @@ from .text import first_paragraph, first_paragraph_of_doc, plain_text, script_js
 
 logger = logging.getLogger(__name__)
 
-#: Per-build resolved images of the SEO setting, kept in the generators' shared context.
-STATE_KEY = "SEO_STATE"
+
+
+@dataclass(frozen=True)
+class SiteImages:
+    """This build's resolved images of the SEO setting (its slot in ``newsroom.buildstate``)."""
+
+    default_image: object = None
+    publisher_logo: object = None
+
+
 #: Search engines show about this many characters of a description.
 DESCRIPTION_LENGTH = 160
 #: Length of a summary taken from the first paragraph (listings show it whole).
@@ -216,7 +223,7 @@ def prepare(generators):
     default = _setting_image(images, config, "default_image",
                              alt=config["default_image_alt"], default=True)
     logo = _setting_image(images, config, "publisher_logo")
-    context[STATE_KEY] = {"default_image": default, "publisher_logo": logo}
+    buildstate.of(context).put(SiteImages(default, logo))
     for item in items.values():
         _lead_summary(item)
         item.seo_image = _item_image(item, images, default)
@@ -285,7 +292,7 @@ def _json_ld(item, title, description, url, image, published, modified, publishe
 def seo(ctx, item) -> Seo:
     """Description, Open Graph, Twitter and JSON-LD data of an article or page."""
     config = ctx.get(SETTING) or validate({})
-    state = ctx.get(STATE_KEY) or {}
+    state = buildstate.of(ctx).get(SiteImages) or SiteImages()
     siteurl = ctx.get("SITEURL") or ""
     site_name = ctx.get("SITENAME") or ""
     publisher = config["publisher_name"] or site_name
@@ -299,7 +306,7 @@ def seo(ctx, item) -> Seo:
     # The images plugin's card (a crop of the lead image, or one drawn for the
     # article) when it made one; else the Image: line or the default card.
     image = getattr(item, "social_image", None) or getattr(item, "seo_image",
-                                                           state.get("default_image"))
+                                                           state.default_image)
     if image is not None:
         alt = image.alt or (publisher if image.default else None)
         image = replace(image, src=absolute(siteurl, image.src), alt=alt)
@@ -322,7 +329,7 @@ def seo(ctx, item) -> Seo:
         tags=[t.name for t in getattr(item, "tags", None) or []] if is_article else [],
         twitter_site=config["twitter_site"],
         json_ld=_json_ld(item, title, description, url, image, published, modified, publisher,
-                         state.get("publisher_logo"), siteurl) if is_article else None,
+                         state.publisher_logo, siteurl) if is_article else None,
     )
 
 
@@ -334,5 +341,5 @@ def register():
     phases.build_started.connect(configure)
     # After typography (its summary and text are typographed), before article extras.
     phases.connect_step(lead_summary, phases.PRIORITY["lead_summary"])
-    signals.generator_init.connect(install)
+    phases.on("generator_init", install)
     phases.items_ready.connect(prepare)

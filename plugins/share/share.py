@@ -6,7 +6,6 @@ import logging
 from dataclasses import dataclass
 
 from jinja2 import pass_context
-from pelican import signals
 
 from newsroom import phases
 
@@ -50,4 +49,4 @@ def install(generator):
 
 def register():
     phases.build_started.connect(configure)
-    signals.generator_init.connect(install)
+    phases.on("generator_init", install)

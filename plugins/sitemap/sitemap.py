@@ -17,16 +17,14 @@ import os
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from pelican import signals
 from pelican.generators import Generator
 
-from newsroom import phases
+from newsroom import buildstate, phases
 
 from .config import validate
 
 logger = logging.getLogger(__name__)
 
-STATE_KEY = "SITEMAP_STATE"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -42,7 +40,7 @@ class Entry:
 
 @dataclass
 class Collected:
-    """Pages written during one build (kept in the Pelican context)."""
+    """Pages written during one build (its slot in ``newsroom.buildstate``)."""
 
     entries: dict = field(default_factory=dict)  # url -> Entry
     articles: list = field(default_factory=list)
@@ -53,7 +51,7 @@ def configure(pelican):
 
 
 def attach(generator):
-    generator.context.setdefault(STATE_KEY, Collected())
+    buildstate.of(generator.context).slot(Collected)
 
 
 def _lastmod(context):
@@ -68,7 +66,7 @@ def _lastmod(context):
 
 def record(path, context):
     """Remember an HTML page the writer just wrote."""
-    state = context.get(STATE_KEY) if context else None
+    state = buildstate.of(context).get(Collected) if context else None
     page = context.get("i18n") if context else None
     if state is None or page is None or not path.endswith(".html"):
         return
@@ -164,7 +162,7 @@ class SitemapGenerator(Generator):
         logger.info("sitemap: writing %s", path)
 
     def generate_output(self, writer):
-        state = self.context.get(STATE_KEY)
+        state = buildstate.of(self.context).get(Collected)
         config = self.settings["SITEMAP"]
         siteurl = self.settings.get("SITEURL", "")
         if state is None:
@@ -209,6 +207,6 @@ def sitemap_generator(pelican):
 
 def register():
     phases.build_started.connect(configure)
-    signals.generator_init.connect(attach)
-    signals.content_written.connect(record)
-    signals.get_generators.connect(sitemap_generator)
+    phases.on("generator_init", attach)
+    phases.on("content_written", record)
+    phases.on("get_generators", sitemap_generator)

@@ -19,9 +19,8 @@ from __future__ import annotations
 import logging
 import os
 
-from pelican import signals
 
-from newsroom import compat, logs, phases, rules, sources
+from newsroom import buildstate, compat, logs, phases, rules, sources
 from newsroom.build import BuildOnly
 
 logger = logging.getLogger(__name__)
@@ -92,19 +91,21 @@ def start(pelican):
     logs.use_plain_console()
     kinds = logs.ProblemKinds()
     logging.getLogger().addHandler(kinds)
-    pelican.settings["PROBLEM_KINDS"] = kinds
+    build = buildstate.of(pelican.settings)
+    build.put(kinds)
     if pelican.settings.get("STRICT"):
         counter = ProblemCounter()
         logging.getLogger().addHandler(counter)
-        pelican.settings["STRICT_COUNTER"] = counter
+        build.put(counter)
 
 
 def finish(pelican):
-    kinds = pelican.settings.pop("PROBLEM_KINDS", None)
+    build = buildstate.of(pelican.settings)
+    kinds = build.pop(logs.ProblemKinds)
     if kinds is not None:
         logging.getLogger().removeHandler(kinds)
         kinds.report()
-    counter = pelican.settings.pop("STRICT_COUNTER", None)
+    counter = build.pop(ProblemCounter)
     if counter is None:
         return
     logging.getLogger().removeHandler(counter)
@@ -120,5 +121,5 @@ def finish(pelican):
 
 def register():
     phases.build_started.connect(start)
-    signals.readers_init.connect(guard_readers)
+    phases.on("readers_init", guard_readers)
     phases.build_finished.connect(finish)

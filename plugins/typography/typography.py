@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from jinja2 import pass_context
 from markupsafe import Markup
-from pelican import signals
 
 from newsroom import phases
 from newsroom.config import dict_setting
@@ -163,6 +162,6 @@ def install_filter(generator):
 
 
 def register():
-    signals.initialized.connect(configure)
-    signals.generator_init.connect(install_filter)
+    phases.on("initialized", configure)
+    phases.on("generator_init", install_filter)
     phases.connect_step(typeset, phases.PRIORITY["typography"])
