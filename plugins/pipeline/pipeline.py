@@ -40,14 +40,14 @@ from markdown.serializers import to_html_string
 from pelican import signals
 from pelican.readers import HTMLReader, MarkdownReader, RstReader
 
-from newsroom import compat, phases
+from newsroom import compat, phases, sources
 from newsroom.build import BuildOnly, plain_settings
 from newsroom.changes import items_of
 
 from . import cache, writing
 from .document import DEPENDS_KEY, Document, file_stamp, parse_fragment
 from .memo import RenderMemo
-from .reading import read_source, source_lang
+from .reading import read_source
 from .workers import Prefetch, _unpack
 
 logger = logging.getLogger(__name__)
@@ -101,23 +101,56 @@ def log_notes(instance):
         logger.log(level, "%s", message)
 
 
+def _register(settings, source):
+    """Keep ``source`` among the sources this build read (``SourcesRead``)."""
+    registry = settings.get(SOURCES_KEY)
+    if registry is not None and source is not None:
+        registry.by_path[source.path] = source
+
+
+def keep_source(instance):
+    """``content_object_init``: the item carries its content model
+    (``sources.of_item``), not its metadata (what pages show of an item)."""
+    metadata = getattr(instance, "metadata", None)
+    source = metadata.pop(sources.ITEM_KEY, None) if metadata else None
+    if source is not None:
+        setattr(instance, sources.ITEM_KEY, source)
+
+
+def register_read(generator, metadata):
+    """``*_generator_context``: a source read now or taken from the content cache
+    (its reader's result) is among the sources this build read."""
+    _register(generator.settings, metadata.get(sources.ITEM_KEY))
+
+
+def register_items(generator):
+    """``*_generator_finalized``: so is the source of an item the content cache kept
+    whole (``CONTENT_CACHING_LAYER = "generator"``)."""
+    for _, item in items_of([generator]):
+        _register(generator.settings, getattr(item, sources.ITEM_KEY, None))
+
+
 class StepsMarkdownReader(MarkdownReader):
     """Pelican's Markdown reader, with the document steps inside Markdown, or the
     result a worker process prepared. Installed through the ``READERS`` setting
-    (so whatever wraps readers at ``readers_init`` wraps this one)."""
+    (so whatever wraps readers at ``readers_init`` wraps this one). The content
+    model travels in the metadata (``sources.ITEM_KEY``) onto the item."""
 
     def read(self, source_path):
         state = self.settings.get(STATE_KEY)
-        prepared = state.take(source_path) if state is not None else None
-        if prepared is not None:
-            content, packed, notes, source = prepared
-            metadata = {key: _unpack(value, self.settings) for key, value in packed.items()}
-        else:
-            content, metadata, notes, source = read_source(self, source_path,
-                                                           phases.document_steps())
-        registry = self.settings.get(SOURCES_KEY)
-        if registry is not None:
-            registry.by_path[source.path] = source
+        try:
+            prepared = state.take(source_path) if state is not None else None
+            if prepared is not None:
+                content, packed, notes, source = prepared
+                metadata = {key: _unpack(value, self.settings) for key, value in packed.items()}
+            else:
+                content, metadata, notes, source = read_source(self, source_path,
+                                                               phases.document_steps())
+        except Exception as exc:  # a source that fails to read is in the translation status
+            _register(self.settings, sources.of_error(exc))
+            raise
+        _register(self.settings, source)
+        metadata[sources.ITEM_KEY] = source
         if notes:
             metadata[NOTES_KEY] = [tuple(note) for note in notes]
         return content, metadata
@@ -129,8 +162,9 @@ def steps_on_html(reader, path, content, metadata, steps):
     settings = reader.settings
     depends = {os.path.abspath(path): file_stamp(path)}
     root = parse_fragment(content)
-    doc = Document(path, root, metadata, source_lang(path, metadata, settings), settings,
-                   depends=depends)
+    named = sources.file_name_metadata(os.path.relpath(path, settings["PATH"]), settings)
+    lang = sources.language(metadata.get("lang"), named, settings.get("DEFAULT_LANG", "en"))
+    doc = Document(path, root, metadata, lang, settings, depends=depends)
     for step in steps:
         step(doc)
     html = to_html_string(root)
@@ -338,6 +372,11 @@ def register():
     signals.article_generator_finalized.connect(cache.record_complete)
     signals.page_generator_finalized.connect(cache.record_complete)
     signals.content_object_init.connect(log_notes)
+    signals.content_object_init.connect(keep_source)
+    signals.article_generator_context.connect(register_read)
+    signals.page_generator_context.connect(register_read)
+    signals.article_generator_finalized.connect(register_items)
+    signals.page_generator_finalized.connect(register_items)
     signals.article_generator_init.connect(articles_init)
     signals.page_generator_init.connect(pages_init)
     signals.all_generators_finalized.connect(finish)
