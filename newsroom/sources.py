@@ -267,11 +267,6 @@ def decode(raw: bytes):
     return text.replace("\r\n", "\n").replace("\r", "\n"), problem
 
 
-def read_text(path: str) -> str:
-    with open(path, "rb") as fh:
-        return decode(fh.read())[0]
-
-
 #: Characters HTML and XML forbid (C0 and C1 controls but tab and line ends,
 #: noncharacters): invisible, they break feeds and sitemaps. The build drops
 #: them from titles, summaries and texts; lint points at them.
