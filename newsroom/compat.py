@@ -10,6 +10,7 @@ outside ``SUPPORTED`` stops the build at import with what to check.
 
 from __future__ import annotations
 
+import logging
 import os
 
 import pelican
@@ -49,40 +50,46 @@ def forget_logged_messages():
     LimitFilter._group_count.clear()
 
 
-def markdown_convert(reader, source_path, md, text=None) -> str:
-    """The conversion half of Pelican's ``MarkdownReader.read``, with a Markdown
-    instance ``md`` we made (our tree processor registered on it), of ``text``
-    (the file's, read by the caller) or of the file as Pelican opens it."""
-    from pelican.utils import pelican_open
+def markdown_metadata(reader, meta, source_path) -> dict:
+    """Pelican's metadata of a Markdown header: what ``MarkdownReader.read`` makes of
+    ``md.Meta``, here of ``meta`` (``newsroom.sources.Source.meta()``: the header parsed
+    once, never by Markdown again).
 
-    reader._source_path = source_path
-    reader._md = md
-    if text is not None:
-        return md.convert(text)
-    with pelican_open(source_path) as text:
-        return md.convert(text)
-
-
-def parse_metadata(reader, md):
-    """The metadata half of Pelican's ``MarkdownReader.read``, for a Markdown instance
-    whose ``meta`` preprocessor ran (called from inside its conversion).
-
-    ``reader._parse_metadata`` converts formatted fields (``FORMATTED_FIELDS``)
-    with ``reader._md``; it is given a separate Markdown instance for that, so
-    the one being converted is never reset mid-way.
+    Reason: the rules are the body of the private ``MarkdownReader._parse_metadata``
+    (4.12), reproduced over Pelican's public API: each field through
+    ``reader.process_metadata``; a formatted field (``FORMATTED_FIELDS``: its lines
+    joined) converted by a Markdown instance of the ``MARKDOWN`` setting without the
+    ``meta`` extension, reset before each; a field that may not be repeated
+    (``DUPLICATES_DEFINITIONS_ALLOWED``) takes its first value, with Pelican's warning;
+    any other field written on several lines is given as a list.
     """
-    if not hasattr(md, "Meta"):
-        return {}
     from markdown import Markdown
+    from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED
 
-    meta = md.Meta
-    formatted = reader.settings["FORMATTED_FIELDS"]
-    if any(name.lower() in formatted for name in meta):
-        reader._md = Markdown(**reader.settings["MARKDOWN"])  # reset() and convert() there
-    try:
-        return reader._parse_metadata(meta)
-    finally:
-        reader._md = md
+    settings = reader.settings
+    formatted = settings["FORMATTED_FIELDS"]
+    output, md = {}, None
+    for name, values in meta.items():
+        if name in formatted:
+            if md is None:
+                md = Markdown(**settings["MARKDOWN"])
+                md.preprocessors.deregister("meta", strict=False)
+            md.reset()
+            output[name] = reader.process_metadata(name, md.convert("\n".join(values)))
+        elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+            if len(values) > 1:
+                _PELICAN_READERS_LOG.warning(
+                    "Duplicate definition of `%s` for %s. Using first one.", name, source_path)
+            output[name] = reader.process_metadata(name, values[0])
+        elif len(values) > 1:
+            output[name] = reader.process_metadata(name, values)
+        else:
+            output[name] = reader.process_metadata(name, values[0])
+    return output
+
+
+#: The logger Pelican's readers warn with (a strict build counts it the same).
+_PELICAN_READERS_LOG = logging.getLogger("pelican.readers")
 
 
 def forget_memoised(item=None):

@@ -172,7 +172,7 @@ PELICAN_SIGNALS = (
     ("article_generator_context", "source_read", "drafts and scheduled items sorted out"),
     ("page_generator_context", "source_read", "drafts sorted out"),
     ("content_object_init", "source_read", "each article or page made: notes logged, "
-     "its problems checked, share links"),
+     "its content model kept on it, its problems checked, share links"),
     ("article_generator_pretaxonomy", "source_read", "languages split, translations "
      "linked by translation key, taxonomies mapped"),
     ("article_generator_finalized", "source_read", "articles grouped by language, "

@@ -108,7 +108,6 @@ class PreviewSite:
         from .pagedeps import PageIndex
 
         self.index = PageIndex(*self.page_jobs(), self.settings)
-        self._known_sources()
 
     # -- page builds --------------------------------------------------------------
 
@@ -256,20 +255,6 @@ class PreviewSite:
         return any(feeds.values()) or any(
             self.settings.get(key) for key in self.settings
             if key.endswith(("FEED_ATOM", "FEED_RSS")))
-
-    def _known_sources(self):
-        """Parse the sources the last build took from the content cache (once), so that
-        the translation status never reads the content folder again."""
-        from pelican.contents import Page
-
-        from . import sources
-
-        registry = buildstate.of(self.settings).sources
-        root = self.settings["PATH"]
-        for path, (_, item) in self.items().items():
-            if path not in registry and os.path.isfile(path):
-                registry[path] = sources.read_source(
-                    path, self.settings, root, "page" if isinstance(item, Page) else "article")
 
     def _write(self, jobs, shown):
         """Write the page ``jobs`` through Pelican's writer (paginated listings:

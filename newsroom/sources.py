@@ -1,10 +1,13 @@
 """Markdown sources as editors wrote them: metadata with line numbers, and body.
 
-Read without building the site, by the ``newsroom`` command and by the build
-plugins (which need line numbers Pelican does not keep). The metadata header
-is parsed as Python-Markdown's ``meta`` extension parses it (the one Pelican
-uses); the slug and the file-name language come from Pelican's own
-``FILENAME_METADATA`` handling, so both sides agree on them.
+The one parse of a source, by the ``newsroom`` command and by the build (whose
+engine reads each file once: this model is made from its bytes, Pelican's
+metadata from this model's header, and Markdown converts only the body). The
+metadata header is parsed as Python-Markdown's ``meta`` extension parses it
+(the one Pelican uses), on the lines as Markdown sees them (its whitespace
+normalisation); the slug and the file-name language come from Pelican's own
+``FILENAME_METADATA`` handling, so both sides agree on them. The build puts
+each item's ``Source`` on the item (``of_item``).
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ class Field:
     value: str  # continuation lines joined with "\n"
     line: int  # 1-based
     lines: list = field(default_factory=list)  # raw source lines of the field
+    #: The value of each line, as Markdown's ``meta`` extension lists them.
+    parts: list = field(default_factory=list)
 
 
 @dataclass
@@ -103,7 +108,7 @@ class Source:
 
     @property
     def lang(self) -> str:
-        return (self.get("lang") or "").strip() or self.filename.get("lang") or self.default_lang
+        return language(self.get("lang"), self.filename, self.default_lang)
 
     @property
     def written_slug(self) -> str:
@@ -141,22 +146,89 @@ class Source:
     def status(self) -> str:
         return (self.get("status") or "").strip().lower() or "published"
 
+    def meta(self) -> dict:
+        """The header as Python-Markdown's ``meta`` extension gives it (``md.Meta``, what
+        Pelican's reader takes): {lower-case key: [value of each line]}, a key repeated
+        adding its lines to the first one's, keys in the order first written."""
+        found = {key: list(first.parts) for key, first in self.fields.items()}
+        for later in self.duplicates:
+            found[later.key.lower()].extend(later.parts)
+        return found
 
-def parse(text: str):
-    """(fields, duplicates, body, body_line, header_end) of a Markdown source."""
+
+#: Where the build keeps an item's ``Source``: the reader's metadata key, then the
+#: article's or page's attribute (``item.newsroom_source``). Pickled with the item
+#: (or the reader's result) by the content cache and by the reading workers.
+ITEM_KEY = "newsroom_source"
+
+
+def of_item(item) -> Source:
+    """The ``Source`` an article or page was made from, as the build parsed it.
+
+    Every Markdown item the build's engine read carries it; an item another reader
+    made (an HTML or reStructuredText file, a reader of the user's) is parsed
+    here, from its file, once.
+    """
+    found = getattr(item, ITEM_KEY, None)
+    if found is None:
+        path, settings = item.source_path, item.settings
+        try:
+            found = read_source(path, settings, settings["PATH"], kind_of(path, settings))
+        except OSError:
+            found = Source(os.path.abspath(path), {}, "", 1)
+        setattr(item, ITEM_KEY, found)
+    return found
+
+
+def keep_on_error(exc: BaseException, source: Source) -> BaseException:
+    """Have ``exc``, raised while the build read ``source``, carry it (``of_error``):
+    what reports the failure (with its line) does not read the file again."""
+    setattr(exc, ITEM_KEY, source)
+    return exc
+
+
+def of_error(exc: BaseException):
+    """The ``Source`` whose reading raised ``exc`` (``keep_on_error``), or None."""
+    return getattr(exc, ITEM_KEY, None)
+
+
+def markdown_line(line: str, tab_length: int = 4) -> str:
+    """A line as Python-Markdown's ``meta`` extension sees it: after Markdown's
+    ``normalize_whitespace`` (its placeholder characters STX and ETX removed, tabs
+    expanded; a line of spaces after another line is emptied, which ``parse``'s
+    blank-line test already covers)."""
+    if "\t" in line or "\x02" in line or "\x03" in line:
+        line = line.replace("\x02", "").replace("\x03", "").expandtabs(tab_length)
+    return line
+
+
+def language(written, filename: dict, default: str) -> str:
+    """A source's language, as Pelican gives it to the item: its ``Lang:`` line, else
+    its file name's (``file_name_metadata``), else ``default`` (DEFAULT_LANG)."""
+    return str(written or "").strip() or filename.get("lang") or default
+
+
+def parse(text: str, tab_length: int = 4):
+    """(fields, duplicates, body, body_line, header_end) of a Markdown source.
+
+    The header ends where Markdown's ``meta`` extension ends it, line for line
+    (``tab_length``: Markdown's, from the ``MARKDOWN`` setting); ``body`` is the
+    rest, as written.
+    """
     lines = text.split("\n")
     index = 0
-    if lines and BEGIN_RE.match(lines[0]):
+    if lines and BEGIN_RE.match(markdown_line(lines[0], tab_length)):
         index = 1
     fields, duplicates, current = {}, [], None
     while index < len(lines):
-        line = lines[index]
-        if not line.strip() or (index > 0 and END_RE.match(line)):
+        line = markdown_line(lines[index], tab_length)
+        if not line.strip() or END_RE.match(line):
             index += 1  # the blank line (or end marker) belongs to the header
             break
         match = META_RE.match(line)
         if match:
-            current = Field(match.group("key"), match.group("value").strip(), index + 1, [line])
+            value = match.group("value").strip()
+            current = Field(match.group("key"), value, index + 1, [lines[index]], [value])
             if current.key.lower() in fields:
                 duplicates.append(current)
             else:
@@ -165,8 +237,10 @@ def parse(text: str):
             continue
         more = META_MORE_RE.match(line)
         if more and current is not None:
-            current.value = f"{current.value}\n{more.group('value').strip()}".strip()
-            current.lines.append(line)
+            value = more.group("value").strip()
+            current.value = f"{current.value}\n{value}".strip()
+            current.lines.append(lines[index])
+            current.parts.append(value)
             index += 1
             continue
         break  # not metadata: the body starts here
@@ -191,11 +265,6 @@ def decode(raw: bytes):
     if nul >= 0:  # text files never hold one; binary ones (images, PDF) always do
         problem = (raw.count(b"\n", 0, nul) + 1, 0)
     return text.replace("\r\n", "\n").replace("\r", "\n"), problem
-
-
-def read_text(path: str) -> str:
-    with open(path, "rb") as fh:
-        return decode(fh.read())[0]
 
 
 #: Characters HTML and XML forbid (C0 and C1 controls but tab and line ends,
@@ -271,7 +340,8 @@ def source_from_bytes(path, raw: bytes, settings=None, root=None, kind=None) -> 
     model and Markdown's text come from the same bytes)."""
     path = os.path.abspath(path)
     text, unreadable = decode(raw)
-    fields, duplicates, body, body_line, header_end = parse(text)
+    tab_length = ((settings or {}).get("MARKDOWN") or {}).get("tab_length", 4)
+    fields, duplicates, body, body_line, header_end = parse(text, tab_length)
     source = Source(path, fields, body, body_line, duplicates, header_end,
                     root=os.path.abspath(root) if root else None, kind=kind,
                     size=len(raw), unreadable=unreadable)
@@ -444,25 +514,13 @@ def fingerprint(source: Source) -> str:
     return source.fingerprint_memo[1]
 
 
-def where(path, key) -> str:
+def where(source: Source, key) -> str:
     """``path:line`` of a source's ``Key:`` metadata line (``path`` alone if there is none).
 
     For messages about one metadata value, from the build's plugins and the tools alike.
     """
-    if not path:
-        return "?"
-    rel = os.path.relpath(path)
-    pattern = re.compile(rf"\s*{re.escape(key)}\s*:", re.IGNORECASE)
-    try:
-        with open(path, encoding="utf-8-sig", errors="replace") as fh:
-            for number, line in enumerate(fh, 1):
-                if not line.strip():
-                    break
-                if pattern.match(line):
-                    return f"{rel}:{number}"
-    except OSError:
-        pass
-    return rel
+    line = source.line(key)
+    return f"{source.display}:{line}" if line is not None else source.display
 
 
 # -- translation keys ---------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import pytest
-from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.settings import DEFAULT_CONFIG
 
@@ -49,24 +48,58 @@ def test_forget_logged_messages_lets_a_second_build_log_again():
     assert limit.filter(record)
 
 
-def test_markdown_convert_and_parse_metadata_are_pelicans_read(tmp_path):
-    source = tmp_path / "a.md"
-    source.write_text("Title: Un titre\nSummary: *court*\nTags: a, b\n\nDu **texte**.\n",
-                      encoding="utf-8")
-    settings = _settings(tmp_path)
+#: Headers and bodies where a second parser would part from Markdown's ``meta``
+#: extension: continuation lines, repeated fields, tabs, YAML-style markers,
+#: a body that looks like a header, blank bodies, CRLF, a BOM.
+PELICAN_CASES = {
+    "plain": "Title: Un titre\nSummary: *court*\nTags: a, b\n\nDu **texte**.\n",
+    "continued": "Title: Un\n    titre long\nTags: a,\n    b\nSummary: une\n    *phrase*\n\nTexte.\n",
+    "repeated": "Title: A\nTags: a\nTags: b\nAuthor: X\nAuthor: Y\nNote: 1\nNote: 2\n\nTexte.\n",
+    "tabs": "Title:\tUn\ttitre\nTags: a\n\tb\n\n\tcode\n",
+    "yaml": "---\nTitle: A\nDate: 2024-01-02 10:00\n---\nCorps.\n",
+    "dots": "...\nTitle: pas un champ\n\nTexte.\n",
+    "body-like-header": "Title: A\n\nNote: ceci est du texte\n\n    du code\n",
+    "spaces-line": "Title: A\n\n   \n    code?\n",
+    "tab-line": "Title: A\n\n\t\nTexte.\n",
+    "no-blank": "Title: A\nTexte sans ligne vide.\n",
+    "header-only": "Title: Seul\nStatus: draft\n",
+    "empty": "",
+    "blank": "\n  \n",
+    "no-header": "Un paragraphe.\n\n    du code\n",
+    "first-line-spaces": "   \nTitle: A\n\nTexte.\n",
+    "crlf-bom": "\ufeffTitle: A\r\nLang: en\r\n\r\nTexte\r\n",
+    "empty-fields": "Title: A\nTags:\nCategory:\nSlug: \n\nTexte.\n",
+    "odd-keys": "Title: A\nX-Custom_field-2: v\n   Indent: not a key\nAuthors: A; B\n\nT.\n",
+    "stx": "Title: A\x02B\n\nT\x03.\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(PELICAN_CASES))
+def test_the_engine_reads_a_markdown_source_as_pelicans_reader(tmp_path, case):
+    """The engine parses the header once (``newsroom.sources``), makes Pelican's
+    metadata of it (``compat.markdown_metadata``) and has Markdown convert the body
+    only: content and metadata are those of Pelican's own ``MarkdownReader.read``."""
+    import sys
+
+    from .conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from pipeline import reading
+
+    source = tmp_path / "x.fr.md"
+    source.write_bytes(PELICAN_CASES[case].encode("utf-8"))
+    settings = _settings(tmp_path, FORMATTED_FIELDS=["summary"])
     expected_content, expected = MarkdownReader(settings).read(str(source))
-    reader = MarkdownReader(settings)
-    md = Markdown(**settings["MARKDOWN"])
-    content = compat.markdown_convert(reader, str(source), md)
-    metadata = compat.parse_metadata(reader, md)
+    content, metadata, notes, model = reading.read_source(MarkdownReader(settings), str(source), [])
+    metadata.pop("pipeline_depends", None)
+
+    def plain(meta):
+        return {k: (type(v).__name__, repr(v) if compat.is_discarded(v) else str(v))
+                for k, v in meta.items()}
+
     assert content == expected_content
-    assert {k: str(v) for k, v in metadata.items()} == {k: str(v) for k, v in expected.items()}
-    # From text the caller read: the same.
-    md = Markdown(**settings["MARKDOWN"])
-    assert compat.markdown_convert(reader, str(source), md, source.read_text("utf-8")) == content
-    # A formatted field (Summary: through Markdown) uses another Markdown instance.
-    assert "<em>court</em>" in str(metadata["summary"])
-    assert reader._md is md
+    assert plain(metadata) == plain(expected)
+    assert notes == [] and model.path == str(source)
 
 
 def test_pelican_instance_is_get_instance_with_editorial_merged(tmp_path):

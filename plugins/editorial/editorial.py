@@ -136,9 +136,6 @@ def check_source(doc):
     settings = doc.settings
     ctx = rules.RuleContext.from_settings(settings, settings["EDITORIAL"])
     source = doc.source  # parsed from the bytes Markdown converts: the file is read once
-    if source is None:
-        source = sources.read_source(path, settings, settings["PATH"],
-                                     sources.kind_of(path, settings))
     for problem in rules.check_file(source, ctx, only=rules.BUILD_RULES):
         (doc.error if problem.severity == rules.ERROR else doc.warning)(str(problem))
     for _, _, _, target in rules.links(source):  # missing_link_targets looked for them
@@ -163,11 +160,9 @@ def check_content(instance):
     settings = instance.settings
     state = buildstate.of(instance._context).get(EditorialState) if instance._context else None
     ctx = state.ctx if state else rules.RuleContext.from_settings(settings, settings["EDITORIAL"])
-    kind = "article" if isinstance(instance, Article) else "page"
     if instance.metadata.get("editorial_checked"):
         return
-    source = sources.read_source(path, settings, settings["PATH"], kind)
-    for problem in rules.check_file(source, ctx, only=rules.BUILD_RULES):
+    for problem in rules.check_file(sources.of_item(instance), ctx, only=rules.BUILD_RULES):
         if problem.severity == rules.ERROR:
             logger.error("%s", problem)
         else:

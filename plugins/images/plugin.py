@@ -207,10 +207,7 @@ def inherit(item):
     caption = _text(item.metadata.get("imagecaption"))
     lang = None
     if not alt or (lead.caption and not caption):
-        problem = rules.translation_image_alt(
-            sources.read_source(item.source_path, item.settings, item.settings["PATH"], "article"),
-            sources.read_source(original.source_path, item.settings, item.settings["PATH"],
-                                "article"))
+        problem = rules.translation_image_alt(sources.of_item(item), sources.of_item(original))
         if problem is not None:
             logger.warning("%s", problem)
     if not alt:  # the original's, marked as in its language

@@ -16,17 +16,13 @@ from collections import defaultdict
 
 from pelican.utils import order_content
 
-from newsroom import rules, sources
+from newsroom import buildstate, rules, sources
 
 logger = logging.getLogger(__name__)
 
-
 def record(item):
     """The item's source as the shared rules read it (metadata with line numbers)."""
-    try:
-        return sources.read_source(item.source_path)
-    except OSError:
-        return sources.Source(os.path.abspath(item.source_path), {}, "", 1)
+    return sources.of_item(item)
 
 
 def is_translation(item) -> bool:
@@ -74,13 +70,17 @@ def left_out(generator, kind, paths_key, excludes_key):
     if not skipped:
         return []
     ctx = rules.RuleContext.from_settings(settings, settings.get("EDITORIAL") or {})
+    # The engine parsed them as it read them (a skipped draft, one that failed).
+    known = buildstate.of(settings).sources
     members = []
     for rel in skipped:
-        try:
-            source = sources.read_source(os.path.join(generator.path, rel), settings,
-                                         settings["PATH"], kind)
-        except OSError:
-            continue
+        path = os.path.abspath(os.path.join(generator.path, rel))
+        source = known.get(path)
+        if source is None or source.kind != kind:
+            try:
+                source = sources.read_source(path, settings, settings["PATH"], kind)
+            except OSError:
+                continue
         members.append(rules.Member.of_source(source, ctx))
     return members
 

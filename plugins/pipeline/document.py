@@ -210,19 +210,18 @@ class Document:
 class StepRunner(Treeprocessor):
     """Runs the document steps on Markdown's tree, before it is serialised.
 
-    ``metadata_of(md)`` gives the source's metadata as Pelican parses it (the
-    ``meta`` preprocessor has run); the Document is kept in ``self.doc``.
+    ``metadata`` is the source's, as Pelican's reader makes it, and ``lang`` its
+    language (both from the content model); the Document is kept in ``self.doc``.
     """
 
-    def __init__(self, md, steps, path, metadata_of, lang_of, settings, depends, source=None):
+    def __init__(self, md, steps, path, metadata, lang, settings, depends, source=None):
         super().__init__(md)
         self.steps, self.path, self.settings, self.source = steps, path, settings, source
-        self.metadata_of, self.lang_of, self.depends = metadata_of, lang_of, depends
+        self.metadata, self.lang, self.depends = metadata, lang, depends
         self.doc = None
 
     def run(self, root):
-        metadata = self.metadata_of(self.md)
-        doc = Document(self.path, root, metadata, self.lang_of(metadata), self.settings,
+        doc = Document(self.path, root, self.metadata, self.lang, self.settings,
                        md=self.md, depends=self.depends, source=self.source)
         self.doc = doc
         for step in self.steps:

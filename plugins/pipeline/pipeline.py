@@ -39,14 +39,14 @@ from concurrent.futures.process import BrokenProcessPool
 from markdown.serializers import to_html_string
 from pelican.readers import HTMLReader, MarkdownReader, RstReader
 
-from newsroom import buildstate, compat, phases
+from newsroom import buildstate, compat, phases, sources
 from newsroom.build import plain_settings
 from newsroom.changes import items_of
 
 from . import cache, writing
 from .document import DEPENDS_KEY, Document, file_stamp, parse_fragment
 from .memo import RenderMemo
-from .reading import read_source, source_lang
+from .reading import read_source
 from .workers import Prefetch, _unpack
 
 logger = logging.getLogger(__name__)
@@ -86,22 +86,56 @@ def log_notes(instance):
         logger.log(level, "%s", message)
 
 
+def _register(settings, source):
+    """Keep ``source`` among the sources this build read (``BuildState.sources``)."""
+    if source is not None:
+        buildstate.of(settings).sources[source.path] = source
+
+
+def keep_source(instance):
+    """``content_object_init``: the item carries its content model
+    (``sources.of_item``), not its metadata (what pages show of an item)."""
+    metadata = getattr(instance, "metadata", None)
+    source = metadata.pop(sources.ITEM_KEY, None) if metadata else None
+    if source is not None:
+        setattr(instance, sources.ITEM_KEY, source)
+
+
+def register_read(generator, metadata):
+    """``*_generator_context``: a source read now or taken from the content cache
+    (its reader's result) is among the sources this build read."""
+    _register(generator.settings, metadata.get(sources.ITEM_KEY))
+
+
+def register_items(generator):
+    """``*_generator_finalized``: so is the source of an item the content cache kept
+    whole (``CONTENT_CACHING_LAYER = "generator"``)."""
+    for _, item in items_of([generator]):
+        _register(generator.settings, getattr(item, sources.ITEM_KEY, None))
+
+
 class StepsMarkdownReader(MarkdownReader):
     """Pelican's Markdown reader, with the document steps inside Markdown, or the
     result a worker process prepared. Installed through the ``READERS`` setting
-    (so whatever wraps readers at ``readers_init`` wraps this one)."""
+    (so whatever wraps readers at ``readers_init`` wraps this one). The content
+    model travels in the metadata (``sources.ITEM_KEY``) onto the item."""
 
     def read(self, source_path):
         build = buildstate.of(self.settings)
         state = build.get(Prefetch)
-        prepared = state.take(source_path) if state is not None else None
-        if prepared is not None:
-            content, packed, notes, source = prepared
-            metadata = {key: _unpack(value, self.settings) for key, value in packed.items()}
-        else:
-            content, metadata, notes, source = read_source(self, source_path,
-                                                           phases.document_steps())
-        build.sources[source.path] = source  # every source the build read (buildstate)
+        try:
+            prepared = state.take(source_path) if state is not None else None
+            if prepared is not None:
+                content, packed, notes, source = prepared
+                metadata = {key: _unpack(value, self.settings) for key, value in packed.items()}
+            else:
+                content, metadata, notes, source = read_source(self, source_path,
+                                                               phases.document_steps())
+        except Exception as exc:  # a source that fails to read is in the translation status
+            _register(self.settings, sources.of_error(exc))
+            raise
+        _register(self.settings, source)
+        metadata[sources.ITEM_KEY] = source
         if notes:
             metadata[NOTES_KEY] = [tuple(note) for note in notes]
         return content, metadata
@@ -113,8 +147,9 @@ def steps_on_html(reader, path, content, metadata, steps):
     settings = reader.settings
     depends = {os.path.abspath(path): file_stamp(path)}
     root = parse_fragment(content)
-    doc = Document(path, root, metadata, source_lang(path, metadata, settings), settings,
-                   depends=depends)
+    named = sources.file_name_metadata(os.path.relpath(path, settings["PATH"]), settings)
+    lang = sources.language(metadata.get("lang"), named, settings.get("DEFAULT_LANG", "en"))
+    doc = Document(path, root, metadata, lang, settings, depends=depends)
     for step in steps:
         step(doc)
     html = to_html_string(root)
@@ -318,6 +353,11 @@ def register():
     phases.on("article_generator_finalized", cache.record_complete)
     phases.on("page_generator_finalized", cache.record_complete)
     phases.on("content_object_init", log_notes)
+    phases.on("content_object_init", keep_source)
+    phases.on("article_generator_context", register_read)
+    phases.on("page_generator_context", register_read)
+    phases.on("article_generator_finalized", register_items)
+    phases.on("page_generator_finalized", register_items)
     phases.on("article_generator_init", articles_init)
     phases.on("page_generator_init", pages_init)
     phases.on("all_generators_finalized", finish)

@@ -187,7 +187,7 @@ def minutes(words, wpm) -> int:
 
 def _where(item) -> str:
     """``path:line`` of an item's ``ReadingTime:`` line."""
-    return sources.where(item.source_path, "readingtime")
+    return sources.where(sources.of_item(item), "readingtime")
 
 
 def _override(item, computed):

@@ -26,8 +26,8 @@ from markupsafe import Markup
 from pelican.urlwrappers import URLWrapper
 
 from newsroom.rules import NAME_KEYS, strip_invisible
-from newsroom.sources import (FORBIDDEN_CHARS_RE, find_forbidden, is_safe_slug, safe_slug,
-                              strip_forbidden)
+from newsroom.sources import (FORBIDDEN_CHARS_RE, file_name_metadata, find_forbidden,
+                              is_safe_slug, safe_slug, strip_forbidden)
 
 #: Names the invisible and bidirectional controls are removed from. Not the slug: one
 #: holding them is not a safe slug, and is replaced below as the content model does.
@@ -55,12 +55,12 @@ def _clean_wrapper(value, settings):
     return type(value)(name, settings) if name else None
 
 
-def file_slug(path, settings):
-    """The slug Pelican takes from the file name (FILENAME_METADATA), or ''."""
-    pattern = settings.get("FILENAME_METADATA")
-    base = os.path.splitext(os.path.basename(path))[0]
-    match = re.match(pattern, base) if pattern else None
-    return (match.groupdict().get("slug") or "") if match else ""
+def file_slug(doc):
+    """The slug Pelican takes from the file name (FILENAME_METADATA), or '': the content
+    model's (``newsroom.sources.file_name_metadata``, for a source not in Markdown)."""
+    named = doc.source.filename if doc.source is not None else file_name_metadata(
+        os.path.relpath(doc.path, doc.settings["PATH"]), doc.settings)
+    return named.get("slug") or ""
 
 
 #: The forbidden characters but STX and ETX: in Markdown's tree these are its own
@@ -115,7 +115,7 @@ def text_metadata(doc):
     if isinstance(summary, str) and summary.strip() and not isinstance(summary, Markup):
         metadata["summary"] = Markup(f"<p>{html.escape(summary.strip(), quote=False)}</p>")
     unicode_slugs = bool(settings.get("SLUGIFY_USE_UNICODE"))
-    from_name = file_slug(doc.path, settings)
+    from_name = file_slug(doc)
     written = str(metadata.get("slug") or "").strip() or from_name
     if written and not is_safe_slug(written, unicode_slugs):
         metadata["slug"] = safe_slug(written, from_name, unicode_slugs)

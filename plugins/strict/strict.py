@@ -53,8 +53,9 @@ def explain(path, exc):
     prints them.
     """
     rel = os.path.relpath(path)
+    source = sources.of_error(exc)  # the build's reading of it (Markdown sources)
     try:
-        problems = rules.unreadable(sources.read_source(path))
+        problems = rules.unreadable(source if source is not None else sources.read_source(path))
     except OSError:
         problems = []
     if problems:
