@@ -301,3 +301,15 @@ def run_last(generators, late):
     """
     if late:
         generators[:] = [g for g in generators if g not in late] + list(late)
+
+
+def wrap_run(pelican, wrap):
+    """Replace ``pelican.run`` on this instance by ``wrap(method)``.
+
+    Reason: Pelican sends no signal after the last ``finalized`` receiver, and
+    blinker calls one signal's receivers in no fixed order; what must see the whole
+    build's output (pelican-precompress's ``.gz`` files included) and end it with one
+    clean line on a write error (``plugins/outputs``) runs around ``run()`` itself.
+    Only this instance is changed.
+    """
+    pelican.run = wrap(pelican.run)

@@ -166,7 +166,22 @@ def hooks(generators):
 
 
 signals.all_generators_finalized.connect(hooks)
-Pelican(settings).run()
+pelican = Pelican(settings)
+
+
+def around(run):
+    def wrapped():
+        calls.append("run started")
+        result = run()
+        calls.append("run over")
+        return result
+    return wrapped
+
+
+compat.wrap_run(pelican, around)
+pelican.run()
+assert calls[0] == "run started" and calls[-1] == "run over", calls
+calls = calls[1:-1]
 assert calls[0] == "read", calls
 assert calls[-1] == "ArticlesGenerator" and "PagesGenerator" in calls, calls
 print("ok")
@@ -174,9 +189,10 @@ print("ok")
 
 
 def test_the_engine_hooks_act_on_pelicans_run(tmp_path):
-    """install_readers, wrap_generate_output and run_last on a real Pelican run (its
-    own process: no plugin another test registered): the reader given is the one
-    used, the wrapped outputs run, the generator put last writes last."""
+    """install_readers, wrap_generate_output, run_last and wrap_run on a real Pelican
+    run (its own process: no plugin another test registered): the reader given is
+    the one used, the wrapped outputs run, the generator put last writes last, and
+    the wrapped run is the one Pelican's whole build happens inside."""
     import subprocess
     import sys
 

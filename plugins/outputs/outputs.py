@@ -11,7 +11,8 @@ Setting: ``OUTPUTS = {"remove_stale": True, "manifest": ".newsroom-output.json"}
 The check runs once the whole build is over, after every ``finalized``
 receiver (precompress writes its ``.gz`` files there): Pelican has no later
 signal, and blinker calls the receivers of one signal in no fixed order, so
-the plugin wraps this build's ``Pelican.run`` (the instance's, at ``initialized``).
+the plugin wraps this build's ``Pelican.run`` (the instance's, at ``initialized``,
+through ``newsroom.compat.wrap_run``).
 
 A write error anywhere in the build (a full disk, a read-only output folder)
 ends it there with one clean line and exit status 1 (``newsroom.outputs``),
@@ -55,8 +56,11 @@ def start(pelican):
     settings["OUTPUTS"] = config = validate(settings)
     # pelican-precompress (publishconf.py) loses its workers' write errors.
     compat.read_precompress_results()
-    run = pelican.run
+    compat.wrap_run(pelican, lambda run: _then_tidy(run, settings, config))
 
+
+def _then_tidy(run, settings, config):
+    """This build's ``Pelican.run``, then the stale files' removal (module docstring)."""
     def run_then_tidy():
         root = settings["OUTPUT_PATH"]
         succeeded = writing_failed = False
@@ -75,7 +79,7 @@ def start(pelican):
                 _finish(ledger, root, config, succeeded, writing_failed)
         return result
 
-    pelican.run = run_then_tidy
+    return run_then_tidy
 
 
 def _finish(ledger, root, config, succeeded, writing_failed):
