@@ -112,6 +112,23 @@ def claim(settings, path):
         ledger.claim(path)
 
 
+def late_writes(settings):
+    """A function ``add(paths)`` for files written into this build's output after it
+    ended (the preview's image derivatives, copied once its pages are served): they
+    join its manifest, so the next build owns them as it owns what this one wrote."""
+    ledger = settings.get(STATE_KEY) if settings else None
+    if ledger is None:
+        return lambda paths: None
+    root, manifest = ledger.root, ledger.manifest
+
+    def add(paths):
+        record = OutputLedger.existing(root, manifest)
+        files = record._read_manifest()
+        record.save(files | {rel for rel in map(record.relative, paths) if rel})
+
+    return add
+
+
 def claim_matching(settings, folder, accept):
     ledger = settings.get(STATE_KEY) if settings else None
     if ledger is not None:
@@ -159,6 +176,15 @@ class OutputLedger(BuildOnly):
                     os.remove(os.path.join(self.root, name))
                 except OSError:
                     pass
+
+    @classmethod
+    def existing(cls, output_path, manifest=MANIFEST):
+        """The ledger of a folder a build wrote, to read or extend its manifest (no
+        build starts: no marker, nothing removed)."""
+        ledger = cls.__new__(cls)
+        ledger.root, ledger.manifest = os.path.realpath(output_path), manifest
+        ledger.claimed, ledger._previous = set(), None
+        return ledger
 
     # -- what the build keeps without writing it again --------------------------
 
