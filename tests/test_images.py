@@ -519,6 +519,45 @@ def test_translation_without_alt_text_is_warned_in_build_and_lint(tmp_path):
     assert img["alt"] == "Une photo rouge et bleue" and img["lang"] == "fr"
 
 
+def test_a_translation_written_pelicans_way_shows_its_originals_image(tmp_path):
+    """``Lang:`` and a shared ``Slug:``, no ``Translation:`` line (Pelican's docs): linked
+    by the translation key, the default language's file is the original."""
+    content = make_content(tmp_path / "content")
+    articles = content / "articles"
+    for name in ("photo.fr.md", "photo.en.md"):
+        (articles / name).unlink()
+    (articles / "reportage.md").write_text(
+        HEAD + "Title: Un reportage\nSlug: reportage\nLang: fr\nImage: images/photo.jpg\n"
+        "ImageAlt: Une photo rouge et bleue\n\nTexte.\n", encoding="utf-8")
+    (articles / "reportage-en.md").write_text(
+        HEAD.replace("IA", "AI") + "Title: A report\nSlug: reportage\nLang: en\n"
+        "ImageAlt: A red and blue photo\n\nText.\n", encoding="utf-8")
+    (articles / "sans-alt-es.md").write_text(  # no alt text of its own: warned, as lint warns
+        HEAD + "Title: Un segundo reportaje\nSlug: reportage\nLang: es\n\n"
+        "Texto.\n", encoding="utf-8")
+    built = build(tmp_path / "out", **site_settings(content, tmp_path / "cache"))
+    fr = built.soup("2026/11/reportage/").select_one("figure.lead img")
+    en = built.soup("en/2026/11/reportage/").select_one("figure.lead img")
+    assert fr is not None and en is not None
+    assert en["src"] == fr["src"] and en["alt"] == "A red and blue photo" and "lang" not in en.attrs
+    # Its social card is the original's crop, as a marked translation's is.
+    og = {m["property"]: m["content"] for m in built.soup("en/2026/11/reportage/").select(
+        "meta[property^='og:image']")}
+    fr_og = {m["property"]: m["content"] for m in built.soup("2026/11/reportage/").select(
+        "meta[property^='og:image']")}
+    assert og["og:image"] == fr_og["og:image"] and "/social-" in og["og:image"]
+    es = built.soup("es/2026/11/reportage/").select_one("figure.lead img")
+    assert es["src"] == fr["src"] and es["alt"] == "Une photo rouge et bleue" and es["lang"] == "fr"
+    warned = [m for m in built.warnings() if "translation shows the image" in m]
+    assert [os.path.basename(m.split(":")[0]) for m in warned] == ["sans-alt-es.md"], warned
+    settings = lint_settings(content)
+    ctx = rules.RuleContext.from_settings(settings, {"preview": True}, str(content))
+    scanned = [sources.read_source(str(p), settings, str(content), "article")
+               for p in sorted(articles.glob("*.md"))]
+    assert [str(p) for p in rules.check_collection(scanned, ctx)
+            if p.rule == "translation_image_alt"] == warned
+
+
 def test_body_transform_is_a_function_of_markdowns_tree(tmp_path):
     """The body step works on Python-Markdown's element tree, without Pelican."""
     import xml.etree.ElementTree as ET
