@@ -373,6 +373,27 @@ def test_card_titles_never_run_off_the_card(lang, rtl, title):
     assert (right > 1000) if not rtl else (left < 200), (left, right)
 
 
+@pytest.mark.parametrize("title, lang, rtl", [
+    ("Un titre", "fr", False),
+    ("Un titre en français, assez long pour deux lignes, et même pour trois, voire "
+     "quatre lignes entières sur la carte", "fr", False),
+    ("أخبار التقنية في العالم العربي", "ar", True),
+    (f"Der {LONG_WORD} ist pleite", "de", False),
+])
+def test_a_drawn_card_encodes_only_its_title_rows_and_gives_the_whole_cards_bytes(title, lang,
+                                                                                  rtl):
+    """The background's rows are encoded once; a card's file is its title's rows spliced
+    between them (restart markers), byte for byte the whole card encoded at once."""
+    from images.social import card_jpeg, draw_card, save_card
+
+    job = card_job(title, lang, rtl)
+    spliced = card_jpeg(job)
+    assert spliced == save_card(draw_card(job), job.quality) == render(job)
+    with Image.open(io.BytesIO(spliced)) as image:
+        assert image.size == (1200, 630) and image.format == "JPEG"
+        image.load()  # decodes to the end: every row is there
+
+
 def test_drawn_cards_share_their_background_and_cost_little():
     from images.social import _background
 

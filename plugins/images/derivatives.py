@@ -70,6 +70,9 @@ class Job:
     @functools.cached_property  # a frozen dataclass without slots: kept in __dict__
     def key(self) -> str:
         params = {k: v for k, v in asdict(self).items() if k != "source"}
+        if self.card is not None:  # drawn cards' own encoding (photos keep their files)
+            from .social import CARD_FORMAT
+            params["card_format"] = CARD_FORMAT
         return hashlib.sha256(json.dumps([VERSION, params], sort_keys=True,
                                          ensure_ascii=False).encode()).hexdigest()[:32]
 
@@ -141,9 +144,9 @@ def render_all(jobs, max_pixels=media.DEFAULTS["max_pixels"]) -> dict:
     out = {}
     cards = [job for job in jobs if job.card is not None]
     if cards:
-        from .social import draw_card
+        from .social import card_jpeg
         for job in cards:
-            out[job.key] = encode_image(draw_card(job), job)
+            out[job.key] = card_jpeg(job)
     photos = [job for job in jobs if job.card is None]
     if not photos:
         return out
@@ -209,8 +212,9 @@ def encode_image(image, job: Job) -> bytes:
         image.save(out, "WEBP", quality=job.quality, method=2)  # 4: 6 % smaller, 75 % slower
     elif job.fmt == "jpeg" and job.card is not None:
         # A drawn card: baseline, not optimised (2 ms instead of 9 for 12 % more bytes;
-        # social networks fetch it once and re-encode it).
-        image.save(out, "JPEG", quality=job.quality)
+        # social networks fetch it once and re-encode it), in rows (social.card_jpeg).
+        from .social import save_card
+        return save_card(image, job.quality)
     elif job.fmt == "jpeg":
         # The fallback of browsers without WebP (and of e-mail clients): optimised
         # Huffman tables, baseline. Progressive saved 1 % of the bytes of a 1600-pixel
