@@ -154,30 +154,34 @@ def render_all(jobs, max_pixels=media.DEFAULTS["max_pixels"]) -> dict:
     for scale in sorted({job.scale for job in photos}):
         image, _ = open_oriented(photos[0].source, max_pixels, scale)
         made = {}  # width -> image resized through the chain
-
-        def at(width, chain):
-            if width not in made:
-                larger = [w for w in chain if w > width]
-                start = at(larger[-1], chain) if larger else image
-                made[width] = _resize(start, width, max(1, round(info.height * width / info.width)))
-            return made[width]
-
         for job in photos:
             if job.scale != scale:
                 continue
             if job.crop:
                 # From the largest file's image when it is large enough (``chain``),
                 # else from the decoded source.
-                base = at(job.chain[0], ()) if job.chain else image
+                base = _through(made, image, info, job.chain[0], ()) if job.chain else image
                 factor = base.size[0] / info.width
                 cut = base.crop(tuple(round(v * factor) for v in job.crop))
                 resized = _resize(cut, job.width, job.height)
             else:
-                resized = at(job.width, job.chain)
+                resized = _through(made, image, info, job.width, job.chain)
                 if resized.size != (job.width, job.height):
                     resized = _resize(resized, job.width, job.height)
             out[job.key] = encode_image(resized, job)
     return out
+
+
+def _through(made, image, info, width, chain):
+    """``image`` at ``width``, resized through the larger widths of ``chain`` (kept in
+    ``made``). A plain function, not a closure: a recursive closure is a reference
+    cycle, and the decoded image and its sizes (10-15 MB a photo) waited for the
+    garbage collector in every encoder (their memory grew by that much per photo)."""
+    if width not in made:
+        larger = [w for w in chain if w > width]
+        start = _through(made, image, info, larger[-1], chain) if larger else image
+        made[width] = _resize(start, width, max(1, round(info.height * width / info.width)))
+    return made[width]
 
 
 def _resize(image, width, height):
