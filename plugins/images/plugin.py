@@ -376,17 +376,18 @@ def settle(item, settings):
 
 
 def _waiting_for(item, output):
-    """The preview: the output files ``item``'s pages wait for (shown as originals)."""
+    """The preview: the output files ``item``'s pages wait for (shown as originals
+    when it was read: some may have been encoded since, and its pages are built again
+    all the same)."""
     folder = os.path.abspath(output) + os.sep
     paths = {path for path, stamp in item.metadata.get(DEPENDS_KEY) or ()
              if stamp is None and path.startswith(folder)}
     lead = getattr(item, LEAD_KEY, None)
     for image in (lead.planned if lead is not None else ()):
-        paths.update(_missing(image, output))
-    card = getattr(item, "social_image", None)
-    if card is None and getattr(item, "planned_card", None):
+        paths.update(os.path.join(output, rel) for rel, _ in image.jobs)
+    if getattr(item, "social_image", None) is None and getattr(item, "planned_card", None):
         paths.add(os.path.join(output, item.planned_card))
-    return {p for p in paths if not os.path.exists(p)}
+    return paths
 
 
 def publish_original(source, root, output, state):
