@@ -49,6 +49,7 @@ import os
 import posixpath
 import stat
 import tempfile
+import threading
 
 from .build import BuildOnly
 
@@ -123,8 +124,9 @@ def late_writes(settings):
 
     def add(paths):
         record = OutputLedger.existing(root, manifest)
-        files = record._read_manifest()
-        record.save(files | {rel for rel in map(record.relative, paths) if rel})
+        with OutputLedger.manifest_lock:  # (a build of the same process may be ending)
+            files = record._read_manifest()
+            record.save(files | {rel for rel in map(record.relative, paths) if rel})
 
     return add
 
@@ -147,6 +149,10 @@ def release_matching(settings, folder, accept):
 
 class OutputLedger(BuildOnly):
     """One build's record of the output folder (kept in the settings)."""
+
+    #: Held while a manifest is read and written again: by a build's end, and by the
+    #: preview's files written after it (``late_writes``, from another thread).
+    manifest_lock = threading.Lock()
 
     def __init__(self, output_path, manifest=MANIFEST):
         self.root = os.path.realpath(output_path)
@@ -307,6 +313,10 @@ class OutputLedger(BuildOnly):
 
     def finish(self, succeeded=True, remove=True):
         """Remove the stale files (after a successful build) and write the manifest."""
+        with self.manifest_lock:
+            return self._finish(succeeded, remove)
+
+    def _finish(self, succeeded, remove):
         previous = self.previous()
         produced = self.produced()
         if not succeeded:
@@ -330,9 +340,10 @@ def refresh_manifest(output_path, manifest, folders):
     index again), the manifest lists the files it listed that still exist and
     every file below ``folders`` (relative to the output folder)."""
     ledger = OutputLedger(output_path, manifest)
-    files = {rel for rel in ledger.previous()
-             if (path := ledger._safe_path(rel)) and os.path.lexists(path)}
-    for folder in folders:
-        for root, _, names in os.walk(os.path.join(ledger.root, folder)):
-            files |= {ledger.relative(os.path.join(root, name)) for name in names}
-    ledger.save({rel for rel in files if rel})
+    with OutputLedger.manifest_lock:
+        files = {rel for rel in ledger.previous()
+                 if (path := ledger._safe_path(rel)) and os.path.lexists(path)}
+        for folder in folders:
+            for root, _, names in os.walk(os.path.join(ledger.root, folder)):
+                files |= {ledger.relative(os.path.join(root, name)) for name in names}
+        ledger.save({rel for rel in files if rel})
