@@ -168,9 +168,13 @@ bench-wordpress: $(STAMP) ## Import benchmark: a generated WordPress export of W
 # Articles per language of `make bench-images`, and its modes (build-time, and image service).
 IMAGES_N ?= 40
 IMAGE_MODES ?= build,service
-.PHONY: bench-images
+.PHONY: bench-images bench-cards
+CARDS_N ?= 400
 bench-images: $(STAMP) ## Images at archive scale: CPU and bytes per derivative, CPU/cache/memory per photo (IMAGES_N=40)
 	$(BIN)/python bench/images_bench.py -n $(IMAGES_N) --modes $(IMAGE_MODES)
+
+bench-cards: $(STAMP) ## CPU per drawn social card, whole card vs title rows encoded (CARDS_N=400)
+	$(BIN)/python bench/cards.py -n $(CARDS_N)
 
 weight: $(STAMP) chromium ## Page weight, requests and Lighthouse scores of the sample site
 	@if [ ! -x bench/node_modules/.bin/lighthouse ] && command -v npm >/dev/null; then \

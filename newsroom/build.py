@@ -82,6 +82,59 @@ class BuildOnly:
         return (type(None), ())
 
 
+class Pending(BuildOnly):
+    """Work a preview build left running after its pages were served (image
+    derivatives being encoded), whose progress asks for pages to be built again:
+    the worker calls ``ready(paths)`` (sources whose pages can now show its files)
+    and ``finish()``; the preview's build process waits on ``fileno()`` with its
+    commands and ``take()``s the paths (``newsroom.phases.work_left``)."""
+
+    def __init__(self, what: str):
+        import threading
+
+        self.what = what
+        self._lock = threading.Lock()
+        self._paths = set()
+        self.finished = False
+        self._read, self._write = os.pipe()
+
+    def fileno(self) -> int:
+        return self._read
+
+    def ready(self, paths):
+        with self._lock:
+            if self.finished:
+                return
+            self._paths |= set(paths)
+            os.write(self._write, b".")
+
+    def finish(self):
+        """No more paths (the worker's last call; a new build's when it stops the work)."""
+        with self._lock:
+            if self.finished:
+                return
+            self.finished = True
+            os.write(self._write, b".")
+            os.close(self._write)
+
+    def take(self) -> set:
+        """The paths made ready since the last call (clears the wake-up)."""
+        os.read(self._read, 1 << 16)
+        with self._lock:
+            paths, self._paths = self._paths, set()
+        return paths
+
+    @property
+    def waiting(self) -> bool:
+        """True until it is finished and every ready path was taken."""
+        with self._lock:
+            return not self.finished or bool(self._paths)
+
+    def close(self):
+        """The reader's end, once it is no longer ``waiting``."""
+        os.close(self._read)
+
+
 def update_with_folder(digest, folder):
     """Feed ``digest`` every file below ``folder``: relative path and bytes, in a
     fixed order (``__pycache__`` left out)."""

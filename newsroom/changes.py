@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
@@ -37,8 +38,27 @@ ITEM_LISTS = {
 #: the stamps of the files its body depends on).
 BODY_ONLY_METADATA = frozenset({"word_count_exact", DEPENDS_KEY})
 #: Metadata that changes what pages show of an item, not which pages exist or what
-#: they list (``seo_description``: the summary as the page's meta description).
-DISPLAY_METADATA = frozenset({"title", "summary", "summary_from_body", "seo_description"})
+#: they list (``seo_description``: the summary as the page's meta description;
+#: ``lead_image``, ``inherited_image``: the images plugin's lead image, its own or
+#: its original's, which listings show, and which the preview shows as the original
+#: until its files are encoded).
+DISPLAY_METADATA = frozenset({"title", "summary", "summary_from_body", "seo_description",
+                              "lead_image", "inherited_image"})
+
+
+def file_stamp(path):
+    """What tells that a file changed: (modification time in ns, size), or None if missing."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def dependencies_changed(metadata) -> bool:
+    """True if a file a source's reading depends on (``DEPENDS_KEY``) changed since,
+    or appeared (an image's derivative, in the preview)."""
+    return any(file_stamp(path) != stamp for path, stamp in (metadata or {}).get(DEPENDS_KEY, ()))
 
 
 def canonical(value) -> str:

@@ -114,6 +114,21 @@ def forget_memoised(item=None):
                 del cache[key]
 
 
+def forget_reading(generator, path):
+    """Drop the content cache's reading of the source at ``path`` (absolute), so that
+    the next ``read_file`` reads it again.
+
+    Reason: Pelican's cache checks the source file's own stamp only; a reading that
+    depends on other files (``newsroom.changes.DEPENDS_KEY``: images, their
+    derivatives) is dropped here when one of them changed. The readers' cache is
+    keyed by absolute path, a generator's by the name ``get_files`` gave."""
+    path = os.path.abspath(path)
+    if generator.settings.get("CONTENT_CACHING_LAYER") == "generator":
+        generator.cache_data(os.path.relpath(path, generator.path), None)
+    else:
+        generator.readers.cache_data(path, (None, None))
+
+
 def writer_of(pelican_instance):
     """The writer ``Pelican.run`` uses (a ``get_writer`` receiver's, or Pelican's own)."""
     return pelican_instance._get_writer()

@@ -34,6 +34,10 @@ DEFAULTS = {
     # Set by `newsroom serve` only: inject the live-reload script, report problems.
     "live": False,
     "live_report": None,
+    # Set by `newsroom serve`'s build process only (it stays running after a build):
+    # pages are served before their image derivatives are encoded, showing the
+    # originals meanwhile, and built again as the files are ready (images plugin).
+    "background": False,
 }
 
 
@@ -86,7 +90,7 @@ def validate(settings: dict) -> dict:
             f"EDITORIAL: unknown key(s) {sorted(unknown)}; known keys: {sorted(DEFAULTS)}")
     config = {**DEFAULTS, **value}
     config["now"] = parse_now(config["now"])
-    for key in ("preview", "live"):
+    for key in ("preview", "live", "background"):
         if not isinstance(config[key], bool):
             raise EditorialSettingsError(f"EDITORIAL[{key!r}] must be True or False")
     categories = config["categories"]

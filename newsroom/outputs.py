@@ -49,6 +49,7 @@ import os
 import posixpath
 import stat
 import tempfile
+import threading
 
 from . import buildstate
 from .build import BuildOnly
@@ -111,6 +112,24 @@ def claim(settings, path):
         ledger.claim(path)
 
 
+def late_writes(settings):
+    """A function ``add(paths)`` for files written into this build's output after it
+    ended (the preview's image derivatives, copied once its pages are served): they
+    join its manifest, so the next build owns them as it owns what this one wrote."""
+    ledger = buildstate.of(settings).outputs if settings else None
+    if ledger is None:
+        return lambda paths: None
+    root, manifest = ledger.root, ledger.manifest
+
+    def add(paths):
+        record = OutputLedger.existing(root, manifest)
+        with OutputLedger.manifest_lock:  # (a build of the same process may be ending)
+            files = record._read_manifest()
+            record.save(files | {rel for rel in map(record.relative, paths) if rel})
+
+    return add
+
+
 def claim_matching(settings, folder, accept):
     ledger = buildstate.of(settings).outputs if settings else None
     if ledger is not None:
@@ -129,6 +148,10 @@ def release_matching(settings, folder, accept):
 
 class OutputLedger(BuildOnly):
     """One build's record of the output folder (``outputs`` of its ``newsroom.buildstate``)."""
+
+    #: Held while a manifest is read and written again: by a build's end, and by the
+    #: preview's files written after it (``late_writes``, from another thread).
+    manifest_lock = threading.Lock()
 
     def __init__(self, output_path, manifest=MANIFEST):
         self.root = os.path.realpath(output_path)
@@ -158,6 +181,15 @@ class OutputLedger(BuildOnly):
                     os.remove(os.path.join(self.root, name))
                 except OSError:
                     pass
+
+    @classmethod
+    def existing(cls, output_path, manifest=MANIFEST):
+        """The ledger of a folder a build wrote, to read or extend its manifest (no
+        build starts: no marker, nothing removed)."""
+        ledger = cls.__new__(cls)
+        ledger.root, ledger.manifest = os.path.realpath(output_path), manifest
+        ledger.claimed, ledger._previous = set(), None
+        return ledger
 
     # -- what the build keeps without writing it again --------------------------
 
@@ -280,6 +312,10 @@ class OutputLedger(BuildOnly):
 
     def finish(self, succeeded=True, remove=True):
         """Remove the stale files (after a successful build) and write the manifest."""
+        with self.manifest_lock:
+            return self._finish(succeeded, remove)
+
+    def _finish(self, succeeded, remove):
         previous = self.previous()
         produced = self.produced()
         if not succeeded:
@@ -303,9 +339,10 @@ def refresh_manifest(output_path, manifest, folders):
     index again), the manifest lists the files it listed that still exist and
     every file below ``folders`` (relative to the output folder)."""
     ledger = OutputLedger(output_path, manifest)
-    files = {rel for rel in ledger.previous()
-             if (path := ledger._safe_path(rel)) and os.path.lexists(path)}
-    for folder in folders:
-        for root, _, names in os.walk(os.path.join(ledger.root, folder)):
-            files |= {ledger.relative(os.path.join(root, name)) for name in names}
-    ledger.save({rel for rel in files if rel})
+    with OutputLedger.manifest_lock:
+        files = {rel for rel in ledger.previous()
+                 if (path := ledger._safe_path(rel)) and os.path.lexists(path)}
+        for folder in folders:
+            for root, _, names in os.walk(os.path.join(ledger.root, folder)):
+                files |= {ledger.relative(os.path.join(root, name)) for name in names}
+        ledger.save({rel for rel in files if rel})

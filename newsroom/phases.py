@@ -22,6 +22,8 @@ pages_written      generators whose class says                  the Pelican obje
 build_finished     Pelican ``finalized``, last                  the Pelican object
 pages_rewritten    preview only: after a page build             the Pelican object, ``pages=``,
                                                                 ``interrupted=``
+work_left          preview only: once a build's pages are       the Pelican object; returns a
+                   served (derivatives still being encoded)     ``newsroom.build.Pending``
 =================  ==========================================  ===================================
 
 ``source_read`` is special: its receivers are *document steps*, run in the
@@ -78,6 +80,13 @@ item_ready = _phases.signal("newsroom.item_ready")
 #: says another edit waits: stop, the next build does it). What is made from every
 #: page follows (the search index); never sent in a full build.
 pages_rewritten = _phases.signal("newsroom.pages_rewritten")
+
+#: The preview only, once a build's pages are served: the work it left running
+#: (receivers: the Pelican object; each returns a ``newsroom.build.Pending`` or
+#: None). The images plugin's derivatives are encoded after the pages that show
+#: them are served (those point at the originals meanwhile); as they are ready,
+#: the preview builds those pages again (a page build). Never sent by a publish build.
+work_left = _phases.signal("newsroom.work_left")
 
 #: The phases, in the order a build goes through them.
 PHASES = (build_started, source_read, item_ready, items_ready, pages_written, build_finished)

@@ -42,9 +42,10 @@ import sys
 import time
 import traceback
 
-from . import buildstate, phases
+from . import phases
 from .build import Problems
-from .changes import changed_fields, display, item_digest, items_of, structure
+from .changes import changed_fields, dependencies_changed, display, item_digest, items_of, \
+    structure
 
 FULL, PAGES = "full", "pages"
 
@@ -305,13 +306,15 @@ class PreviewSite:
         from pelican import signals
         from pelican.contents import Article, Page
 
-        from .compat import forget_logged_messages
+        from .compat import forget_logged_messages, forget_reading
 
         is_article = isinstance(old, Article)
         name = "article" if is_article else "page"
         # Pelican logs a message once per process: the file's standing warnings must
         # reach ``quiet`` again to be compared with the last build's.
         forget_logged_messages()
+        if dependencies_changed(old.metadata):  # (an image's files are encoded now)
+            forget_reading(generator, old.source_path)
         quiet = Problems()
         root = logging.getLogger()
         root.addHandler(quiet)
@@ -337,7 +340,10 @@ class PreviewSite:
         # What the whole-site steps add to each item: its reading time (from
         # its words), then what links it to the others (translations,
         # neighbours, related articles, editorial notes, card image), which
-        # depend on metadata found equal below.
+        # depend on metadata found equal below (its translations are linked to it
+        # first: its lead image may be its original's).
+        for key in LINKS & set(vars(old)):
+            setattr(new, key, getattr(old, key))
         phases.item_ready.send(new, settings=self.settings)
         if hasattr(new, "refresh_metadata_intersite_links"):
             new.refresh_metadata_intersite_links()
@@ -358,6 +364,12 @@ class PreviewSite:
         return new, None
 
     after_reply = None
+
+    def work_left(self):
+        """What the last build left running (``phases.work_left``: derivatives being
+        encoded), each a ``newsroom.build.Pending``."""
+        return [pending for _, pending in phases.work_left.send(self.pelican)
+                if pending is not None and pending.waiting]
 
     def next_change(self):
         """Seconds until the next scheduled item goes live (None: none)."""
@@ -455,7 +467,10 @@ def main(argv=None):
 
     started = time.monotonic()
     try:
-        site = PreviewSite([a for a in args.pelican_args if a != "--"], args.editorial)
+        # This process stays after each build: work the pages need not wait for
+        # (image derivatives) is done once they are served (``phases.work_left``).
+        site = PreviewSite([a for a in args.pelican_args if a != "--"],
+                           {**(args.editorial or {}), "background": True})
     except SystemExit as exc:  # argparse or a settings check that exits
         reply(kind=FULL, ok=False, errors=[], warnings=[], seconds=0,
               failure=f"settings: {exc}")
@@ -480,11 +495,12 @@ def main(argv=None):
             next_change = site.next_change() if failure is None else None
         except Exception:  # noqa: BLE001
             next_change = None
+        work = site.work_left() if failure is None else []
         reply(kind=kind, reason=site.reason if kind == FULL else None,
               ok=failure is None and not site.problems["errors"],
               errors=site.problems["errors"], warnings=site.problems["warnings"],
               failure=failure, seconds=round(time.monotonic() - started, 3),
-              next_change=next_change)
+              next_change=next_change, waiting=[w.what for w in work])
         if site.after_reply is not None:
             # Work the served pages do not wait for (the search index, the page
             # index); an edit that comes meanwhile stops it: its build does it again.
@@ -494,7 +510,7 @@ def main(argv=None):
                 logging.getLogger(__name__).error("preview: %s", exc)
                 site.ok = False
         reply(kind="idle")
-        line = commands.next()
+        line = commands.next(work, reply)
         if line is None:
             return 0
         started = time.monotonic()
@@ -520,9 +536,25 @@ class Commands:
         self._fill(0)
         return b"\n" in self.buffer or self.closed
 
-    def next(self):
+    def next(self, work=(), reply=None):
+        """The next line; meanwhile, as the ``work`` a build left running (Pending)
+        makes pages ready, ``reply(kind="ready", changes=…)``: the server builds them."""
+        work = list(work)
         while b"\n" not in self.buffer and not self.closed:
-            self._fill(None)
+            if not work:
+                self._fill(None)
+                continue
+            readable = select.select([self.fd, *work], [], [])[0]
+            for pending in [w for w in work if w in readable]:
+                paths = pending.take()
+                if not pending.waiting:
+                    work.remove(pending)
+                    pending.close()
+                if paths or pending not in work:
+                    reply(kind="ready", what=pending.what, waiting=[w.what for w in work],
+                          changes=[("modified", path) for path in sorted(paths)])
+            if self.fd in readable:
+                self._fill(0)
         if b"\n" not in self.buffer:
             return None
         line, _, self.buffer = self.buffer.partition(b"\n")

@@ -1076,10 +1076,10 @@ def check_collection(sources, ctx) -> list[Problem]:
     members = [Member.of_source(source, ctx) for source in sources]
     groups, problems = resolve_collection(members, ctx.languages, ctx.default_lang)
     for group in groups:
-        originals = [m for m in group if not m.is_translation]
+        original = src_mod.original_of(group, ctx.default_lang)
         for member in group:
-            if member.is_translation:
-                problem = translation_image_alt(member.record(), originals[0].record())
+            if member is not original:  # marked, or Pelican's way (another language)
+                problem = translation_image_alt(member.record(), original.record())
                 if problem:
                     problems.append(problem)
     by_path = {s.path: s for s in sources}

@@ -39,9 +39,13 @@ class LiveState:
         self._lock = threading.Lock()
         # indexing: the build process is still at work after the last build
         # (the search index): the pages are served already.
+        # waiting: what the build process is still making for the pages served
+        # (["images"]: derivatives being encoded; those pages show the originals
+        # meanwhile, and are built again as the files are ready). cause: why the
+        # last build ran ("images ready", else an edit, a schedule or the start).
         self._data = {"build": 0, "building": False, "indexing": False, "ok": None,
                       "errors": [], "warnings": [], "failure": None, "seconds": None,
-                      "kind": None, "reason": None}
+                      "kind": None, "reason": None, "waiting": [], "cause": None}
 
     def update(self, **values):
         with self._lock:
@@ -147,6 +151,10 @@ class Builder:
         self.results = None
         self.tail = collections.deque(maxlen=60)
         self.next_change = None  # monotonic time at which a scheduled item goes live
+        self._ready = []  # [(kind, path)] the build process made ready (its images)
+        self._waiting = []  # what it said it is still making
+        self.wake = lambda: None  # the serving loop's: a ready notice came
+        self._lock = threading.Lock()
         # Values as Pelican's -e takes them: JSON. Nothing of the settings as they
         # were when the server started: each build process reads the settings file
         # itself (an edit to it restarts the build process, which then sees it).
@@ -205,6 +213,9 @@ class Builder:
         with stream:
             for line in stream:
                 reply = json.loads(line)
+                if reply.get("kind") == "ready":  # pages to build again (images encoded)
+                    self._ready_notice(reply)
+                    continue
                 # In order: after a result, the build process works on (indexing)
                 # until it says it is idle.
                 self.state.update(indexing=reply.get("kind") != "idle")
@@ -212,6 +223,22 @@ class Builder:
                     results.put(reply)
         self.state.update(indexing=False)
         results.put(None)
+
+    def _ready_notice(self, notice):
+        with self._lock:
+            self._ready.extend(tuple(change) for change in notice.get("changes") or ())
+            self._waiting = list(notice.get("waiting") or [])
+        self.state.update(waiting=self._still_waiting())
+        self.wake()
+
+    def _still_waiting(self):
+        return sorted(set(self._waiting) | ({"images"} if self._ready else set()))
+
+    def take_ready(self):
+        """The changes the build process made ready since the last call ([] if none)."""
+        with self._lock:
+            ready, self._ready = self._ready, []
+        return ready
 
     def _echo(self, process):
         for line in process.stdout:
@@ -223,7 +250,7 @@ class Builder:
         """The next build result of the build process, or None if it stopped."""
         return self.results.get()
 
-    def build(self, changes=None):
+    def build(self, changes=None, cause=None):
         """Build after ``changes`` ([(kind, path)]; None: everything, in a new process)."""
         self.state.update(building=True)
         started = time.monotonic()
@@ -257,14 +284,16 @@ class Builder:
         # Why everything was built: the server's reason (a new build process) or the
         # build process's (what made a content change more than a page build).
         reason = (reason or result.get("reason")) if kind != "pages" else None
+        self._waiting = list(result.get("waiting") or [])
         self.state.finish(ok=bool(result.get("ok")) and not errors, errors=errors,
                           warnings=warnings, failure=failure, seconds=seconds,
-                          kind=kind, reason=reason)
+                          kind=kind, reason=reason, cause=cause,
+                          waiting=self._still_waiting())
         if failure:
             last = failure.strip().splitlines()[-1] if failure.strip() else ""
             summary = f"build FAILED in {seconds} s; the server goes on ({last})"
         else:
-            why = f": {reason}" if reason else ""
+            why = f": {reason}" if reason else (f", {cause}" if cause else "")
             summary = (f"built ({kind}{why}) in {seconds} s: {len(errors)} error(s), "
                        f"{len(warnings)} warning(s)")
         print(f"newsroom serve: {summary}", flush=True)
@@ -411,16 +440,22 @@ def serve(project, host="127.0.0.1", port=8000, output="preview", extra=(), moun
     shown = [os.path.relpath(p) for p in paths] + [os.path.relpath(project.settings_path)]
     print(f"newsroom serve: {url} (Ctrl-C to stop); watching {', '.join(shown)}", flush=True)
     watch = Watch(paths, settings_folder, output)
+    builder.wake = lambda: watch.queue.put(set())
     try:
         builder.build()
         print(f"newsroom serve: {url}", flush=True)
         for changes in watch.batches():
+            ready = builder.take_ready()
+            if ready and not changes:
+                # Derivatives are in the output: the pages that showed the originals.
+                builder.build(ready, cause="images ready")
+                continue
             if not changes:
                 if builder.next_change is not None and time.monotonic() >= builder.next_change:
                     print("newsroom serve: a scheduled item goes live; rebuilding", flush=True)
                     builder.build([("modified", project.root)])
                 continue
-            listed = sorted({(change.name, path) for change, path in changes})
+            listed = sorted({(change.name, path) for change, path in changes} | set(ready))
             changed = sorted({os.path.relpath(path) for _, path in listed})
             more = f" (+{len(changed) - 3} more)" if len(changed) > 3 else ""
             print(f"newsroom serve: changed {', '.join(changed[:3])}{more}; rebuilding",

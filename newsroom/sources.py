@@ -550,6 +550,16 @@ def parse_translation_of(value) -> tuple:
     return key, fingerprint_
 
 
+def original_of(group, default_lang: str, is_translation=lambda member: member.is_translation):
+    """Of the files of one translation key (one per language), the original: one not
+    marked ``Translation:``, the default language's first (as Pelican's way writes
+    translations: ``Lang:`` and a shared ``Slug:``, none marked); None if every one is
+    marked. The translation status, lint and the build (lead images) ask this."""
+    originals = sorted((m for m in group if not is_translation(m)),
+                       key=lambda m: str(m.lang) != default_lang)
+    return originals[0] if originals else None
+
+
 def translation_key(file_slug: str, translation_of=None, slug: str = "",
                     file_lang: str | None = "") -> str:
     """The key that links a file to its translations: the key of its

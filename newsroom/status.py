@@ -71,9 +71,7 @@ def translation_status(sources, ctx) -> list[Row]:
                 rules.Member.of_source(s, ctx))):
             by_lang.setdefault(source.lang, source)
         # (None marked ``Translation:``, as Pelican's way writes them: the default language's.)
-        originals = sorted((s for s in by_lang.values() if not s.is_translation),
-                           key=lambda s: s.lang != ctx.default_lang)
-        original = originals[0] if originals else None
+        original = src_mod.original_of(by_lang.values(), ctx.default_lang)
         current = src_mod.fingerprint(original) if original else None
         row = Row(kind, slug, original)
         for lang in ctx.languages:

@@ -68,7 +68,9 @@ class Server:
 
     def wait_build(self, after, timeout=180):
         """Wait for a finished build newer than ``after``; return its state."""
-        return wait_for(lambda: (s := self.state())["build"] > after and not s["building"] and s,
+        # (and no derivatives still encoded: their pages are built again when ready)
+        return wait_for(lambda: (s := self.state())["build"] > after and not s["building"]
+                        and not s.get("waiting") and s,
                         timeout, f"build > {after}; log:\n{self.log.read_text()[-3000:]}")
 
     def h1(self, rel=ARTICLE):

@@ -373,6 +373,27 @@ def test_card_titles_never_run_off_the_card(lang, rtl, title):
     assert (right > 1000) if not rtl else (left < 200), (left, right)
 
 
+@pytest.mark.parametrize("title, lang, rtl", [
+    ("Un titre", "fr", False),
+    ("Un titre en français, assez long pour deux lignes, et même pour trois, voire "
+     "quatre lignes entières sur la carte", "fr", False),
+    ("أخبار التقنية في العالم العربي", "ar", True),
+    (f"Der {LONG_WORD} ist pleite", "de", False),
+])
+def test_a_drawn_card_encodes_only_its_title_rows_and_gives_the_whole_cards_bytes(title, lang,
+                                                                                  rtl):
+    """The background's rows are encoded once; a card's file is its title's rows spliced
+    between them (restart markers), byte for byte the whole card encoded at once."""
+    from images.social import card_jpeg, draw_card, save_card
+
+    job = card_job(title, lang, rtl)
+    spliced = card_jpeg(job)
+    assert spliced == save_card(draw_card(job), job.quality) == render(job)
+    with Image.open(io.BytesIO(spliced)) as image:
+        assert image.size == (1200, 630) and image.format == "JPEG"
+        image.load()  # decodes to the end: every row is there
+
+
 def test_drawn_cards_share_their_background_and_cost_little():
     from images.social import _background
 
@@ -517,6 +538,45 @@ def test_translation_without_alt_text_is_warned_in_build_and_lint(tmp_path):
     # The page still shows the image, with the original's alt text marked in its language.
     img = built.soup("en/2026/11/photo/").select_one("figure.lead img")
     assert img["alt"] == "Une photo rouge et bleue" and img["lang"] == "fr"
+
+
+def test_a_translation_written_pelicans_way_shows_its_originals_image(tmp_path):
+    """``Lang:`` and a shared ``Slug:``, no ``Translation:`` line (Pelican's docs): linked
+    by the translation key, the default language's file is the original."""
+    content = make_content(tmp_path / "content")
+    articles = content / "articles"
+    for name in ("photo.fr.md", "photo.en.md"):
+        (articles / name).unlink()
+    (articles / "reportage.md").write_text(
+        HEAD + "Title: Un reportage\nSlug: reportage\nLang: fr\nImage: images/photo.jpg\n"
+        "ImageAlt: Une photo rouge et bleue\n\nTexte.\n", encoding="utf-8")
+    (articles / "reportage-en.md").write_text(
+        HEAD.replace("IA", "AI") + "Title: A report\nSlug: reportage\nLang: en\n"
+        "ImageAlt: A red and blue photo\n\nText.\n", encoding="utf-8")
+    (articles / "sans-alt-es.md").write_text(  # no alt text of its own: warned, as lint warns
+        HEAD + "Title: Un segundo reportaje\nSlug: reportage\nLang: es\n\n"
+        "Texto.\n", encoding="utf-8")
+    built = build(tmp_path / "out", **site_settings(content, tmp_path / "cache"))
+    fr = built.soup("2026/11/reportage/").select_one("figure.lead img")
+    en = built.soup("en/2026/11/reportage/").select_one("figure.lead img")
+    assert fr is not None and en is not None
+    assert en["src"] == fr["src"] and en["alt"] == "A red and blue photo" and "lang" not in en.attrs
+    # Its social card is the original's crop, as a marked translation's is.
+    og = {m["property"]: m["content"] for m in built.soup("en/2026/11/reportage/").select(
+        "meta[property^='og:image']")}
+    fr_og = {m["property"]: m["content"] for m in built.soup("2026/11/reportage/").select(
+        "meta[property^='og:image']")}
+    assert og["og:image"] == fr_og["og:image"] and "/social-" in og["og:image"]
+    es = built.soup("es/2026/11/reportage/").select_one("figure.lead img")
+    assert es["src"] == fr["src"] and es["alt"] == "Une photo rouge et bleue" and es["lang"] == "fr"
+    warned = [m for m in built.warnings() if "translation shows the image" in m]
+    assert [os.path.basename(m.split(":")[0]) for m in warned] == ["sans-alt-es.md"], warned
+    settings = lint_settings(content)
+    ctx = rules.RuleContext.from_settings(settings, {"preview": True}, str(content))
+    scanned = [sources.read_source(str(p), settings, str(content), "article")
+               for p in sorted(articles.glob("*.md"))]
+    assert [str(p) for p in rules.check_collection(scanned, ctx)
+            if p.rule == "translation_image_alt"] == warned
 
 
 def test_body_transform_is_a_function_of_markdowns_tree(tmp_path):

@@ -51,7 +51,7 @@ class Preview(Server):
             time.sleep(0.6)
             again = self.state()
             if again["build"] == state["build"] and not again["building"] \
-                    and not again.get("indexing"):
+                    and not again.get("indexing") and not again.get("waiting"):
                 return again
             state = self.wait_build(again["build"] - 1, timeout)
 

@@ -28,6 +28,9 @@ class BodyContext:
     siteurl: str
     depends: Callable[[str], None] = lambda path: None
     jobs: list = field(default_factory=list)  # ((output-relative path, Job), …) planned
+    #: (Responsive, original's URL) -> the Responsive to write now (the preview's,
+    #: while the files are encoded: plugin.shown); None: the planned one.
+    show: Callable | None = None
 
 
 def static_url(siteurl, path, root):
@@ -55,8 +58,11 @@ def transform(root: ET.Element, ctx: BodyContext) -> bool:
             info = media.inspect(path, ctx.config["max_pixels"], media.decoding(ctx.config))
         except media.ImageProblem:
             continue
-        image = plan(info, ctx.config, ctx.siteurl, static_url(ctx.siteurl, path, ctx.root))
+        original = static_url(ctx.siteurl, path, ctx.root)
+        image = plan(info, ctx.config, ctx.siteurl, original)
         ctx.jobs.extend(image.jobs)
+        if ctx.show is not None:
+            image = ctx.show(image, original)
         new = element(image, img.get("alt") or "", ctx.config["sizes"])
         parent = parents[img]
         title = (img.get("title") or "").strip()

@@ -70,6 +70,9 @@ class Job:
     @functools.cached_property  # a frozen dataclass without slots: kept in __dict__
     def key(self) -> str:
         params = {k: v for k, v in asdict(self).items() if k != "source"}
+        if self.card is not None:  # drawn cards' own encoding (photos keep their files)
+            from .social import CARD_FORMAT
+            params["card_format"] = CARD_FORMAT
         return hashlib.sha256(json.dumps([VERSION, params], sort_keys=True,
                                          ensure_ascii=False).encode()).hexdigest()[:32]
 
@@ -141,9 +144,9 @@ def render_all(jobs, max_pixels=media.DEFAULTS["max_pixels"]) -> dict:
     out = {}
     cards = [job for job in jobs if job.card is not None]
     if cards:
-        from .social import draw_card
+        from .social import card_jpeg
         for job in cards:
-            out[job.key] = encode_image(draw_card(job), job)
+            out[job.key] = card_jpeg(job)
     photos = [job for job in jobs if job.card is None]
     if not photos:
         return out
@@ -151,30 +154,34 @@ def render_all(jobs, max_pixels=media.DEFAULTS["max_pixels"]) -> dict:
     for scale in sorted({job.scale for job in photos}):
         image, _ = open_oriented(photos[0].source, max_pixels, scale)
         made = {}  # width -> image resized through the chain
-
-        def at(width, chain):
-            if width not in made:
-                larger = [w for w in chain if w > width]
-                start = at(larger[-1], chain) if larger else image
-                made[width] = _resize(start, width, max(1, round(info.height * width / info.width)))
-            return made[width]
-
         for job in photos:
             if job.scale != scale:
                 continue
             if job.crop:
                 # From the largest file's image when it is large enough (``chain``),
                 # else from the decoded source.
-                base = at(job.chain[0], ()) if job.chain else image
+                base = _through(made, image, info, job.chain[0], ()) if job.chain else image
                 factor = base.size[0] / info.width
                 cut = base.crop(tuple(round(v * factor) for v in job.crop))
                 resized = _resize(cut, job.width, job.height)
             else:
-                resized = at(job.width, job.chain)
+                resized = _through(made, image, info, job.width, job.chain)
                 if resized.size != (job.width, job.height):
                     resized = _resize(resized, job.width, job.height)
             out[job.key] = encode_image(resized, job)
     return out
+
+
+def _through(made, image, info, width, chain):
+    """``image`` at ``width``, resized through the larger widths of ``chain`` (kept in
+    ``made``). A plain function, not a closure: a recursive closure is a reference
+    cycle, and the decoded image and its sizes (10-15 MB a photo) waited for the
+    garbage collector in every encoder (their memory grew by that much per photo)."""
+    if width not in made:
+        larger = [w for w in chain if w > width]
+        start = _through(made, image, info, larger[-1], chain) if larger else image
+        made[width] = _resize(start, width, max(1, round(info.height * width / info.width)))
+    return made[width]
 
 
 def _resize(image, width, height):
@@ -209,8 +216,9 @@ def encode_image(image, job: Job) -> bytes:
         image.save(out, "WEBP", quality=job.quality, method=2)  # 4: 6 % smaller, 75 % slower
     elif job.fmt == "jpeg" and job.card is not None:
         # A drawn card: baseline, not optimised (2 ms instead of 9 for 12 % more bytes;
-        # social networks fetch it once and re-encode it).
-        image.save(out, "JPEG", quality=job.quality)
+        # social networks fetch it once and re-encode it), in rows (social.card_jpeg).
+        from .social import save_card
+        return save_card(image, job.quality)
     elif job.fmt == "jpeg":
         # The fallback of browsers without WebP (and of e-mail clients): optimised
         # Huffman tables, baseline. Progressive saved 1 % of the bytes of a 1600-pixel
@@ -398,20 +406,46 @@ class Derivatives(BuildOnly):
         Each cache entry is checked (size and SHA-256 against those recorded when it
         was written) before it is copied: a damaged one (a truncated file in a CI
         cache, a disk error) is encoded again, with a warning, never published."""
+        self._wait(lambda keys: None, lambda: False)
+        self._copy(self.planned.items(), keep)
+
+    def _wait(self, done, stopped, timeout=3600):
+        """Tell the encoders there is no more work and wait for them; ``done(keys)``
+        after each task (the keys it encoded). ``stopped()``: give up (``close``)."""
         self.flush()
         for _ in self.processes:
             self.tasks.put(None)
-        for process in self.processes:
+        ended, waited, lost = 0, 0.0, 0
+        while ended < len(self.processes) and not stopped():
             try:
-                self.failed |= self.results.get(timeout=3600)
-            except Exception:  # queue.Empty: a worker died; its files are redone next build
-                logger.error("images: an encoding process stopped (exit code %s)",
-                             process.exitcode)
+                kind, keys, failed = self.results.get(timeout=0.5)
+            except Exception:  # queue.Empty
+                waited += 0.5
+                # (a worker that ended said so before it exited: its message is there)
+                alive = sum(p.is_alive() for p in self.processes)
+                lost = lost + 1 if alive + ended < len(self.processes) else 0
+                if stopped() or waited < timeout and lost < 2:
+                    continue
+                # A worker died; its files are redone next build.
+                logger.error("images: an encoding process stopped (exit codes %s)",
+                             [p.exitcode for p in self.processes])
+                break
+            waited, lost = 0.0, 0
+            self.failed |= failed
+            if kind == "end":
+                ended += 1
+            else:
+                done(keys - failed)
         for process in self.processes:
-            process.join()
+            process.join(timeout=10)
         self.processes = []
-        checked = {}  # key -> usable
-        for rel, job in sorted(self.planned.items()):
+
+    def _copy(self, planned, keep=lambda path: None, checked=None):
+        """Copy the files ``planned`` ((rel, job), …) from the cache into the output;
+        their output paths."""
+        checked = {} if checked is None else checked  # key -> usable
+        copied = []
+        for rel, job in sorted(planned):
             if job.key in self.failed:
                 continue
             if job.key not in checked:
@@ -425,7 +459,43 @@ class Derivatives(BuildOnly):
                 keep(target)
             else:
                 os.makedirs(os.path.dirname(target), exist_ok=True)
-                shutil.copyfile(cached, target)
+                tmp = f"{target}.{os.getpid()}.tmp"  # a page may point at it: whole or absent
+                shutil.copyfile(cached, tmp)
+                os.replace(tmp, target)
+            copied.append(target)
+        return copied
+
+    def copy_ready(self, keep=lambda path: None):
+        """The preview: copy now the planned files whose cache entry is complete (the
+        others are being encoded: ``in_background``)."""
+        self._copy([(rel, job) for rel, job in self.planned.items()
+                    if entry_state(self.cached(job)) is None], keep)
+
+    def in_background(self, ready, finished, written=lambda paths: None):
+        """The preview: wait for the encoders in a thread, copying each task's files
+        into the output as soon as they are encoded (``written(paths)``), then
+        ``ready()``; ``finished()`` at the end (or once ``close`` stopped it)."""
+        by_key = {}
+        for rel, job in self.planned.items():
+            by_key.setdefault(job.key, []).append((rel, job))
+
+        def done(keys):
+            written(self._copy([entry for key in keys for entry in by_key.get(key, ())]))
+            ready()
+
+        def run():
+            try:
+                self._wait(done, lambda: self.closed)
+                if not self.closed:
+                    written(self._copy(self.planned.items()))  # (what a dead worker left)
+                    ready()
+            except Exception as exc:  # noqa: BLE001 - a thread has no caller to raise to
+                logger.error("images: %s", exc)
+            finally:
+                finished()
+
+        self.closed = False
+        threading.Thread(target=run, name="images-encoders", daemon=True).start()
 
     def _verified(self, job) -> bool:
         """True once the cache entry of ``job`` holds the bytes it was written with,
@@ -443,11 +513,14 @@ class Derivatives(BuildOnly):
             return False
         return entry_problem(path) is None
 
+    closed = False
+
     def close(self):
-        """Stop the encoders of a build that failed before ``finish``."""
+        """Stop the encoders of a build that failed before ``finish`` (or whose files
+        the preview was still encoding when the next build began)."""
+        self.closed = True
         for process in self.processes:
             process.kill()
-        self.processes = []
 
 
 def _safe_to_fork():
@@ -475,7 +548,6 @@ def _worker(tasks, results, cache_dir, max_pixels):
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which stops us
-    failed = set()
     while (task := tasks.get()) is not None:
-        failed |= _encode_all([task], cache_dir, max_pixels)
-    results.put(failed)
+        results.put(("task", {job.key for job in task}, _encode_all([task], cache_dir, max_pixels)))
+    results.put(("end", set(), set()))

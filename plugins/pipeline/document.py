@@ -32,7 +32,7 @@ from markdown.treeprocessors import Treeprocessor
 
 #: Metadata key of the other files a source's result depends on, with their
 #: stamps: the content cache's entry for a source is dropped when one changed.
-from newsroom.changes import DEPENDS_KEY  # noqa: F401,E402  (defined with the change model)
+from newsroom.changes import DEPENDS_KEY, file_stamp  # noqa: F401,E402  (the change model's)
 
 PLACEHOLDER_RE = re.compile(util.HTML_PLACEHOLDER % r"([0-9]+)")
 BLOCK_LEVEL_RE = re.compile(r"^\</?([^ >]+)")
@@ -271,12 +271,3 @@ def parse_fragment(html: str) -> etree.Element:
     builder.feed(html)
     builder.close()
     return builder.root
-
-
-def file_stamp(path):
-    """What tells that a file changed: (modification time in ns, size), or None if missing."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return (stat.st_mtime_ns, stat.st_size)

@@ -41,7 +41,7 @@ from pelican.readers import HTMLReader, MarkdownReader, RstReader
 
 from newsroom import buildstate, compat, phases, sources
 from newsroom.build import plain_settings
-from newsroom.changes import items_of
+from newsroom.changes import dependencies_changed, items_of
 
 from . import cache, writing
 from .document import DEPENDS_KEY, Document, file_stamp, parse_fragment
@@ -202,7 +202,7 @@ def _cached_metadata(cached):
 
 def _stale(metadata):
     """True if a file the source's result depends on changed since it was read."""
-    return any(file_stamp(path) != stamp for path, stamp in (metadata or {}).get(DEPENDS_KEY, ()))
+    return dependencies_changed(metadata)
 
 
 def _sources(generator, paths_key, excludes_key):
@@ -221,7 +221,7 @@ def _sources(generator, paths_key, excludes_key):
         cached = cacher.get_cached_data(key, None)
         if cached is not None and _stale(_cached_metadata(cached)):
             logger.debug("pipeline: %s is read again: it or a file it uses changed", path)
-            cacher.cache_data(key, None if cacher is generator else (None, None))
+            compat.forget_reading(generator, path)
             cached = None
         if cached is None:
             result.append(path)
