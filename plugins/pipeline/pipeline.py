@@ -36,16 +36,15 @@ import logging
 import os
 from concurrent.futures.process import BrokenProcessPool
 
-from markdown.serializers import to_html_string
 from pelican import signals
 from pelican.readers import HTMLReader, MarkdownReader, RstReader
 
-from newsroom import compat, phases
+from newsroom import compat, htmltree, phases
 from newsroom.build import BuildOnly, plain_settings
 from newsroom.changes import items_of
 
 from . import cache, writing
-from .document import DEPENDS_KEY, Document, file_stamp, parse_fragment
+from .document import DEPENDS_KEY, Document, file_stamp
 from .memo import RenderMemo
 from .reading import read_source, source_lang
 from .workers import Prefetch, _unpack
@@ -128,15 +127,14 @@ def steps_on_html(reader, path, content, metadata, steps):
     parsed once (standard library parser) and written by Python-Markdown's serialiser."""
     settings = reader.settings
     depends = {os.path.abspath(path): file_stamp(path)}
-    root = parse_fragment(content)
+    root = htmltree.parse(content)
     doc = Document(path, root, metadata, source_lang(path, metadata, settings), settings,
                    depends=depends)
     for step in steps:
         step(doc)
-    html = to_html_string(root)
     if depends[os.path.abspath(path)] is not None:
         metadata[DEPENDS_KEY] = tuple(sorted(depends.items()))
-    return html[len("<div>"):-len("</div>")], metadata, doc.notes
+    return htmltree.serialize(root), metadata, doc.notes
 
 
 class _StepsAfterRead:
