@@ -75,7 +75,7 @@ class Document(Fragment):
     def warning(self, message: str):
         self.notes.append((logging.WARNING, message))
 
-    # -- Markdown's stash -------------------------------------------------------
+    # -- Markdown's stash (walked in place by events(): htmltree.Fragment's hooks) --
 
     @property
     def has_raw_html(self) -> bool:
