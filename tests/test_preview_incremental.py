@@ -116,7 +116,8 @@ def assert_same_as_cold(preview, tmp_path):
 # -- edits as an editor makes them ------------------------------------------------
 
 def header_and_body(path: Path):
-    text = path.read_text(encoding="utf-8")
+    # (a file the "unreadable" edit left in Latin-1 keeps its bytes, as an editor keeps them)
+    text = path.read_text(encoding="utf-8", errors="surrogateescape")
     head, _, body = text.partition("\n\n")
     return head.splitlines(), body
 
@@ -126,7 +127,7 @@ def set_field(path: Path, key: str, value: str | None):
     lines = [line for line in lines if not line.lower().startswith(key.lower() + ":")]
     if value is not None:
         lines.append(f"{key}: {value}")
-    path.write_text("\n".join(lines) + "\n\n" + body, encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n\n" + body, encoding="utf-8", errors="surrogateescape")
 
 
 def articles(content: Path):
