@@ -312,7 +312,7 @@ def _in_site_zone(raw: str, source, on_disk, tz) -> str:
 DUPLICATED = ("date", "authors", "image", "imagecredit", "imagefocus")
 #: The line the format writes when "translation matches its original" is ticked.
 DONE_KEY = "newsroom-translation-done"
-#: Errors that refuse a save (the kit's own rules, newsroom/rules.py): what the
+#: Errors that refuse a save (the kit's own rules, newsroom/rules/): what the
 #: build could not read or would refuse. The others show in the preview.
 SAVE_RULES = ("control_characters", "missing_metadata", "invalid_date", "unknown_category",
               "invalid_status", "invalid_correction", "summary_too_long")

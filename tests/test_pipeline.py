@@ -428,3 +428,23 @@ def test_builds_of_one_pelican_instance_keep_the_cache(tmp_path):
     finally:
         os.chdir(cwd)
     assert log.read_text(encoding="utf-8").split() == ["python-sans-gil.fr.md"]
+
+
+def test_no_beautifulsoup_in_the_build_path(tmp_path):
+    """Summaries, descriptions and the text of items with no paragraph come from the
+    element tree (newsroom/htmltree.py), as bodies do: a build never imports bs4."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    # No Summary: and no paragraph: seo takes Pelican's own summary (markup) as text.
+    (content / "2025" / "liste-seule.fr.md").write_text(
+        "Title: Liste seule\nDate: 2025-05-01 10:00\nCategory: IA\nAuthors: Claire Dubois\n\n"
+        '- un *point* "cité"\n- deux\n', encoding="utf-8")
+    script = ("import sys\nfrom pelican import main\nmain(sys.argv[1:])\n"
+              "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] == 'bs4'))\n")
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(content), "-o", str(tmp_path / "out"), "-s",
+         "pelicanconf.py"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "LOADED []" in result.stdout, result.stdout[-500:]
+    page = (tmp_path / "out" / "2025" / "05" / "liste-seule" / "index.html").read_text()
+    assert '<meta name="description" content="un point «\u202fcité\u202f» deux">' in page

@@ -116,7 +116,8 @@ def assert_same_as_cold(preview, tmp_path):
 # -- edits as an editor makes them ------------------------------------------------
 
 def header_and_body(path: Path):
-    text = path.read_text(encoding="utf-8")
+    # (a file the "unreadable" edit left in Latin-1 keeps its bytes, as an editor keeps them)
+    text = path.read_text(encoding="utf-8", errors="surrogateescape")
     head, _, body = text.partition("\n\n")
     return head.splitlines(), body
 
@@ -126,7 +127,7 @@ def set_field(path: Path, key: str, value: str | None):
     lines = [line for line in lines if not line.lower().startswith(key.lower() + ":")]
     if value is not None:
         lines.append(f"{key}: {value}")
-    path.write_text("\n".join(lines) + "\n\n" + body, encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n\n" + body, encoding="utf-8", errors="surrogateescape")
 
 
 def articles(content: Path):
@@ -329,16 +330,7 @@ def run_batches(preview, batches, rng):
     return state
 
 
-#: Known stale case, left open at merge time (issue 19/22): since a hidden translation
-#: counts as published (#22, lint and build agree), the cold build indexes its page for
-#: search, and the preview's search refresh after a page build does not (its English
-#: Pagefind index differs). strict: the test fails once it is fixed, to be unmarked.
-_HIDDEN_SEARCH = pytest.mark.xfail(strict=True, reason="a hidden translation's search copy "
-                                   "is not refreshed by a page build")
-
-
-@pytest.mark.parametrize("batches", [pytest.param(b, marks=_HIDDEN_SEARCH) if k == "hidden" else b
-                                     for k, b in BY_KEY.items()], ids=list(BY_KEY))
+@pytest.mark.parametrize("batches", list(BY_KEY.values()), ids=list(BY_KEY))
 def test_a_body_edit_rebuilds_what_depends_on_it_by_translation_key(preview, tmp_path,
                                                                     batches):
     state = run_batches(preview, batches, random.Random(17))

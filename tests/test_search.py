@@ -111,3 +111,32 @@ def test_with_the_content_cache_only_the_edited_language_is_indexed_again(tmp_pa
     assert (bundle / f"pagefind.{after['fr']['hash']}.pf_meta").exists()
     assert after["en"] == before["en"] and en_meta.stat().st_mtime_ns == en_written  # kept
     assert any("kept: en" in r.getMessage() for r in caplog.records)
+
+
+def test_with_the_content_cache_copies_written_in_another_order_are_indexed_again(tmp_path):
+    """Pagefind numbers pages in the order their copies were written: an article made
+    hidden is written after the others (its copy's bytes the same), and the warm
+    build's index is then the cold build's, not the last build's kept."""
+    import json
+    import shutil
+
+    from .conftest import ROOT, build
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    options = dict(PATH=str(content), CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
+                   CACHE_PATH=str(tmp_path / "cache"))
+    build(tmp_path / "out", **options)
+    article = content / "2025" / "ai-act-calendrier.en.md"
+    head, _, body = article.read_text(encoding="utf-8").partition("\n\n")
+    article.write_text(head + "\nStatus: hidden\n\n" + body, encoding="utf-8")
+    warm = build(tmp_path / "out", **options)
+    cold = build(tmp_path / "cold", PATH=str(content))
+    assert warm.errors() == [] and cold.errors() == []
+
+    def english(site):
+        entry = json.loads((site.output / "pagefind" / "pagefind-entry.json").read_text())
+        meta = site.output / "pagefind" / f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
+        return meta.read_bytes()
+
+    assert english(warm) == english(cold)

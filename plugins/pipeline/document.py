@@ -25,10 +25,12 @@ import os
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 from markdown import util
 from markdown.treeprocessors import Treeprocessor
+
+from newsroom import htmltree
+from newsroom.htmltree import VOID_TAGS, Fragment
 
 #: Metadata key of the other files a source's result depends on, with their
 #: stamps: the content cache's entry for a source is dropped when one changed.
@@ -37,12 +39,10 @@ from newsroom.changes import DEPENDS_KEY, file_stamp  # noqa: F401,E402  (the ch
 PLACEHOLDER_RE = re.compile(util.HTML_PLACEHOLDER % r"([0-9]+)")
 BLOCK_LEVEL_RE = re.compile(r"^\</?([^ >]+)")
 TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:-]*)(?:\s[^<>]*)?>\Z")
-VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
-                       "meta", "param", "source", "track", "wbr"})
 
 
 @dataclass
-class Document:
+class Document(Fragment):
     """A source being read: its element tree, metadata, language and settings.
 
     Steps change ``root`` and ``metadata`` in place, and report problems with
@@ -75,7 +75,7 @@ class Document:
     def warning(self, message: str):
         self.notes.append((logging.WARNING, message))
 
-    # -- Markdown's stash -------------------------------------------------------
+    # -- Markdown's stash (walked in place by events(): htmltree.Fragment's hooks) --
 
     @property
     def has_raw_html(self) -> bool:
@@ -95,7 +95,7 @@ class Document:
         """Stashed HTML ``index`` parsed into a ``div`` element (cached), or None."""
         if index not in self._fragments:
             html = self.raw_html(index)
-            self._fragments[index] = parse_fragment(html) if html is not None else None
+            self._fragments[index] = htmltree.parse(html) if html is not None else None
         return self._fragments[index]
 
     def inline_tag(self, index: int):
@@ -146,53 +146,8 @@ class Document:
             return int(match.group(1))
         return None
 
-    # -- reading the body ---------------------------------------------------------
-
-    def events(self, skip=frozenset(), el=None):
-        """The body in document order: ``("start", el)``, ``("text", str)``, ``("end", el)``,
-        and ``("skip", el)`` for an element whose tag is in ``skip`` (not entered).
-
-        Stashed HTML is walked in place, as it will be in the page (comments are left out).
-        """
-        yield from self._walk(self.root if el is None else el, skip)
-
-    def _walk(self, el, skip):
-        text = el.text
-        if text:
-            if "\x02" in text:
-                yield from self._text(text, skip)
-            else:
-                yield ("text", text)
-        for child in el:
-            tag = child.tag
-            if not isinstance(tag, str):  # comment, processing instruction
-                pass
-            elif tag in skip:
-                yield ("skip", child)
-            else:
-                index = None
-                if tag == "p" and child.text and "\x02" in child.text:
-                    index = self._block_placeholder(child)
-                if index is not None:
-                    yield from self._walk(self.fragment(index), skip)
-                else:
-                    yield ("start", child)
-                    if child.text or len(child):
-                        yield from self._walk(child, skip)
-                    yield ("end", child)
-            tail = child.tail
-            if tail:
-                if "\x02" in tail:
-                    yield from self._text(tail, skip)
-                else:
-                    yield ("text", tail)
-
     def _text(self, text, skip):
-        if not text:
-            return
-        if "\x02" not in text:
-            yield ("text", text)
-            return
+        """Text with placeholders: the stashed HTML walked in place."""
         pos = 0
         for match in PLACEHOLDER_RE.finditer(text):
             if match.start() > pos:
@@ -229,45 +184,3 @@ class StepRunner(Treeprocessor):
         return None
 
 
-class _FragmentBuilder(HTMLParser):
-    """Stashed HTML -> an element tree (the standard library's parser; no second library)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = etree.Element("div")
-        self.stack = [self.root]
-
-    def _append_text(self, data):
-        parent = self.stack[-1]
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + data
-        else:
-            parent.text = (parent.text or "") + data
-
-    def handle_starttag(self, tag, attrs):
-        el = etree.SubElement(self.stack[-1], tag, {k: (v or "") for k, v in attrs})
-        if tag not in VOID_TAGS:
-            self.stack.append(el)
-
-    def handle_startendtag(self, tag, attrs):
-        etree.SubElement(self.stack[-1], tag, {k: (v or "") for k, v in attrs})
-
-    def handle_endtag(self, tag):
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data):
-        self._append_text(data)
-
-    def handle_comment(self, data):
-        self.stack[-1].append(etree.Comment(data))
-
-
-def parse_fragment(html: str) -> etree.Element:
-    """An HTML fragment as elements under a ``div`` (placeholders it holds stay text)."""
-    builder = _FragmentBuilder()
-    builder.feed(html)
-    builder.close()
-    return builder.root

@@ -45,8 +45,7 @@ from .document import file_stamp
 
 logger = logging.getLogger(__name__)
 
-LIBRARIES = ("pelican", "jinja2", "babel", "markdown", "beautifulsoup4", "pygments", "pillow",
-             "unidecode")
+LIBRARIES = ("pelican", "jinja2", "babel", "markdown", "pygments", "pillow", "unidecode")
 
 
 def arguments(value, depth=8):

@@ -36,15 +36,14 @@ import logging
 import os
 from concurrent.futures.process import BrokenProcessPool
 
-from markdown.serializers import to_html_string
 from pelican.readers import HTMLReader, MarkdownReader, RstReader
 
-from newsroom import buildstate, compat, phases, sources
+from newsroom import buildstate, compat, htmltree, phases, sources
 from newsroom.build import plain_settings
 from newsroom.changes import dependencies_changed, items_of
 
 from . import cache, writing
-from .document import DEPENDS_KEY, Document, file_stamp, parse_fragment
+from .document import DEPENDS_KEY, Document, file_stamp
 from .memo import RenderMemo
 from .reading import read_source
 from .workers import Prefetch, _unpack
@@ -146,16 +145,15 @@ def steps_on_html(reader, path, content, metadata, steps):
     parsed once (standard library parser) and written by Python-Markdown's serialiser."""
     settings = reader.settings
     depends = {os.path.abspath(path): file_stamp(path)}
-    root = parse_fragment(content)
+    root = htmltree.parse(content)
     named = sources.file_name_metadata(os.path.relpath(path, settings["PATH"]), settings)
     lang = sources.language(metadata.get("lang"), named, settings.get("DEFAULT_LANG", "en"))
     doc = Document(path, root, metadata, lang, settings, depends=depends)
     for step in steps:
         step(doc)
-    html = to_html_string(root)
     if depends[os.path.abspath(path)] is not None:
         metadata[DEPENDS_KEY] = tuple(sorted(depends.items()))
-    return html[len("<div>"):-len("</div>")], metadata, doc.notes
+    return htmltree.serialize(root), metadata, doc.notes
 
 
 class _StepsAfterRead:

@@ -125,7 +125,7 @@ class Prefetch(BuildOnly):
             context = multiprocessing.get_context("fork")
         else:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["markdown", "bs4", "pelican.readers"])
+            context.set_forkserver_preload(["markdown", "pelican.readers"])
         plain = plain_settings(settings)
         self.pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_worker_init,

@@ -28,9 +28,9 @@ import re
 import unicodedata
 from fractions import Fraction
 
-from bs4 import BeautifulSoup, NavigableString, Tag
 
 from newsroom import phases, sources
+from newsroom.htmltree import Fragment
 
 logger = logging.getLogger(__name__)
 
@@ -134,31 +134,7 @@ def validate(settings) -> dict:
 
 def visible_text(html: str, count_code: bool = False) -> str:
     """The text a reader reads: no scripts or styles, no code unless ``count_code``."""
-    return visible_text_of(BeautifulSoup(html or "", "html.parser"), count_code)
-
-
-def visible_text_of(soup, count_code: bool = False) -> str:
-    """``visible_text`` of an already parsed fragment (left unchanged)."""
-    dropped = HIDDEN_TAGS if count_code else HIDDEN_TAGS | CODE_TAGS
-    parts = []
-
-    def walk(parent):
-        for child in parent.children:
-            if isinstance(child, Tag):
-                if child.name in dropped:
-                    parts.append(" ")
-                    continue
-                block = child.name in BLOCK_TAGS
-                if block:
-                    parts.append(" ")
-                walk(child)
-                if block:
-                    parts.append(" ")
-            elif type(child) is NavigableString:  # not comments
-                parts.append(str(child))
-
-    walk(soup)
-    return "".join(parts)
+    return visible_text_of_doc(Fragment.of(html), count_code)
 
 
 def count_words(text: str, cjk_chars_per_word=1) -> Fraction:
@@ -207,7 +183,8 @@ def _override(item, computed):
 
 
 def visible_text_of_doc(doc, count_code: bool = False) -> str:
-    """``visible_text`` of a document's tree: one pass over its text nodes."""
+    """``visible_text`` of a tree (``events()``: a ``Document``, an ``htmltree.Fragment``):
+    one pass over its text nodes."""
     dropped = HIDDEN_TAGS if count_code else HIDDEN_TAGS | CODE_TAGS
     parts = []
     append = parts.append

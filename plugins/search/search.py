@@ -39,7 +39,7 @@ from markupsafe import escape
 from pelican.generators import Generator
 
 from newsroom import buildstate, outputs, phases
-from newsroom.build import BuildOnly, scratch_folder, update_with_folder
+from newsroom.build import BuildOnly, scratch_folder
 
 logger = logging.getLogger(__name__)
 
@@ -52,21 +52,31 @@ SEARCH_COPY = ('<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
 
 class SearchCopies(BuildOnly):
     """This build's scratch folder of article search copies (removed once indexed);
-    its slot in ``newsroom.buildstate``."""
+    its slot in ``newsroom.buildstate``.
+
+    Pagefind numbers a language's pages in the order it finds their files, which
+    is the order the folders were made in (memory-backed folders list their
+    entries by creation): the same copies written in another order give another
+    index. Each language's ``digests`` therefore follows the copies in the order
+    they were written (paths and bytes), and is what ``IndexMemo`` compares.
+    """
 
     def __init__(self):
         self.folder = scratch_folder("pelican-search-")
         self.count = 0
         self.languages = {}  # language code -> its subfolder
+        self.digests = {}  # language code -> hash of its copies, in the order written
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, True)
 
     def add(self, rel, lang, title, body, image=""):
         sub = self.languages.setdefault(lang, str(len(self.languages)))
         path = os.path.join(self.folder, sub, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        text = SEARCH_COPY.format(lang=escape(lang), title=escape(title), body=body, image=image)
         with open(path, "w", encoding="utf-8") as fh:
-            fh.write(SEARCH_COPY.format(lang=escape(lang), title=escape(title), body=body,
-                                        image=image))
+            fh.write(text)
+        digest = self.digests.setdefault(lang, hashlib.sha256())
+        digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
         self.count += 1
 
     def remove(self):
@@ -152,7 +162,7 @@ def index(settings, copies, output_path, interrupted=None):
     languages, entry, kept = {}, None, []
     for lang, sub in sorted(copies.languages.items()):
         site = os.path.join(copies.folder, sub)
-        digest = memo.digest(site)
+        digest = memo.digest(copies.digests[lang])
         previous = memo.get(lang, digest)
         if previous is not None:
             languages[lang], entry = previous["language"], entry or previous["entry"]
@@ -274,12 +284,14 @@ class IndexMemo:
             except (OSError, ValueError):
                 self.data = {}
 
-    def digest(self, site):
-        """Hash of a folder of search copies (paths and bytes) and of Pagefind's version."""
+    def digest(self, written):
+        """Hash of a language's search copies (``written``: its hash in
+        ``SearchCopies.digests``, paths and bytes in the order written) and of
+        Pagefind's version."""
         if not self.enabled:
             return None
         digest = hashlib.sha256(importlib.metadata.version("pagefind").encode())
-        update_with_folder(digest, site)
+        digest.update(written.digest())
         return digest.hexdigest()
 
     def get(self, lang, digest):

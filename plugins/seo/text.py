@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 import html as htmllib
 import json
 import re
 
-from bs4 import BeautifulSoup, Comment
+from newsroom.htmltree import Fragment
 
 #: Elements whose text does not run on into their neighbours' text.
 BLOCK_TAGS = frozenset({
@@ -42,15 +41,16 @@ def collapse(text: str) -> str:
     return WHITESPACE.sub(lambda m: m.group() if m.group() in KEPT_SPACES else " ", text).strip()
 
 
-def _text_of(node) -> str:
-    for tag in node.find_all(HIDDEN_TAGS):
-        tag.decompose()
-    for comment in node.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    for tag in node.find_all(BLOCK_TAGS):
-        tag.insert_before(" ")
-        tag.insert_after(" ")
-    return collapse(node.get_text())
+def text_of_tree(tree) -> str:
+    """The text of a tree (``events()``: a ``Document`` or ``htmltree.Fragment``): no
+    scripts or styles, blocks apart from their neighbours, whitespace collapsed."""
+    parts = []
+    for kind, value in tree.events(HIDDEN_TAGS):
+        if kind == "text":
+            parts.append(value)
+        elif kind != "skip" and value.tag in BLOCK_TAGS:
+            parts.append(" ")
+    return collapse("".join(parts))
 
 
 #: A paragraph of text with no markup: the summaries the security step makes.
@@ -62,23 +62,12 @@ def plain_text(html: str) -> str:
     plain = PLAIN_PARAGRAPH.fullmatch(html or "")
     if plain is not None:  # no parse needed: the usual summary
         return collapse(htmllib.unescape(plain.group(1)))
-    return _text_of(BeautifulSoup(html or "", "html.parser"))
+    return text_of_tree(Fragment.of(html))
 
 
 def first_paragraph(html: str) -> str:
     """Plain text of the first non-empty ``<p>`` of a body, outside figures, asides, tables."""
-    return first_paragraph_of(BeautifulSoup(html or "", "html.parser"))
-
-
-def first_paragraph_of(soup) -> str:
-    """``first_paragraph`` of an already parsed body (left unchanged)."""
-    for p in soup.find_all("p"):
-        if any(parent.name in NOT_LEAD for parent in p.parents):
-            continue
-        text = _text_of(copy.copy(p))
-        if text:
-            return text
-    return ""
+    return first_paragraph_of_doc(Fragment.of(html))
 
 
 def first_paragraph_of_doc(doc) -> str:

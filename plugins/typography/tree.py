@@ -10,9 +10,9 @@ article gets English quotes, no French spaces). Placeholders of Markdown's
 stash (inline raw HTML, entities, escapes: ``\\x02…\\x03``) are kept as they are, so
 an editor who wants a straight quote in text types ``&quot;``.
 
-``typeset_soup`` applies the same function to a parsed BeautifulSoup fragment
-(an HTML ``Summary:``, which is not in the body's tree): the soup is mirrored
-as an element tree, typeset, and the changed strings written back.
+``typeset_html`` applies the same function to an HTML fragment that is not in
+the body's tree (a ``Summary:``): parsed into the same tree shape
+(``newsroom.htmltree``), typeset, and written again if a text changed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from newsroom import htmltree
 
 from .rules import normal, primary, rules_for
 from .text import retype, typeset_text
@@ -197,47 +197,12 @@ def _pieces(text):
     return pieces
 
 
-# -- BeautifulSoup adapter ------------------------------------------------------
-
-def typeset_soup(soup, lang, config=None) -> bool:
-    """``typeset_tree`` on a parsed HTML fragment, changed in place; True if a text changed."""
-    root = ET.Element("div")
-    links = []  # (element, attr, [NavigableString])
-
-    def mirror(tag, element):
-        last = None
-        for child in tag.children:
-            if isinstance(child, Tag):
-                attrs = {"lang": str(child["lang"])} if child.get("lang") else {}
-                last = ET.SubElement(element, child.name, attrs)
-                mirror(child, last)
-            elif type(child) is NavigableString:  # not comments, CDATA, doctypes
-                holder, attr = (element, "text") if last is None else (last, "tail")
-                setattr(holder, attr, (getattr(holder, attr) or "") + str(child))
-                if links and links[-1][0] is holder and links[-1][1] == attr:
-                    links[-1][2].append(child)
-                else:
-                    links.append((holder, attr, [child]))
-            else:
-                last = ET.SubElement(element, "#opaque")
-
-    mirror(soup, root)
-    if not typeset_tree(root, lang, config):
-        return False
-    for holder, attr, strings in links:
-        new = getattr(holder, attr)
-        if new == "".join(strings):
-            continue
-        strings[0].replace_with(NavigableString(new))
-        for extra in strings[1:]:
-            extra.extract()
-    return True
-
-
 def typeset_html(html: str, lang, config=None) -> str:
-    """The rules applied to the text of an HTML fragment (a summary); markup kept as is."""
+    """The rules applied to the text of an HTML fragment (a summary), parsed into the
+    same element tree as a body (``newsroom.htmltree``) and typeset by
+    ``typeset_tree``; written again only when a text changed, so that untouched
+    HTML stays byte-identical."""
     if not html or not enabled(lang, config):
         return html
-    soup = BeautifulSoup(html, "html.parser")
-    # Serialised only when something changed: untouched HTML stays byte-identical.
-    return str(soup) if typeset_soup(soup, lang, config) else html
+    root = htmltree.parse(html)
+    return htmltree.serialize(root) if typeset_tree(root, lang, config) else html
