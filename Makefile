@@ -14,6 +14,9 @@ POT := $(CATALOGS)/messages.pot
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PELICANOPTS ?=
+# Test processes of `make test` (pytest-xdist; each takes whole test files, so a
+# file's server or browser starts once): 2 = this machine's cores; 0 = one process.
+TEST_JOBS ?= 2
 # 0 skips `make check` inside `make publish` (for tests that only need the build)
 PUBLISH_CHECK ?= 1
 # Wide log lines, so a file path and its message are never wrapped apart.
@@ -203,7 +206,7 @@ screenshots: html chromium ## Article (desktop, phone, dark) and home page in he
 	CHROMIUM=$(CHROMIUM) $(BIN)/python docs/screenshots/shoot.py --site $(OUTPUTDIR) --out docs/screenshots
 
 test: $(STAMP) chromium $(CMS_STAMP) $(THUMBOR_STAMP) ## Run the test suite (installs Debian's chromium, the web editor and Thumbor's venv)
-	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 
 # Browser tests drive Debian's chromium through Playwright (never `playwright install`).
 chromium:

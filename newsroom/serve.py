@@ -220,6 +220,12 @@ class Builder:
                 # until it says it is idle.
                 self.state.update(indexing=reply.get("kind") != "idle")
                 if reply.get("kind") != "idle":
+                    # What it is still making, as of this result: set here, in the
+                    # order the replies came, so that a ready notice read after it
+                    # (the work done meanwhile) is never undone by it (the serving
+                    # thread may take the result later than this thread reads on).
+                    with self._lock:
+                        self._waiting = list(reply.get("waiting") or [])
                     results.put(reply)
         self.state.update(indexing=False)
         results.put(None)
@@ -272,6 +278,7 @@ class Builder:
             failure = "\n".join(line for line in self.tail if line.strip())[-6000:] \
                 or f"exit {code}"
             self.process = None
+            self._waiting = []  # nothing of a process that stopped is still made
             result = {"ok": False, "errors": [], "warnings": [], "failure": failure,
                       "kind": "full"}
         failure = result.get("failure")
@@ -284,7 +291,6 @@ class Builder:
         # Why everything was built: the server's reason (a new build process) or the
         # build process's (what made a content change more than a page build).
         reason = (reason or result.get("reason")) if kind != "pages" else None
-        self._waiting = list(result.get("waiting") or [])
         self.state.finish(ok=bool(result.get("ok")) and not errors, errors=errors,
                           warnings=warnings, failure=failure, seconds=seconds,
                           kind=kind, reason=reason, cause=cause,
