@@ -32,6 +32,8 @@ from .test_editor_devserver import NEWSROOM, fetch, free_port
 from .test_preview_incremental import NOW, differences, editorial
 
 PHOTOS = 10
+#: An article with no image: its drawn card does not make its pages wait.
+TEXT_ONLY = "2026/11/texte-seul/index.html"
 
 
 def camera_photo(path: Path, seed: int):
@@ -57,6 +59,9 @@ def photo_site(content: Path):
             f"Image: {{static}}/images/photos/photo-{i}.jpg\nImageAlt: Une photo {i}\n\n"
             f"Un texte {i}.\n\n![Une autre vue {i}]({{static}}/images/photos/"
             f"photo-{(i + 1) % PHOTOS}.jpg)\n", encoding="utf-8")
+    (content / "2026" / "texte-seul.fr.md").write_text(
+        "Title: Un article sans image\nDate: 2026-11-09T10:00:00+01:00\nCategory: IA\n"
+        "Tags: Python\nAuthors: Claire Dubois\n\nSeulement du texte.\n", encoding="utf-8")
     (content / "2026" / "photo-0.en.md").write_text(  # it shows its original's image
         "Title: Photo story 0\nDate: 2026-11-10T10:00:00+01:00\nCategory: AI\nTags: Python\n"
         "Authors: Claire Dubois\nTranslation: true\nImageAlt: A photo 0\n\nA text.\n",
@@ -83,6 +88,7 @@ class Sampler(threading.Thread):
         self.url, self.output = url, output
         self.samples = []  # (state, {page: [image URLs]}, set of derivative files)
         self.missing = []  # (sample number, page, URL) pointing at no file
+        self.cards = []  # og:image of TEXT_ONLY in each sample that served it
         self.done = threading.Event()
 
     def exists(self, url):
@@ -100,6 +106,9 @@ class Sampler(threading.Thread):
             if status != 200:
                 continue
             pages[rel] = list(image_urls(html))
+            if rel == TEXT_ONLY:
+                card = BeautifulSoup(html, "html.parser").find("meta", property="og:image")
+                self.cards.append(card["content"] if card else None)
             self.missing += [(len(self.samples), rel, url) for url in pages[rel]
                              if url.startswith("/") and not self.exists(url)]
         self.samples.append((state, pages, derivatives))
@@ -183,6 +192,17 @@ def test_the_pages_are_built_again_when_the_files_are_ready(started):
         assert lead_src(pages, f"2026/11/photo-{i}/index.html").startswith("/img/photo-")
     # The translation shows its original's derivatives too.
     assert lead_src(pages, "en/2026/11/photo-0/index.html").startswith("/img/photo-0-")
+
+
+def test_a_drawn_card_does_not_make_its_pages_wait(started):
+    """A drawn card costs milliseconds: the page of an article without an image has
+    its card's address from the first build (only social networks read og:image),
+    so a text-only archive is not built twice; the card is there once encoded."""
+    sampler, _, tmp, *_ = started
+    assert sampler.cards and sampler.cards[0], sampler.cards
+    assert set(sampler.cards) == {sampler.cards[0]}, sampler.cards
+    card = urllib.parse.urlsplit(sampler.cards[0]).path.lstrip("/")
+    assert card.endswith(".jpg") and (tmp / "out" / card).is_file(), card
 
 
 def test_once_ready_the_preview_is_the_cold_build(started):

@@ -368,7 +368,12 @@ def settle(item, settings):
         shutil.copyfile(encode(job, state.derivatives.cache_dir, config["max_pixels"])[0],
                         target)
     item.planned_card = None
-    if live and not os.path.exists(os.path.join(output, rel)):
+    # A card cut from a lead photo waits with its photo. A drawn card (milliseconds,
+    # encoded with the rest) keeps its address meanwhile: only social networks read
+    # it (the page's og:image; the browser showing the preview never fetches it), and
+    # waiting for it made the first preview of a text-only archive build every page
+    # twice (2,800 pages: 30 s, and the editor's first edit waited for it).
+    if live and job.card is None and not os.path.exists(os.path.join(output, rel)):
         item.social_image = None  # the seo plugin's card (its Image:) until it is made
         item.planned_card = rel
 
